@@ -1,0 +1,111 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { routeOperations } from '../shared/execute';
+import { operations } from './actions/router';
+import { searchTasks } from './methods/listSearch';
+import { getTaskTypes, getUsers } from './methods/loadOptions';
+
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'Long-Lived Token', value: 'accessToken' },
+		{ name: 'OAuth2', value: 'oAuth2' },
+	],
+	default: 'accessToken',
+};
+
+export const amoCrmCredentials: INodeTypeDescription['credentials'] = [
+	{ name: 'amoCrmApi', required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
+	{ name: 'amoCrmOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+];
+
+function operationProperty(resource: string, options: Array<{ name: string; value: string; action: string; description: string }>, defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultValue,
+	};
+}
+
+export class AmoCrm implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'amoCRM (Kommo)',
+		name: 'amoCrm',
+		icon: { light: 'file:amocrm.svg', dark: 'file:amocrm.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Work with amoCRM (Kommo) tasks, their comments and task types. amoCRM offers no way to delete tasks through its API.',
+		defaults: { name: 'amoCRM' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: amoCrmCredentials,
+		properties: [
+			authenticationProperty,
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Comment', value: 'comment' },
+					{ name: 'Task', value: 'task' },
+					{ name: 'Task Type', value: 'taskType' },
+				],
+				default: 'task',
+			},
+			operationProperty(
+				'task',
+				[
+					{ name: 'Complete', value: 'complete', action: 'Complete a task', description: 'Mark a task as completed, with a result text' },
+					{ name: 'Create', value: 'create', action: 'Create a task', description: 'Create a task' },
+					{ name: 'Get', value: 'get', action: 'Get a task', description: 'Get a task' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many tasks', description: 'Get many tasks' },
+					{ name: 'Reopen', value: 'reopen', action: 'Reopen a task', description: 'Mark a completed task as open again' },
+					{ name: 'Update', value: 'update', action: 'Update a task', description: 'Update a task (amoCRM cannot delete tasks through its API)' },
+				],
+				'create',
+			),
+			operationProperty(
+				'comment',
+				[
+					{ name: 'Add', value: 'create', action: 'Add a comment to a task', description: 'Add a note to the lead, contact or company the task belongs to' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many comments of a task', description: 'Get the notes of the lead, contact or company the task belongs to' },
+				],
+				'create',
+			),
+			operationProperty(
+				'taskType',
+				[{ name: 'Get Many', value: 'getAll', action: 'Get many task types', description: 'Get the account\'s task types' }],
+				'getAll',
+			),
+			...Object.values(operations).flatMap((byOperation) =>
+				Object.values(byOperation).flatMap((operation) => operation.description),
+			),
+		],
+	};
+
+	methods = {
+		loadOptions: { getUsers, getTaskTypes },
+		listSearch: { searchTasks },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperations.call(this, operations);
+	}
+}

@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../../../shared/execute';
+import { returnAllAndLimit, taskLocator } from '../../../shared/descriptions';
+import { collectPages } from '../../../shared/paging';
+import { requirePositiveInt } from '../../../shared/validation';
+import { AMO_MAX_PAGE, amoRequest, embedded, hasNextPage } from '../../api';
+import { inputContext, taskIdParameter } from '../fields';
+import { AMO_TASK_LOCATOR } from '../locator';
+import { linkedEntity } from './linkedEntity';
+
+const show = { resource: ['comment'], operation: ['getAll'] };
+
+const description: INodeProperties[] = [
+	taskLocator({ ...AMO_TASK_LOCATOR, show }),
+	...returnAllAndLimit(show),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Include Task Result',
+				name: 'includeResult',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the task\'s result text as a first item (note_type "task_result")',
+			},
+		],
+	},
+];
+
+/** Notes of the task's linked entity, newest last, as amoCRM lists them. */
+async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const taskId = taskIdParameter(this, itemIndex);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? 0
+		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const entity = await linkedEntity(this, taskId, itemIndex);
+
+	const notes = await collectPages<IDataObject, number>(
+		async (page, pageSize) => {
+			const response = await amoRequest.call(this, 'GET', `/${entity.type}/${entity.id}/notes`, {
+				qs: { page: page ?? 1, limit: pageSize },
+				itemIndex,
+			});
+			const items = embedded(response.body, 'notes');
+			return { items, next: hasNextPage(response.body) && items.length === pageSize ? (page ?? 1) + 1 : undefined };
+		},
+		{ returnAll, limit, maxPageSize: AMO_MAX_PAGE },
+	);
+	const out: IDataObject[] = notes.map((note) => ({ ...note, task_id: taskId, entity_type: entity.type }));
+	if (options.includeResult && entity.resultText !== null) {
+		out.unshift({ note_type: 'task_result', task_id: taskId, params: { text: entity.resultText } });
+	}
+	return out;
+}
+
+export const getAll: OperationModule = { description, execute };

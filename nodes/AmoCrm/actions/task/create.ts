@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { simplifyOption } from '../../../shared/descriptions';
+import { requireText } from '../../../shared/validation';
+import { outputs, writeTasks } from '../bulk';
+import { dueSeconds, inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
+
+const show = { resource: ['task'], operation: ['create'] };
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		description: 'What has to be done',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Due Date',
+		name: 'completeTill',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Deadline of the task. Without a time zone offset, the workflow\'s time zone applies.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: taskFieldOptions(),
+	},
+	simplifyOption(show),
+];
+
+/** Creates one task per input item; items go out together, 50 per request. */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const prepared = prepareEach(itemIndices, (itemIndex) => {
+		const text = requireText(inputContext(this, itemIndex), 'Text', this.getNodeParameter('text', itemIndex));
+		const completeTill = this.getNodeParameter('completeTill', itemIndex, '');
+		if (completeTill === '' || completeTill === null) {
+			requireText(inputContext(this, itemIndex), 'Due Date', '');
+		}
+		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		return {
+			itemIndex,
+			body: {
+				...taskFieldsBody(this, itemIndex, fields, 'Additional Fields'),
+				text,
+				complete_till: dueSeconds(this, itemIndex, 'Due Date', completeTill),
+			},
+		};
+	});
+	return await outputs(this, await writeTasks(this, 'POST', prepared));
+}
+
+export const create: OperationModule = { description, executeBatch };

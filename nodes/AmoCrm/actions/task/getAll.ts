@@ -1,0 +1,203 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parseDateInput, toUnixSeconds } from '../../../shared/dates';
+import type { OperationModule } from '../../../shared/execute';
+import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import { collectPages } from '../../../shared/paging';
+import { inputError } from '../../../shared/transport/errors';
+import { parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
+import { AMO_MAX_PAGE, amoRequest, embedded, hasNextPage } from '../../api';
+import { taskOutput } from '../bulk';
+import { ENTITY_TYPES, inputContext } from '../fields';
+
+const show = { resource: ['task'], operation: ['getAll'] };
+
+const description: INodeProperties[] = [
+	...returnAllAndLimit(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Created By User Names or IDs',
+				name: 'createdBy',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: [],
+				description:
+					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Linked Entity IDs',
+				name: 'entityIds',
+				type: 'string',
+				default: '',
+				placeholder: '9785993, 9785994',
+				description: 'Comma-separated IDs of linked entities; needs Linked Entity Type',
+			},
+			{
+				displayName: 'Linked Entity Type',
+				name: 'entityType',
+				type: 'options',
+				options: ENTITY_TYPES,
+				default: 'leads',
+			},
+			{
+				displayName: 'Responsible User Names or IDs',
+				name: 'responsibleUserIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getUsers' },
+				default: [],
+				description:
+					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Any', value: 'any' },
+					{ name: 'Open', value: 'open' },
+					{ name: 'Completed', value: 'completed' },
+				],
+				default: 'any',
+			},
+			{
+				displayName: 'Task IDs',
+				name: 'ids',
+				type: 'string',
+				default: '',
+				placeholder: '56981, 56982',
+				description: 'Comma-separated task IDs',
+			},
+			{
+				displayName: 'Task Type Names or IDs',
+				name: 'taskTypeIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getTaskTypes' },
+				default: [],
+				description:
+					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Updated After',
+				name: 'updatedFrom',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Updated Before',
+				name: 'updatedTo',
+				type: 'dateTime',
+				default: '',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Sort By',
+				name: 'sortBy',
+				type: 'options',
+				options: [
+					{ name: 'Created At', value: 'created_at' },
+					{ name: 'Due Date', value: 'complete_till' },
+					{ name: 'ID', value: 'id' },
+				],
+				default: 'id',
+				description: 'The field to sort by (amoCRM sorts tasks only by these three)',
+			},
+			{
+				displayName: 'Sort Direction',
+				name: 'sortDirection',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+			},
+		],
+	},
+	simplifyOption(show),
+];
+
+/** The amoCRM `filter[...]` query of the Filters collection. */
+function filterQuery(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObject): IDataObject {
+	const input = inputContext(ctx, itemIndex);
+	const filter: IDataObject = {};
+	const ids = (name: string, label: string) => parseNumericIdList(input, `Filters → ${label}`, filters[name]);
+	if (filters.ids) filter.id = ids('ids', 'Task IDs');
+	if ((filters.responsibleUserIds as string[] | undefined)?.length) {
+		filter.responsible_user_id = ids('responsibleUserIds', 'Responsible Users');
+	}
+	if ((filters.createdBy as string[] | undefined)?.length) filter.created_by = ids('createdBy', 'Created By');
+	if ((filters.taskTypeIds as string[] | undefined)?.length) filter.task_type = ids('taskTypeIds', 'Task Types');
+	if (filters.status === 'open') filter.is_completed = 0;
+	if (filters.status === 'completed') filter.is_completed = 1;
+	if (filters.entityIds) {
+		if (!filters.entityType) {
+			throw inputError(ctx.getNode(), 'Filters → Linked Entity Type', 'is required with Linked Entity IDs', itemIndex);
+		}
+		filter.entity_id = ids('entityIds', 'Linked Entity IDs');
+	}
+	if (filters.entityType) filter.entity_type = filters.entityType;
+	const updated: IDataObject = {};
+	for (const [name, key, label] of [
+		['updatedFrom', 'from', 'Updated After'],
+		['updatedTo', 'to', 'Updated Before'],
+	] as const) {
+		if (filters[name] === undefined || filters[name] === '') continue;
+		updated[key] = toUnixSeconds(
+			parseDateInput(filters[name], {
+				node: ctx.getNode(),
+				parameter: `Filters → ${label}`,
+				timezone: ctx.getTimezone(),
+				itemIndex,
+			}),
+		);
+	}
+	if (Object.keys(updated).length) filter.updated_at = updated;
+	return filter;
+}
+
+async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? 0
+		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {
+		filter: filterQuery(this, itemIndex, filters),
+		order: { [(options.sortBy as string) ?? 'id']: (options.sortDirection as string) ?? 'asc' },
+	};
+
+	const tasks = await collectPages<IDataObject, number>(
+		async (page, pageSize) => {
+			const response = await amoRequest.call(this, 'GET', '/tasks', {
+				qs: { ...qs, page: page ?? 1, limit: pageSize },
+				itemIndex,
+			});
+			const items = embedded(response.body, 'tasks');
+			const more = hasNextPage(response.body) && items.length === pageSize;
+			return { items, next: more ? (page ?? 1) + 1 : undefined };
+		},
+		{ returnAll, limit, maxPageSize: AMO_MAX_PAGE },
+	);
+	const out: IDataObject[] = [];
+	for (const task of tasks) out.push(await taskOutput(this, itemIndex, task));
+	return out;
+}
+
+export const getAll: OperationModule = { description, execute };

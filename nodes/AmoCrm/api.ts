@@ -1,0 +1,198 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+
+import { nodeParameter } from '../shared/parameters';
+import { unixSecondsToIso } from '../shared/dates';
+import { idString, type CommonTask } from '../shared/taskShape';
+import { stringValues } from '../shared/transport/redact';
+import { apiRequest } from '../shared/transport/request';
+import type {
+	ApiResponse,
+	LimitSignal,
+	ParsedVendorError,
+	RawResponse,
+	RequestContext,
+	VendorProfile,
+} from '../shared/transport/types';
+
+/** Largest page of tasks, users and notes. */
+export const AMO_MAX_PAGE = 250;
+/** Elements per bulk create / update request (the vendor's advice for batch writes). */
+export const AMO_MAX_BATCH = 50;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** What is wrong with the credential's host, naming the field to fix; undefined when it is fine. */
+export function amoCrmCredentialProblem(credentials: ICredentialDataDecryptedObject): string | undefined {
+	const domain = String(credentials.domain ?? 'amocrm.ru');
+	if (domain === 'custom') {
+		const raw = String(credentials.baseUrl ?? '').trim();
+		let url: URL;
+		try {
+			url = new URL(raw);
+		} catch {
+			return `Base URL "${raw}" is not a URL; use e.g. https://mycompany.kommo.com`;
+		}
+		// Plain HTTP only for a local sandbox: tokens must not cross the network unencrypted.
+		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+			return `Base URL "${raw}" must start with https://`;
+		}
+		return undefined;
+	}
+	const subdomain = String(credentials.subdomain ?? '').trim();
+	if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(subdomain)) {
+		return `Subdomain "${subdomain}" is not valid: enter only the first part of the address, e.g. "mycompany" for https://mycompany.amocrm.ru`;
+	}
+	return undefined;
+}
+
+/** The account's base URL, from a credential without problems. */
+export function amoCrmBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	if (String(credentials.domain) === 'custom') return new URL(String(credentials.baseUrl).trim()).origin;
+	return `https://${String(credentials.subdomain).trim().toLowerCase()}.${String(credentials.domain ?? 'amocrm.ru')}`;
+}
+
+function retryAfterMs(response: RawResponse): number | undefined {
+	const raw = response.headers['retry-after'];
+	const value = Array.isArray(raw) ? raw[0] : raw;
+	if (!value) return undefined;
+	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function isHtml(response: RawResponse): boolean {
+	const type = String(response.headers['content-type'] ?? '');
+	return type.includes('text/html') || (typeof response.body === 'string' && /<html/i.test(response.body));
+}
+
+function parseError(response: RawResponse): ParsedVendorError {
+	const body = response.body;
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const problem = body as IDataObject;
+		const lines: string[] = [];
+		for (const entry of (problem['validation-errors'] as IDataObject[] | undefined) ?? []) {
+			for (const error of (entry.errors as IDataObject[] | undefined) ?? []) {
+				lines.push(`element ${String(entry.request_id)}: ${String(error.path ?? '')}: ${String(error.detail ?? error.code ?? '')}`);
+			}
+		}
+		const message = [problem.title, problem.detail].filter(Boolean).join(': ') || `HTTP ${response.statusCode}`;
+		const hint = typeof problem.hint === 'string' ? problem.hint : undefined;
+		return { message, description: [...lines, hint].filter(Boolean).join('\n') || undefined };
+	}
+	if (typeof body === 'string' && body.trim() !== '' && !isHtml(response)) {
+		return { message: body.trim().slice(0, 300) };
+	}
+	return { message: `HTTP ${response.statusCode}` };
+}
+
+export const amoCrmProfile: VendorProfile = {
+	displayName: 'amoCRM',
+	credentialType(context: RequestContext): string {
+		return nodeParameter<string>(context, 'authentication', 'accessToken') === 'oAuth2'
+			? 'amoCrmOAuth2Api'
+			: 'amoCrmApi';
+	},
+	credentialProblem: amoCrmCredentialProblem,
+	baseUrl: amoCrmBaseUrl,
+	accountKey: (credentials) => amoCrmBaseUrl(credentials),
+	secrets: (credentials) =>
+		stringValues(credentials, ['accessToken', 'access_token', 'refresh_token', 'clientSecret']),
+	// 7 requests a second per account: one at a time every ~154 ms never puts 8 in one second.
+	rateLimit: { capacity: 1, refillPerSecond: 6.5, maxInFlight: 4 },
+	limitSignal(response: RawResponse): LimitSignal {
+		if (response.statusCode === 429) return { kind: 'limited', retryAfterMs: retryAfterMs(response) };
+		if (response.statusCode === 403 && isHtml(response)) {
+			return {
+				kind: 'blocked',
+				message:
+					'API access is blocked (HTTP 403 from the server, not from the API): the account or this IP was banned after exceeding the rate limit, or the IP is not in the account\'s whitelist. Contact amoCRM support; retrying makes a ban worse',
+			};
+		}
+		return { kind: 'ok' };
+	},
+	parseError,
+	hint(statusCode: number): string | undefined {
+		switch (statusCode) {
+			case 401:
+				return 'The token is invalid, expired or revoked: generate a new long-lived token, or reconnect the OAuth2 credential.';
+			case 402:
+				return 'The amoCRM subscription of this account has expired.';
+			case 403:
+				return 'The token\'s user lacks the rights for this (listing users needs an administrator).';
+			case 404:
+				return 'Nothing was found at this address: check the id and the account domain.';
+			default:
+				return undefined;
+		}
+	},
+	qsArrayFormat: 'brackets',
+	emptyStatuses: [204],
+	defaultHeaders: { Accept: 'application/hal+json, application/json' },
+};
+
+/** A request to the account's API v4; `path` is below /api/v4. Bodies are HAL objects, or undefined for 204. */
+export async function amoRequest(
+	this: RequestContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { qs?: IDataObject; body?: IDataObject | IDataObject[]; itemIndex?: number } = {},
+): Promise<ApiResponse<IDataObject | undefined>> {
+	return (await apiRequest.call(this, amoCrmProfile, {
+		method,
+		path: `/api/v4${path}`,
+		...options,
+	})) as ApiResponse<IDataObject | undefined>;
+}
+
+/** The `_embedded.<key>` list of a HAL answer; empty for 204. */
+export function embedded(body: IDataObject | undefined, key: string): IDataObject[] {
+	const list = (body?._embedded as IDataObject | undefined)?.[key];
+	return Array.isArray(list) ? (list as IDataObject[]) : [];
+}
+
+/** Whether a HAL list answer links a next page. */
+export function hasNextPage(body: IDataObject | undefined): boolean {
+	return Boolean((body?._links as IDataObject | undefined)?.next);
+}
+
+const ENTITY_PATHS: Record<string, string> = {
+	leads: 'leads',
+	contacts: 'contacts',
+	companies: 'companies',
+	customers: 'customers',
+};
+
+/** Where a user sees the task: its linked card, or the task list. */
+export function amoTaskUrl(baseUrl: string, task: IDataObject): string {
+	const type = typeof task.entity_type === 'string' ? ENTITY_PATHS[task.entity_type] : undefined;
+	if (type && task.entity_id) return `${baseUrl}/${type}/detail/${String(task.entity_id)}`;
+	return `${baseUrl}/todo/line/`;
+}
+
+/** The common task shape (design §4). amoCRM tasks have one text and no title. */
+export function simplifyAmoTask(task: IDataObject, baseUrl: string, timezone: string): CommonTask {
+	const completed = task.is_completed === true;
+	const result = task.result as IDataObject | undefined;
+	return {
+		vendor: 'amoCrm',
+		id: String(task.id),
+		title: typeof task.text === 'string' ? task.text.split('\n')[0] : null,
+		text: typeof task.text === 'string' ? task.text : null,
+		status: completed ? 'completed' : 'open',
+		vendorStatus: completed ? 'completed' : 'open',
+		responsibleId: idString(task.responsible_user_id),
+		authorId: idString(task.created_by),
+		typeId: idString(task.task_type_id),
+		dueAt: unixSecondsToIso(task.complete_till, timezone),
+		createdAt: unixSecondsToIso(task.created_at, timezone),
+		updatedAt: unixSecondsToIso(task.updated_at, timezone),
+		// amoCRM keeps no completion time: the last change of a completed task is the closest.
+		completedAt: completed ? unixSecondsToIso(task.updated_at, timezone) : null,
+		entity:
+			task.entity_type && task.entity_id
+				? { type: String(task.entity_type), id: String(task.entity_id) }
+				: null,
+		url: amoTaskUrl(baseUrl, task),
+		resultText: result && typeof result.text === 'string' ? result.text : null,
+	};
+}

@@ -1,0 +1,98 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+type Show = NonNullable<INodeProperties['displayOptions']>['show'];
+
+/** "Return All" and "Limit", the way n8n's own nodes offer them. */
+export function returnAllAndLimit(show: Show, maxLimit?: number): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1, ...(maxLimit ? { maxValue: maxLimit } : {}) },
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}
+
+/** "Simplify": the common task shape instead of the vendor's raw object. */
+export function simplifyOption(show: Show, on: 'on' | 'off' = 'off'): INodeProperties {
+	const option: INodeProperties = {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return the task in the shape shared by all CRM task nodes of this package (ID, title, status, responsible, due date...) instead of the raw vendor object',
+		displayOptions: { show },
+	};
+	// Triggers simplify by default (design §4).
+	return on === 'on' ? { ...option, default: true } : option;
+}
+
+export interface TaskLocatorOptions {
+	show: Show;
+	/** loadOptions search method for "From List"; omit where the vendor cannot list. */
+	searchListMethod?: string;
+	/** Regex a task id must match (By ID). */
+	idRegex: string;
+	/** Regex with one group capturing the id in a task link (By URL). */
+	urlRegex: string;
+	urlPlaceholder: string;
+	idPlaceholder?: string;
+	description?: string;
+}
+
+/** The task id as a resource locator: From List, By ID, By URL of a task link. */
+export function taskLocator(options: TaskLocatorOptions): INodeProperties {
+	return {
+		displayName: 'Task',
+		name: 'taskId',
+		type: 'resourceLocator',
+		default: { mode: options.searchListMethod ? 'list' : 'id', value: '' },
+		required: true,
+		description: options.description ?? 'The task to work on',
+		modes: [
+			...(options.searchListMethod
+				? [
+						{
+							displayName: 'From List',
+							name: 'list',
+							type: 'list' as const,
+							typeOptions: { searchListMethod: options.searchListMethod, searchable: true },
+						},
+					]
+				: []),
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: options.idPlaceholder ?? '12345',
+				validation: [
+					{ type: 'regex', properties: { regex: options.idRegex, errorMessage: 'Not a valid task ID' } },
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: options.urlPlaceholder,
+				extractValue: { type: 'regex', regex: options.urlRegex },
+				validation: [
+					{ type: 'regex', properties: { regex: options.urlRegex, errorMessage: 'Not a valid task link' } },
+				],
+			},
+		],
+		displayOptions: { show: options.show },
+	};
+}

@@ -1,0 +1,86 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** What one input item produced: one output object, several, or the error it failed with. */
+export type ItemResult = IDataObject | IDataObject[] | Error;
+
+/**
+ * One operation of a node, in its own file. Either `execute` runs one item at a time, or
+ * `executeBatch` takes every input item at once (vendor bulk calls) and answers for each.
+ */
+export interface OperationModule {
+	description: INodeProperties[];
+	execute?(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+	executeBatch?(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]>;
+}
+
+export type OperationMap = Record<string, Record<string, OperationModule>>;
+
+/** n8n's own error types pass as they are; anything else is wrapped with its item. */
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+function errorJson(error: Error): IDataObject {
+	const description = (error as { description?: unknown }).description;
+	return typeof description === 'string' && description !== ''
+		? { error: error.message, description }
+		: { error: error.message };
+}
+
+/**
+ * Runs the chosen operation over the input items. Every output item carries `pairedItem`;
+ * with "Continue on fail", a failing item becomes `{ error }` and the others go on.
+ */
+export async function routeOperations(
+	this: IExecuteFunctions,
+	operations: OperationMap,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const module = operations[resource]?.[operation];
+	if (!module) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	const indices = items.map((_, index) => index);
+
+	let results: ItemResult[];
+	if (module.executeBatch) {
+		results = await module.executeBatch.call(this, indices);
+	} else {
+		results = [];
+		for (const index of indices) {
+			try {
+				results.push(await module.execute!.call(this, index));
+			} catch (error) {
+				results.push(asNodeError(this, error, index));
+				if (!this.continueOnFail()) break;
+			}
+		}
+	}
+
+	const out: INodeExecutionData[] = [];
+	results.forEach((result, index) => {
+		const pairedItem = { item: index };
+		if (result instanceof Error) {
+			if (!this.continueOnFail()) throw asNodeError(this, result, index);
+			out.push({ json: errorJson(result), pairedItem });
+			return;
+		}
+		for (const json of Array.isArray(result) ? result : [result]) out.push({ json, pairedItem });
+	});
+	return [out];
+}
+
+/** Runs `prepare` for each item, keeping errors per item instead of stopping at the first. */
+export function prepareEach<T>(indices: number[], prepare: (itemIndex: number) => T): Array<T | Error> {
+	return indices.map((index) => {
+		try {
+			return prepare(index);
+		} catch (error) {
+			return error as Error;
+		}
+	});
+}

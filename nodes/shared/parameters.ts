@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+
+/**
+ * Reads a node-level parameter (resource, authentication...) from any context: execute
+ * contexts take an item index, poll and load-options contexts do not.
+ */
+export function nodeParameter<T>(
+	context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions,
+	name: string,
+	fallback: T,
+): T {
+	if ('getInputData' in context) {
+		return (context as IExecuteFunctions).getNodeParameter(name, 0, fallback) as T;
+	}
+	return (context as IPollFunctions).getNodeParameter(name, fallback) as T;
+}

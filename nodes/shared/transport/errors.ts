@@ -1,0 +1,85 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { redactDeep, redactText } from './redact';
+import type { ApiRequest, RawResponse, VendorProfile } from './types';
+
+export interface ErrorContext {
+	node: INode;
+	profile: VendorProfile;
+	request: ApiRequest;
+	secrets: readonly string[];
+}
+
+function requestLabel(request: ApiRequest): string {
+	const path = request.path.replace(/^https?:\/\/[^/]+/, '').split('?')[0];
+	return `${request.method} ${path}`;
+}
+
+function header(response: RawResponse, name: string): string | undefined {
+	const value = response.headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** An error answer from the vendor, with its own message, the status and a fix hint. */
+export function vendorApiError(context: ErrorContext, response: RawResponse): NodeApiError {
+	const { profile, request } = context;
+	const parsed = profile.parseError(response);
+	const hint = profile.hint?.(response.statusCode, parsed);
+	const requestId = header(response, 'x-request-id');
+	const details = [
+		parsed.description,
+		hint,
+		`${requestLabel(request)} answered ${response.statusCode}${requestId ? ` (request id ${requestId})` : ''}.`,
+	].filter(Boolean);
+	return buildApiError(context, {
+		message: `${profile.displayName}: ${parsed.message}`,
+		description: details.join('\n'),
+		httpCode: response.statusCode,
+		body: response.body,
+	});
+}
+
+/** An error the helper itself decides on (retries used up, outcome unknown, circuit open). */
+export function helperApiError(
+	context: ErrorContext,
+	message: string,
+	description: string,
+	httpCode?: number,
+): NodeApiError {
+	return buildApiError(context, {
+		message: `${context.profile.displayName}: ${message}`,
+		description: `${description}\n${requestLabel(context.request)}`,
+		httpCode,
+	});
+}
+
+function buildApiError(
+	context: ErrorContext,
+	parts: { message: string; description: string; httpCode?: number; body?: unknown },
+): NodeApiError {
+	const { secrets } = context;
+	const message = redactText(parts.message, secrets);
+	const description = redactText(parts.description, secrets);
+	// The stored error response holds only what is safe to keep with an execution.
+	const errorResponse: JsonObject = {
+		message,
+		description,
+		httpCode: parts.httpCode === undefined ? null : String(parts.httpCode),
+		body: redactDeep((parts.body ?? null) as JsonObject, secrets),
+	};
+	const error = new NodeApiError(context.node, errorResponse, {
+		message,
+		description,
+		httpCode: parts.httpCode === undefined ? undefined : String(parts.httpCode),
+		itemIndex: context.request.itemIndex,
+	});
+	// n8n fills `messages` from the response; keep them redacted too.
+	error.messages = error.messages.map((entry) => redactText(entry, secrets));
+	return error;
+}
+
+/** Bad input: names the parameter and sends nothing. */
+export function inputError(node: INode, parameter: string, problem: string, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(node, `Parameter "${parameter}": ${problem}`, { itemIndex });
+}

@@ -1,0 +1,129 @@
+import { sleep } from 'n8n-workflow';
+
+import { getTimeScale, now } from './clock';
+import type { RateLimitPolicy } from './types';
+
+/** Limit answers within one minute that open the circuit for an account. */
+const CIRCUIT_THRESHOLD = 10;
+const CIRCUIT_WINDOW_MS = 60_000;
+const CIRCUIT_COOLDOWN_MS = 60_000;
+
+export class CircuitOpenError extends Error {
+	constructor(readonly retryInMs: number) {
+		super('circuit open');
+	}
+}
+
+/**
+ * The request budget of one account inside this n8n process: a token bucket, a cap on
+ * requests in flight, a shared pause after a limit answer, and a circuit breaker that stops
+ * sending after repeated limit answers (vendors ban clients that keep hammering).
+ * All executions and workflows of the process that use the account share it.
+ */
+export class AccountGovernor {
+	private tokens: number;
+	private lastRefill = now();
+	private inFlight = 0;
+	private pausedUntil = 0;
+	private openUntil = 0;
+	private limitAnswers: number[] = [];
+	private slotWaiters: Array<() => void> = [];
+	/** Acquisitions are served in arrival order. */
+	private queue: Promise<void> = Promise.resolve();
+	/** Server clock minus local clock, from the last Date header seen. */
+	clockOffsetMs = 0;
+
+	constructor(private policy: RateLimitPolicy) {
+		this.tokens = policy.capacity;
+	}
+
+	setPolicy(policy: RateLimitPolicy): void {
+		if (policy === this.policy) return;
+		this.policy = policy;
+		this.tokens = Math.min(this.tokens, policy.capacity);
+	}
+
+	/** Waits for a slot and a token; returns the function that gives the slot back. */
+	async acquire(): Promise<() => void> {
+		const turn = this.queue.then(async () => await this.take());
+		this.queue = turn.catch(() => undefined);
+		await turn;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.inFlight--;
+			this.slotWaiters.shift()?.();
+		};
+	}
+
+	/** Every request of the account waits at least this long (unscaled ms) from now. */
+	pause(ms: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, now() + ms / getTimeScale());
+	}
+
+	/** Counts a limit answer; opens the circuit when they come too often. */
+	recordLimitAnswer(): void {
+		const t = now();
+		const scale = getTimeScale();
+		this.limitAnswers = this.limitAnswers.filter((at) => t - at < CIRCUIT_WINDOW_MS / scale);
+		this.limitAnswers.push(t);
+		if (this.limitAnswers.length >= CIRCUIT_THRESHOLD) {
+			this.openUntil = t + CIRCUIT_COOLDOWN_MS / scale;
+			this.limitAnswers = [];
+		}
+	}
+
+	/** Throws when the circuit is open: no request may leave for this account now. */
+	checkCircuit(): void {
+		const remaining = this.openUntil - now();
+		if (remaining > 0) throw new CircuitOpenError(remaining * getTimeScale());
+	}
+
+	private refill(t: number): void {
+		const perMs = (this.policy.refillPerSecond * getTimeScale()) / 1000;
+		this.tokens = Math.min(this.policy.capacity, this.tokens + (t - this.lastRefill) * perMs);
+		this.lastRefill = t;
+	}
+
+	private async take(): Promise<void> {
+		for (;;) {
+			this.checkCircuit();
+			if (this.inFlight >= this.policy.maxInFlight) {
+				await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+				continue;
+			}
+			const t = now();
+			if (this.pausedUntil > t) {
+				await sleep(this.pausedUntil - t);
+				continue;
+			}
+			this.refill(t);
+			if (this.tokens >= 1) {
+				this.tokens -= 1;
+				this.inFlight++;
+				return;
+			}
+			const perMs = (this.policy.refillPerSecond * getTimeScale()) / 1000;
+			await sleep(Math.max(1, Math.ceil((1 - this.tokens) / perMs)));
+		}
+	}
+}
+
+const governors = new Map<string, AccountGovernor>();
+
+export function governorFor(key: string, policy: RateLimitPolicy): AccountGovernor {
+	let governor = governors.get(key);
+	if (!governor) {
+		governor = new AccountGovernor(policy);
+		governors.set(key, governor);
+	} else {
+		governor.setPolicy(policy);
+	}
+	return governor;
+}
+
+/** Forgets every account's state (tests start from a clean slate). */
+export function resetGovernors(): void {
+	governors.clear();
+}

@@ -1,0 +1,240 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { getTimeScale, now } from './clock';
+import { helperApiError, vendorApiError, type ErrorContext } from './errors';
+import { CircuitOpenError, governorFor, type AccountGovernor } from './rateGovernor';
+import type { ApiRequest, ApiResponse, RawResponse, RequestContext, VendorProfile } from './types';
+
+/** Attempts per request, the first included. */
+const MAX_ATTEMPTS = 5;
+const BASE_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** Network failures that prove the request never reached the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+interface ResolvedCredential {
+	type: string;
+	data: ICredentialDataDecryptedObject;
+}
+
+const credentialCache = new WeakMap<object, ResolvedCredential>();
+
+/** The node's credential, read once per execution context. */
+export async function resolveCredential(
+	context: RequestContext,
+	profile: VendorProfile,
+): Promise<ResolvedCredential> {
+	const type = profile.credentialType(context);
+	const cached = credentialCache.get(context);
+	if (cached && cached.type === type) return cached;
+	const data = await context.getCredentials(type);
+	const resolved = { type, data };
+	credentialCache.set(context, resolved);
+	return resolved;
+}
+
+function isIdempotent(request: ApiRequest): boolean {
+	if (request.idempotent !== undefined) return request.idempotent;
+	return ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(request.method);
+}
+
+function backoffMs(attempt: number): number {
+	const base = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+	// Jitter keeps parallel executions from retrying in lockstep.
+	return base * (0.8 + Math.random() * 0.4);
+}
+
+interface CauseInfo {
+	code?: string;
+	response?: RawResponse;
+	aborted: boolean;
+}
+
+/** Digs the network code or HTTP response out of the error n8n's HTTP layer threw. */
+function inspectError(error: unknown): CauseInfo {
+	const info: CauseInfo = { aborted: false };
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current !== null && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const candidate = current as {
+			code?: unknown;
+			name?: unknown;
+			response?: { status?: unknown; headers?: unknown; data?: unknown };
+			cause?: unknown;
+		};
+		if (typeof candidate.code === 'string' && !info.code) info.code = candidate.code;
+		if (candidate.name === 'AbortError' || candidate.code === 'ERR_CANCELED') info.aborted = true;
+		const response = candidate.response;
+		if (!info.response && response && typeof response.status === 'number') {
+			info.response = {
+				statusCode: response.status,
+				headers: (response.headers ?? {}) as RawResponse['headers'],
+				body: response.data,
+			};
+		}
+		current = candidate.cause;
+	}
+	return info;
+}
+
+function headerValue(headers: RawResponse['headers'], name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** Keeps the account's server-clock offset current from the Date header. */
+function observeClock(governor: AccountGovernor, headers: RawResponse['headers']): void {
+	const date = headerValue(headers, 'date');
+	if (!date) return;
+	const serverTime = Date.parse(date);
+	if (!Number.isNaN(serverTime)) governor.clockOffsetMs = serverTime - now();
+}
+
+/**
+ * The one request helper: throttle -> authenticated HTTP -> retry -> errors.
+ * Limit answers are retried for every method, after the server's wait. Server errors and
+ * network faults are retried only for idempotent requests; a write whose fate is unknown
+ * fails with an error that says so and is never sent twice.
+ */
+export async function apiRequest<T = unknown>(
+	this: RequestContext,
+	profile: VendorProfile,
+	request: ApiRequest,
+): Promise<ApiResponse<T>> {
+	const credential = await resolveCredential(this, profile);
+	const secrets = profile.secrets(credential.data);
+	const errorContext: ErrorContext = { node: this.getNode(), profile, request, secrets };
+	const governor = governorFor(
+		`${profile.displayName}\u0000${profile.accountKey(credential.data)}`,
+		profile.rateLimit,
+	);
+	const problem = profile.credentialProblem?.(credential.data);
+	if (problem) {
+		// A bad host in the credential: say which field, send nothing.
+		throw new NodeOperationError(this.getNode(), `Credential: ${problem}`, { itemIndex: request.itemIndex });
+	}
+	const baseUrl = profile.baseUrl(credential.data).replace(/\/+$/, '');
+	const url = /^https?:\/\//.test(request.path)
+		? request.path
+		: `${baseUrl}/${request.path.replace(/^\/+/, '')}`;
+	// Credentials go only to the account's own host, whatever link a response carried.
+	if (new URL(url).origin !== new URL(baseUrl).origin) {
+		throw new NodeOperationError(this.getNode(), `Refused to send credentials to another host than ${new URL(baseUrl).origin}`);
+	}
+	const idempotent = isIdempotent(request);
+
+	for (let attempt = 1; ; attempt++) {
+		let release: () => void;
+		try {
+			release = await governor.acquire();
+		} catch (error) {
+			if (error instanceof CircuitOpenError) {
+				throw helperApiError(
+					errorContext,
+					'too many rate-limit answers in a row',
+					`${profile.displayName} kept refusing requests for exceeding its rate limit, so requests to this account are paused for ${Math.ceil(error.retryInMs / 1000)} s to stay clear of an automatic ban. Run fewer workflows against this account at once, or retry later.`,
+					429,
+				);
+			}
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
+		}
+
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs: request.qs,
+			body: request.body,
+			headers: { ...(profile.defaultHeaders ?? {}), ...(request.headers ?? {}) },
+			json: true,
+			returnFullResponse: true,
+			// Every status comes back as a response, except 401: n8n re-authenticates on it.
+			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			timeout: REQUEST_TIMEOUT_MS,
+		};
+		if (profile.qsArrayFormat) options.arrayFormat = profile.qsArrayFormat;
+
+		let response: RawResponse;
+		try {
+			const full = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				credential.type,
+				options,
+			)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
+			response = { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body };
+		} catch (error) {
+			release();
+			const cause = inspectError(error);
+			if (cause.aborted) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
+			if (cause.response) {
+				// 401 after n8n's own re-authentication, or an error status older n8n threw.
+				observeClock(governor, cause.response.headers);
+				throw vendorApiError(errorContext, cause.response);
+			}
+			const neverSent = cause.code !== undefined && NOT_SENT_CODES.has(cause.code);
+			if ((idempotent || neverSent) && attempt < MAX_ATTEMPTS) {
+				await sleep(backoffMs(attempt) / getTimeScale());
+				continue;
+			}
+			const what = cause.code ?? (error instanceof Error ? error.message : 'network error');
+			if (!idempotent && !neverSent) {
+				throw helperApiError(
+					errorContext,
+					'the outcome of this write is unknown',
+					`The connection failed (${what}) after the request was sent, so ${profile.displayName} may or may not have applied it. It was not sent again, to avoid a duplicate: check the data in ${profile.displayName} before running this item again.`,
+				);
+			}
+			throw helperApiError(
+				errorContext,
+				'the service could not be reached',
+				`The request failed ${attempt} times (${what}).`,
+			);
+		}
+		release();
+		observeClock(governor, response.headers);
+
+		const signal = profile.limitSignal(response);
+		if (signal.kind === 'blocked') {
+			throw helperApiError(errorContext, signal.message, 'Requests were stopped and will not be retried.', response.statusCode);
+		}
+		if (signal.kind === 'limited') {
+			governor.recordLimitAnswer();
+			const waitMs = signal.retryAfterMs ?? backoffMs(attempt);
+			governor.pause(waitMs);
+			if (attempt < MAX_ATTEMPTS) continue;
+			throw vendorApiError(errorContext, response);
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) {
+			const empty = profile.emptyStatuses?.includes(status) || response.body === '';
+			return {
+				statusCode: status,
+				headers: response.headers,
+				body: (empty ? undefined : response.body) as T,
+			};
+		}
+		if (status >= 500 && idempotent && attempt < MAX_ATTEMPTS) {
+			await sleep(backoffMs(attempt) / getTimeScale());
+			continue;
+		}
+		if (status >= 500 && !idempotent) {
+			const error = vendorApiError(errorContext, response);
+			error.description = `${error.description ?? ''}\nThis write was not sent again: a server error leaves its outcome unknown. Check the data in ${profile.displayName} before running this item again.`.trim();
+			throw error;
+		}
+		throw vendorApiError(errorContext, response);
+	}
+}
+
+/** The server's idea of now (ms), from the Date headers the account's responses carried. */
+export function serverNow(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number {
+	const governor = governorFor(
+		`${profile.displayName}\u0000${profile.accountKey(credentials)}`,
+		profile.rateLimit,
+	);
+	return now() + governor.clockOffsetMs;
+}

@@ -1,0 +1,95 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+/** Every n8n context the request helper can run in. */
+export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+/**
+ * Request budget of one account, enforced in process before anything is sent.
+ * A token bucket: `capacity` requests may go at once, then `refillPerSecond` more per second.
+ */
+export interface RateLimitPolicy {
+	capacity: number;
+	refillPerSecond: number;
+	/** Requests in flight at once for one account. */
+	maxInFlight: number;
+}
+
+/** What a response says about the vendor's limits. */
+export type LimitSignal =
+	| { kind: 'ok' }
+	/** A rate-limit answer: the request was refused, not processed; safe to send again. */
+	| { kind: 'limited'; retryAfterMs?: number }
+	/** The account is blocked or banned: stop at once, retrying makes it worse. */
+	| { kind: 'blocked'; message: string };
+
+export interface ParsedVendorError {
+	message: string;
+	description?: string;
+}
+
+export interface RawResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/**
+ * Everything the shared helper needs to know about one vendor. Profiles stay thin:
+ * data and small pure functions, no HTTP of their own.
+ */
+export interface VendorProfile {
+	/** Shown in messages, e.g. "amoCRM". */
+	displayName: string;
+	/** The credential type this node instance uses (reads the node's `authentication` parameter). */
+	credentialType(context: RequestContext): string;
+	/** What is wrong with the credential (a bad host...), or undefined when it can be used. */
+	credentialProblem?(credentials: ICredentialDataDecryptedObject): string | undefined;
+	/** Base URL for relative paths, from a credential that has no problem. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Identity of the account whose budget a request draws on. */
+	accountKey(credentials: ICredentialDataDecryptedObject): string;
+	/** Every secret value the credential holds, for redaction. */
+	secrets(credentials: ICredentialDataDecryptedObject): string[];
+	rateLimit: RateLimitPolicy;
+	/** Reads the vendor's limit signals off a response. */
+	limitSignal(response: RawResponse): LimitSignal;
+	/** Reads the vendor's own error message off an error response. */
+	parseError(response: RawResponse): ParsedVendorError;
+	/** A fix hint for the usual causes of an error status. */
+	hint?(statusCode: number, parsed: ParsedVendorError): string | undefined;
+	/** How arrays are written in the query string. */
+	qsArrayFormat?: 'brackets' | 'indices' | 'repeat';
+	/** Headers sent with every request (Accept, Accept-Encoding...). */
+	defaultHeaders?: IDataObject;
+	/** Successful answers that have no body (amoCRM: 204 for an empty list). */
+	emptyStatuses?: number[];
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** A path relative to the profile's base URL, or an absolute URL on the same host (paging links). */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	headers?: IDataObject;
+	/**
+	 * Whether sending this request twice does no harm. Defaults from the method: GET, HEAD,
+	 * PUT, DELETE are idempotent; POST and PATCH are not. Vendors that read with POST say so here.
+	 */
+	idempotent?: boolean;
+	/** The input item the request serves, for error messages. */
+	itemIndex?: number;
+}
+
+export interface ApiResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+}

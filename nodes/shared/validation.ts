@@ -1,0 +1,102 @@
+import type { INode } from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
+
+import { inputError } from './transport/errors';
+
+export interface InputContext {
+	node: INode;
+	itemIndex?: number;
+}
+
+/** Describes zod issues by their path inside the parameter: `at "0.params.text": Required`. */
+function describeIssues(issues: Array<{ path: Array<string | number>; message: string }>): string {
+	return issues
+		.slice(0, 5)
+		.map((issue) => (issue.path.length ? `at "${issue.path.join('.')}": ${issue.message}` : issue.message))
+		.join('; ');
+}
+
+/** Parses a JSON parameter (string or already an object) and checks it against a schema. */
+export function parseJsonParameter<T>(
+	context: InputContext,
+	parameter: string,
+	raw: unknown,
+	schema: ZodType<T, ZodTypeDef, unknown>,
+): T {
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			throw inputError(context.node, parameter, `is not valid JSON (${(error as Error).message})`, context.itemIndex);
+		}
+	}
+	return checkValue(context, parameter, value, schema);
+}
+
+/** Checks a value against a schema; the error names the parameter and the path inside it. */
+export function checkValue<T>(
+	context: InputContext,
+	parameter: string,
+	value: unknown,
+	schema: ZodType<T, ZodTypeDef, unknown>,
+): T {
+	const result = schema.safeParse(value);
+	if (!result.success) {
+		throw inputError(context.node, parameter, describeIssues(result.error.issues), context.itemIndex);
+	}
+	return result.data;
+}
+
+/** A positive whole-number id, from a number or a string of digits. */
+export function parseNumericId(context: InputContext, parameter: string, value: unknown): number {
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!/^\d+$/.test(text) || Number(text) <= 0 || !Number.isSafeInteger(Number(text))) {
+		throw inputError(
+			context.node,
+			parameter,
+			`"${String(value ?? '')}" is not a valid id: expected a positive whole number`,
+			context.itemIndex,
+		);
+	}
+	return Number(text);
+}
+
+/** A list of numeric ids from "1, 2, 3", an array or a single value. */
+export function parseNumericIdList(context: InputContext, parameter: string, value: unknown): number[] {
+	const parts = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(',').map((part) => part.trim()).filter((part) => part !== '')
+			: value === undefined || value === null
+				? []
+				: [value];
+	return parts.map((part) => parseNumericId(context, parameter, part));
+}
+
+/** A non-empty text. */
+export function requireText(context: InputContext, parameter: string, value: unknown): string {
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw inputError(context.node, parameter, 'is required and must not be empty', context.itemIndex);
+	}
+	return value;
+}
+
+/** A positive whole number within bounds (Limit and similar). */
+export function requirePositiveInt(
+	context: InputContext,
+	parameter: string,
+	value: unknown,
+	max?: number,
+): number {
+	const n = typeof value === 'string' ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || (max !== undefined && n > max)) {
+		throw inputError(
+			context.node,
+			parameter,
+			`must be a whole number from 1${max !== undefined ? ` to ${max}` : ' up'}, got "${String(value)}"`,
+			context.itemIndex,
+		);
+	}
+	return n;
+}

@@ -1,0 +1,23 @@
+/**
+ * Test harness: runs the package's nodes and polling triggers through n8n's own engine
+ * (n8n-core's WorkflowExecute / PollContext / PollTriggerExecutor), with credentials
+ * applied by the package's credential classes and HTTP intercepted by nock.
+ * See test/harness/harness.test.ts for worked examples.
+ */
+export { runWorkflow } from './run-workflow';
+export type { RunWorkflowOptions, RunWorkflowResult } from './run-workflow';
+export { runPoll } from './run-poll';
+export type { RunPollOptions, RunPollResult } from './run-poll';
+export { DEFAULT_TIMEZONE } from './common';
+export type { CredentialActivity, HarnessBaseOptions, HarnessNodeSpec } from './common';
+export { HarnessCredentialsHelper, OAUTH2_API_CREDENTIAL } from './credentials';
+export type {
+	CredentialDataMap,
+	CredentialTypeMap,
+	CredentialUpdate,
+	PreAuthenticationCall,
+} from './credentials';
+export { HarnessNodeTypes, ITEMS_NODE_TYPE, MANUAL_TRIGGER_TYPE } from './node-types';
+export type { NodeTypeMap } from './node-types';
+export { recordRequests, setupNock } from './nock';
+export type { RecordedRequest, RequestLog, SetupNockOptions } from './nock';

@@ -1,0 +1,180 @@
+/**
+ * `runPoll`: one poll of a polling trigger through a real n8n-core `PollContext`
+ * (shared/n8n-runtime.md §9).
+ *
+ * - `mode: 'trigger'` is an active workflow's scheduled poll. It runs through n8n-core's own
+ *   `PollTriggerExecutor` (the code the CLI's poll jobs call) inside a staging scope, as
+ *   n8n 2.41 does for durable poll cursors: the trigger's node static data is a snapshot
+ *   for the duration of the poll; the snapshot is committed when the hand-off succeeds
+ *   (items were emitted and the execution was created, or `null` was returned and the
+ *   cursor committed); a poll that throws, or whose hand-off fails, leaves the stored
+ *   static data as it was, so the next poll repeats the same window. Errors go to
+ *   `__emitError` and are returned as `error`. Global static data
+ *   (`getWorkflowStaticData('global')`) is not staged: it is the workflow's own object.
+ * - `mode: 'manual'` is the editor's "test step" / manual run: n8n-core's `WorkflowExecute`
+ *   builds a `PollContext` with activation `manual` and calls `poll()` directly; errors
+ *   are thrown to the caller. n8n never saves static data after a manual execution, so the
+ *   returned `staticData` is the one given (`pollStaticData` shows what the poll wrote).
+ *
+ * Chain polls by passing the returned `staticData` to the next call.
+ */
+import { Container } from '@n8n/di';
+import { PollContext, PollTriggerExecutor } from 'n8n-core';
+import type {
+	ExecutionError,
+	IDataObject,
+	INodeExecutionData,
+	IPollFunctions,
+	WorkflowActivateMode,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { buildAdditionalData } from './additional-data';
+import type { CredentialActivity, HarnessBaseOptions, HarnessNodeSpec } from './common';
+import { DEFAULT_TIMEZONE, buildNode, plainStaticData } from './common';
+import { HarnessCredentialsHelper } from './credentials';
+import { HarnessNodeTypes } from './node-types';
+
+export interface RunPollOptions extends HarnessBaseOptions {
+	/** The polling trigger node. */
+	node: HarnessNodeSpec;
+	/** `trigger` (active workflow, default) or `manual` (editor test run). */
+	mode?: 'trigger' | 'manual';
+	/** Workflow static data to start from (the `staticData` a previous poll returned). */
+	staticData?: IDataObject;
+	/** `getActivationMode()`; default `manual` in manual mode, else `update` (as the CLI's poll jobs). */
+	activation?: WorkflowActivateMode;
+	/** What `this.getPollBudgetMs()` returns; default n8n-core's 5 minutes. */
+	pollBudgetMs?: number;
+	/** Trigger mode: simulate a failed hand-off (the execution could not be created). */
+	failHandOff?: boolean;
+}
+
+export interface RunPollResult extends CredentialActivity {
+	/** What `poll()` returned (`null`: nothing new). */
+	items: INodeExecutionData[][] | null;
+	/** Workflow static data as n8n would have stored it after this poll (plain JSON). */
+	staticData: IDataObject;
+	/** Static data as the poll left it, committed or not. */
+	pollStaticData: IDataObject;
+	/** Trigger mode: the error the poll reported through `__emitError`. */
+	error?: ExecutionError | Error;
+	/** Trigger mode: whether a changed node static data (cursor) was committed. */
+	committed: boolean;
+}
+
+export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
+	const credentials = options.credentials ?? {};
+	const credentialsHelper = new HarnessCredentialsHelper(options.credentialTypes ?? {}, credentials);
+	const node = buildNode(options.node, options.nodeTypes, credentials, [0, 0]);
+	const mode = options.mode ?? 'trigger';
+	const settings = { timezone: options.timezone ?? DEFAULT_TIMEZONE, executionOrder: 'v1' as const };
+	const startStaticData = JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject;
+
+	const workflow = new Workflow({
+		id: 'harness-workflow',
+		name: 'Harness workflow',
+		nodes: [node],
+		connections: {},
+		active: mode === 'trigger',
+		nodeTypes: new HarnessNodeTypes(options.nodeTypes),
+		staticData: JSON.parse(JSON.stringify(startStaticData)),
+		settings,
+	});
+	const additionalData = buildAdditionalData({
+		credentialsHelper,
+		workflowId: workflow.id,
+		workflowSettings: settings,
+	});
+	const budget = options.pollBudgetMs === undefined ? undefined : () => options.pollBudgetMs!;
+	const activity = {
+		credentials,
+		preAuthenticationCalls: credentialsHelper.preAuthenticationCalls,
+		credentialUpdates: credentialsHelper.updates,
+	};
+
+	if (mode === 'manual') {
+		// As WorkflowExecute.executePollNode does in manual mode.
+		const context = new PollContext(
+			workflow,
+			node,
+			additionalData,
+			'manual',
+			options.activation ?? 'manual',
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			budget,
+		);
+		const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+		if (!nodeType.poll) throw new Error(`harness: node type "${node.type}" has no poll()`);
+		const items = await nodeType.poll.call(context);
+		return {
+			items,
+			staticData: startStaticData,
+			pollStaticData: plainStaticData(workflow.staticData),
+			committed: false,
+			...activity,
+		};
+	}
+
+	// Trigger mode: the staging scope the CLI gives a poll with a durable cursor.
+	const nodeKey = `node:${node.name}`;
+	let staged: IDataObject | undefined;
+	let seed = '';
+	let committed = false;
+	let emitted: INodeExecutionData[][] | null = null;
+	let error: ExecutionError | Error | undefined;
+	// Like the CLI's takeStagedCursor: only a snapshot that changed since it was seeded is written.
+	const commit = () => {
+		if (staged === undefined || JSON.stringify(staged) === seed) return;
+		workflow.staticData[nodeKey] = JSON.parse(JSON.stringify(staged)) as IDataObject;
+		committed = true;
+	};
+	const context = new PollContext(
+		workflow,
+		node,
+		additionalData,
+		'trigger',
+		options.activation ?? 'update',
+		// __emit: the items are handed to a new execution; its creation commits the cursor.
+		(data) => {
+			emitted = data;
+			if (!options.failHandOff) commit();
+		},
+		// __emitError: the CLI records a failed execution (or runs the error workflow).
+		(pollError) => {
+			error = pollError;
+		},
+		// __commitCursor: a poll that returned null commits its cursor alone.
+		async () => {
+			if (options.failHandOff) throw new Error('harness: simulated cursor commit failure');
+			commit();
+		},
+		// __runPoll: each poll works on a copy of the stored node static data.
+		async (poll) => {
+			seed = JSON.stringify(workflow.staticData[nodeKey] ?? {});
+			staged = JSON.parse(seed) as IDataObject;
+			return await poll();
+		},
+		() => {
+			if (staged === undefined) throw new Error('harness: static data read outside a poll');
+			return staged;
+		},
+		budget,
+	);
+
+	const executor = Container.get(PollTriggerExecutor);
+	await executor.create(workflow, node, context as IPollFunctions, () => true)(false);
+
+	return {
+		items: emitted,
+		staticData: plainStaticData(workflow.staticData),
+		pollStaticData: { ...plainStaticData(workflow.staticData), [nodeKey]: staged ?? {} },
+		error,
+		committed,
+		...activity,
+	};
+}
