@@ -86,6 +86,10 @@ function eventKey(event: TaskEvent, record: PollRecord): { key: string; at: numb
 	}
 }
 
+function alignUp(ms: number, resolutionMs: number): number {
+	return Math.ceil(ms / resolutionMs) * resolutionMs;
+}
+
 class Deadline {
 	private readonly endsAt: number;
 	constructor(budgetMs: number | undefined) {
@@ -157,7 +161,8 @@ export async function pollTasks<T, C>(
 		return await source.fetchSample(event, options.sampleSize ?? 1);
 	}
 	const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-	const upTo = source.serverNow();
+	// The Date header has whole seconds: round the estimate up rather than stop short of now.
+	const upTo = alignUp(source.serverNow(), source.resolutionMs);
 	const previous = readState(state);
 	const deadline = new Deadline(options.budgetMs);
 
@@ -195,7 +200,14 @@ export async function pollTasks<T, C>(
 
 	const fromMs = (seeding ? upTo : next.cursorMs) - overlapMs;
 	const fromAligned = Math.floor(fromMs / source.resolutionMs) * source.resolutionMs;
-	await readWindow(source, { fromMs: fromAligned, toMs: upTo }, deadline, take);
+	const finished = await readWindow(source, { fromMs: fromAligned, toMs: upTo }, deadline, take);
+	// The clock estimate comes from earlier answers; when this poll's answers show the server
+	// is further ahead (a clock that jumped, a first poll), read up to its present too, so a
+	// change made before the poll started is emitted by this poll.
+	const later = alignUp(source.serverNow(), source.resolutionMs);
+	if (finished && later > upTo) {
+		await readWindow(source, { fromMs: upTo + source.resolutionMs, toMs: later }, deadline, take);
+	}
 
 	// Forget keys that no later window can reach again.
 	for (const [key, at] of Object.entries(next.seen)) {

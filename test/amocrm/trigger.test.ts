@@ -1,0 +1,264 @@
+/**
+ * amoCRM trigger over sequences of polls through n8n-core's poll context, against the
+ * loopback amoCRM sandbox (real HTTP). The sandbox clock is frozen per step so that
+ * "the same second" is exact.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
+import { AmoCrmTrigger } from '../../nodes/AmoCrm/AmoCrmTrigger.node';
+import { setTimeScale } from '../../nodes/shared/transport/clock';
+import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { runPoll, setupNock } from '../harness';
+import { AmoCrmSandbox } from '../sandbox/amocrm';
+
+setupNock({ allowLocalhost: true });
+
+const TYPE = 'n8n-nodes-crm-tasks.amoCrmTrigger';
+let sandbox: AmoCrmSandbox;
+let baseUrl: string;
+/** Start of a whole second, the reference time of each test. */
+let t0: number;
+
+beforeAll(async () => {
+	setTimeScale(1000);
+	sandbox = new AmoCrmSandbox({ rateLimit: false });
+	baseUrl = await sandbox.start();
+});
+
+afterAll(async () => {
+	await sandbox.stop();
+	setTimeScale(1);
+});
+
+beforeEach(() => {
+	resetGovernors();
+	sandbox.store.tasks.clear();
+	sandbox.clearLog();
+	sandbox.clock.skewMs = 0;
+	t0 = Math.floor(Date.now() / 1000) * 1000;
+	sandbox.clock.freeze(t0);
+});
+
+afterEach(() => sandbox.clock.unfreeze());
+
+/** Moves the sandbox's frozen clock to t0 + seconds. */
+function at(seconds: number): number {
+	sandbox.clock.freeze(t0 + seconds * 1000);
+	return t0 / 1000 + seconds;
+}
+
+function trigger(parameters: IDataObject) {
+	let staticData: IDataObject = {};
+	const poll = async (mode: 'trigger' | 'manual' = 'trigger', extra: { pollBudgetMs?: number } = {}) => {
+		const result = await runPoll({
+			nodeTypes: { [TYPE]: new AmoCrmTrigger() },
+			credentialTypes: { amoCrmApi: new AmoCrmApi() },
+			credentials: { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } },
+			node: { type: TYPE, parameters },
+			mode,
+			staticData,
+			timezone: 'Europe/Moscow',
+			...extra,
+		});
+		expect(result.error).toBeUndefined();
+		staticData = result.staticData;
+		return {
+			result,
+			ids: (result.items?.[0] ?? []).map((item) => String(item.json.id)),
+			json: (result.items?.[0] ?? []).map((item) => item.json),
+		};
+	};
+	return { poll, state: () => staticData };
+}
+
+/** The engine's watermark in the trigger node's static data. */
+function cursorOf(staticData: IDataObject): number {
+	const nodeData = Object.values(staticData)[0] as { poll?: { cursorMs?: number } } | undefined;
+	const cursor = nodeData?.poll?.cursorMs;
+	if (typeof cursor !== 'number') throw new Error(`no cursor in ${JSON.stringify(staticData)}`);
+	return cursor;
+}
+
+const taskRequests = () => sandbox.requests.filter((r) => r.path === '/api/v4/tasks');
+
+describe('amoCRM trigger', () => {
+	it('emits no backlog on first activation, then only what is new', async () => {
+		at(-7200);
+		sandbox.addTask({ id: 1 });
+		at(-20);
+		sandbox.addTask({ id: 2 }); // inside the overlap window: still backlog
+		at(0);
+		const { poll } = trigger({ event: 'taskCreated' });
+
+		expect((await poll()).ids).toEqual([]);
+		const first = taskRequests()[0];
+		expect(first.method).toBe('GET');
+		expect(first.headers.authorization).toBe('Bearer test-token');
+		expect(first.query).toMatchObject({ order: { id: 'asc' }, limit: '250' });
+		// A window of the overlap (60 s) up to now, rounded up to the next whole second.
+		const window = (first.query.filter as { updated_at: { from: string; to: string } }).updated_at;
+		expect(Number(window.to) - Number(window.from)).toBe(60);
+		expect([t0 / 1000, t0 / 1000 + 1]).toContain(Number(window.to));
+
+		expect((await poll()).ids).toEqual([]); // nothing new
+
+		at(5);
+		sandbox.addTask({ id: 3, text: 'Call the client\nabout the offer', responsible_user_id: 504141 });
+		const third = await poll();
+		expect(third.ids).toEqual(['3']);
+		expect(third.json[0]).toMatchObject({
+			vendor: 'amoCrm',
+			id: '3',
+			title: 'Call the client',
+			status: 'open',
+			responsibleId: '504141',
+			createdAt: expect.stringMatching(/\+03:00$/),
+			url: `${baseUrl}/todo/line/`,
+		});
+		expect((await poll()).ids).toEqual([]);
+	});
+
+	it('returns a sample in manual mode and keeps the cursor', async () => {
+		sandbox.addTask({ id: 10 });
+		sandbox.addTask({ id: 11 });
+		const { poll, state } = trigger({ event: 'taskUpdated', simplify: false });
+		await poll();
+		const before = JSON.stringify(state());
+		const manual = await poll('manual');
+		expect(manual.ids).toEqual(['11']);
+		expect(manual.json[0]).toHaveProperty('updated_at'); // raw vendor object
+		expect(JSON.stringify(state())).toBe(before);
+	});
+
+	it('emits two updates of the same second exactly once each', async () => {
+		sandbox.addTask({ id: 20 });
+		sandbox.addTask({ id: 21 });
+		const { poll } = trigger({ event: 'taskUpdated' });
+		await poll();
+
+		at(10);
+		sandbox.updateTask(20, { text: 'first change' });
+		expect((await poll()).ids).toEqual(['20']);
+		// Same second: task 21 changes after the poll already read second 10.
+		sandbox.updateTask(21, { text: 'second change' });
+		expect((await poll()).ids).toEqual(['21']);
+		expect((await poll()).ids).toEqual([]);
+
+		at(11);
+		sandbox.updateTask(20, { text: 'third change' });
+		sandbox.updateTask(21, { text: 'fourth change' });
+		expect((await poll()).ids.sort()).toEqual(['20', '21']);
+	});
+
+	it('misses nothing when a task changes between two pages of the same second', async () => {
+		const { poll } = trigger({ event: 'taskUpdated' });
+		await poll(); // activation
+		at(20);
+		for (let id = 100; id < 700; id++) sandbox.addTask({ id });
+
+		// While the trigger reads page 2, task 105 (on page 1) changes and leaves the window,
+		// shifting every later task one place towards page 1.
+		let moved = false;
+		sandbox.use((req) => {
+			if (!moved && req.path === '/api/v4/tasks' && req.query.page === '2') {
+				moved = true;
+				at(25);
+				sandbox.updateTask(105, { text: 'changed while paging' });
+				at(20);
+			}
+			return undefined;
+		});
+		const paged = await poll();
+		expect(moved).toBe(true);
+		expect(paged.ids).toHaveLength(600);
+		expect(new Set(paged.ids).size).toBe(600);
+
+		at(26);
+		const next = await poll();
+		expect(next.ids).toEqual(['105']);
+		expect((await poll()).ids).toEqual([]);
+	});
+
+	it('reads a large window as smaller windows, each in one request', async () => {
+		const { poll } = trigger({ event: 'taskCreated' });
+		await poll();
+		for (let second = 1; second <= 10; second++) {
+			at(second);
+			for (let n = 0; n < 60; n++) sandbox.addTask({ id: second * 1000 + n });
+		}
+		at(11);
+		sandbox.clearLog();
+		const result = await poll();
+		expect(result.ids).toHaveLength(600);
+		expect(new Set(result.ids).size).toBe(600);
+		expect(taskRequests().every((r) => r.query.page === '1')).toBe(true);
+	});
+
+	it('fires "completed" once per completion', async () => {
+		sandbox.addTask({ id: 30 });
+		sandbox.addTask({ id: 31 });
+		const { poll } = trigger({ event: 'taskCompleted' });
+		await poll();
+
+		at(3);
+		sandbox.completeTask(30, 'Reached the client');
+		const done = await poll();
+		expect(done.ids).toEqual(['30']);
+		expect(done.json[0]).toMatchObject({ status: 'completed', resultText: 'Reached the client' });
+
+		at(4);
+		sandbox.updateTask(30, { text: 'edited after completion' });
+		sandbox.updateTask(31, { text: 'still open' });
+		expect((await poll()).ids).toEqual([]);
+
+		at(5);
+		sandbox.updateTask(30, { is_completed: false });
+		expect((await poll()).ids).toEqual([]);
+		at(6);
+		sandbox.completeTask(30);
+		expect((await poll()).ids).toEqual(['30']);
+	});
+
+	it('sends the responsible user and task type filters', async () => {
+		sandbox.addTask({ id: 40, responsible_user_id: 504142, task_type_id: 2 });
+		sandbox.addTask({ id: 41, responsible_user_id: 504141, task_type_id: 2 });
+		const { poll } = trigger({
+			event: 'taskUpdated',
+			filters: { responsibleUserIds: ['504142'], taskTypeIds: ['2'] },
+		});
+		await poll();
+		expect(taskRequests()[0].query.filter).toMatchObject({ responsible_user_id: ['504142'], task_type: ['2'] });
+		at(2);
+		sandbox.updateTask(40, { text: 'x' });
+		sandbox.updateTask(41, { text: 'y' });
+		expect((await poll()).ids).toEqual(['40']);
+	});
+
+	it('follows the server clock when it runs ahead of or behind n8n', async () => {
+		for (const skew of [45_000, -45_000]) {
+			sandbox.store.tasks.clear();
+			resetGovernors();
+			sandbox.clock.unfreeze();
+			sandbox.clock.skewMs = skew;
+			const { poll } = trigger({ event: 'taskCreated' });
+			await poll();
+			const created = sandbox.addTask({ id: skew > 0 ? 50 : 51 });
+			expect((await poll()).ids).toEqual([String(created.id)]);
+			expect((await poll()).ids).toEqual([]);
+		}
+	});
+
+	it('stops early when the poll budget runs out and resumes on the next poll', async () => {
+		const { poll, state } = trigger({ event: 'taskCreated' });
+		await poll();
+		const cursorAfterActivation = cursorOf(state());
+		at(4);
+		sandbox.addTask({ id: 60 });
+		const starved = await poll('trigger', { pollBudgetMs: 0 });
+		expect(starved.ids).toEqual([]);
+		expect(cursorOf(state())).toBe(cursorAfterActivation);
+		expect((await poll()).ids).toEqual(['60']);
+		expect(cursorOf(state())).toBeGreaterThan(cursorAfterActivation);
+	});
+});
