@@ -3,7 +3,7 @@
  * loopback amoCRM sandbox (real HTTP). The sandbox clock is frozen per step so that
  * "the same second" is exact.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmTrigger } from '../../nodes/AmoCrm/AmoCrmTrigger.node';
@@ -48,7 +48,7 @@ function at(seconds: number): number {
 	return t0 / 1000 + seconds;
 }
 
-function trigger(parameters: IDataObject) {
+function trigger(parameters: INodeParameters) {
 	let staticData: IDataObject = {};
 	const poll = async (mode: 'trigger' | 'manual' = 'trigger', extra: { pollBudgetMs?: number } = {}) => {
 		const result = await runPoll({

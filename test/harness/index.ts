@@ -7,6 +7,8 @@
 export { runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, RunWorkflowResult } from './run-workflow';
 export { runPoll } from './run-poll';
+export { runLoadOptions } from './run-load-options';
+export type { RunLoadOptionsOptions } from './run-load-options';
 export type { RunPollOptions, RunPollResult } from './run-poll';
 export { DEFAULT_TIMEZONE } from './common';
 export type { CredentialActivity, HarnessBaseOptions, HarnessNodeSpec } from './common';
