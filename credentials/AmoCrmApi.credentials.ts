@@ -39,6 +39,16 @@ export const amoCrmHostProperties: INodeProperties[] = [
 	},
 ];
 
+/** Credential test shared by both amoCRM credential types: the cheapest authenticated call. */
+export const amoCrmCredentialTest: ICredentialTestRequest = {
+	request: {
+		baseURL:
+			'={{$credentials.domain === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "https://" + $credentials.subdomain + "." + $credentials.domain}}',
+		url: '/api/v4/account',
+		method: 'GET',
+	},
+};
+
 export class AmoCrmApi implements ICredentialType {
 	name = 'amoCrmApi';
 
@@ -71,12 +81,5 @@ export class AmoCrmApi implements ICredentialType {
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL:
-				'={{$credentials.domain === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "https://" + $credentials.subdomain + "." + $credentials.domain}}',
-			url: '/api/v4/account',
-			method: 'GET',
-		},
-	};
+	test = amoCrmCredentialTest;
 }

@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { amoCrmHostProperties } from './AmoCrmApi.credentials';
+import { amoCrmCredentialTest, amoCrmHostProperties } from './AmoCrmApi.credentials';
 
 const accountUrl =
 	'$self["domain"] === "custom" ? $self["baseUrl"].replace(/\\/+$/, "") : "https://" + $self["subdomain"] + "." + $self["domain"]';
@@ -35,7 +35,7 @@ export class AmoCrmOAuth2Api implements ICredentialType {
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: `={{${accountUrl} + "/oauth2/access_token"}}`,
+			default: `={{(${accountUrl}) + "/oauth2/access_token"}}`,
 		},
 		{
 			displayName: 'Scope',
@@ -56,4 +56,6 @@ export class AmoCrmOAuth2Api implements ICredentialType {
 			default: 'body',
 		},
 	];
+
+	test = amoCrmCredentialTest;
 }
