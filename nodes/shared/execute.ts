@@ -48,7 +48,19 @@ export async function routeOperations(
 
 	let results: ItemResult[];
 	if (module.executeBatch) {
-		results = await module.executeBatch.call(this, indices);
+		try {
+			results = await module.executeBatch.call(this, indices);
+		} catch (error) {
+			// The whole batch failed (nothing answered per item): every item carries the error,
+			// so "Continue on fail" gives each its { error } instead of n8n passing the input on.
+			results = indices.map(() => error as Error);
+		}
+		// An item the batch did not answer for is not silently dropped.
+		results = indices.map(
+			(index) =>
+				results[index] ??
+				new NodeOperationError(this.getNode(), 'The operation returned no result for this item', { itemIndex: index }),
+		);
 	} else {
 		results = [];
 		for (const index of indices) {

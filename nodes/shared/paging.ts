@@ -41,6 +41,8 @@ export async function collectPages<T, C>(
 
 /** Splits a list into chunks of at most `size` (bulk calls). */
 export function chunk<T>(list: readonly T[], size: number): T[][] {
+	// A size of 0 (or NaN) would never advance.
+	if (!(size >= 1)) throw new RangeError(`chunk size must be at least 1, got ${size}`);
 	const out: T[][] = [];
 	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
 	return out;

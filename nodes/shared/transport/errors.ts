@@ -8,6 +8,7 @@ export interface ErrorContext {
 	node: INode;
 	profile: VendorProfile;
 	request: ApiRequest;
+	/** Updated when the credential changed during the request (a session or OAuth2 token fetched by n8n). */
 	secrets: readonly string[];
 }
 
@@ -21,8 +22,11 @@ function header(response: RawResponse, name: string): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** An error answer from the vendor, with its own message, the status and a fix hint. */
-export function vendorApiError(context: ErrorContext, response: RawResponse): NodeApiError {
+/**
+ * An error answer from the vendor, with its own message, the status and a fix hint; `note`
+ * adds what the helper did about it (retries used up, not sent again).
+ */
+export function vendorApiError(context: ErrorContext, response: RawResponse, note?: string): NodeApiError {
 	const { profile, request } = context;
 	const parsed = profile.parseError(response);
 	const hint = profile.hint?.(response.statusCode, parsed);
@@ -31,6 +35,7 @@ export function vendorApiError(context: ErrorContext, response: RawResponse): No
 		parsed.description,
 		hint,
 		`${requestLabel(request)} answered ${response.statusCode}${requestId ? ` (request id ${requestId})` : ''}.`,
+		note,
 	].filter(Boolean);
 	return buildApiError(context, {
 		message: `${profile.displayName}: ${parsed.message}`,

@@ -27,6 +27,8 @@ export class AccountGovernor {
 	private pausedUntil = 0;
 	private openUntil = 0;
 	private limitAnswers: number[] = [];
+	/** When recent requests came back (ascending), for the policy's sliding window. */
+	private answeredAt: number[] = [];
 	private slotWaiters: Array<() => void> = [];
 	/** Acquisitions are served in arrival order. */
 	private queue: Promise<void> = Promise.resolve();
@@ -52,6 +54,8 @@ export class AccountGovernor {
 		return () => {
 			if (released) return;
 			released = true;
+			// +1: the clock has whole milliseconds; never count a request as older than it is.
+			if (this.policy.window) this.answeredAt.push(now() + 1);
 			this.inFlight--;
 			this.slotWaiters.shift()?.();
 		};
@@ -80,6 +84,20 @@ export class AccountGovernor {
 		if (remaining > 0) throw new CircuitOpenError(remaining * getTimeScale());
 	}
 
+	/**
+	 * How long to wait (ms) before the sliding window has room: undefined when it has room now,
+	 * Infinity when only requests still in flight fill it (wait for one to come back).
+	 */
+	private windowWait(t: number): number | undefined {
+		const window = this.policy.window;
+		if (!window) return undefined;
+		const span = window.windowMs / getTimeScale();
+		this.answeredAt = this.answeredAt.filter((at) => at > t - span);
+		if (this.inFlight + this.answeredAt.length < window.limit) return undefined;
+		if (this.answeredAt.length === 0) return Infinity;
+		return Math.max(1, Math.ceil(this.answeredAt[0] + span - t));
+	}
+
 	private refill(t: number): void {
 		const perMs = (this.policy.refillPerSecond * getTimeScale()) / 1000;
 		this.tokens = Math.min(this.policy.capacity, this.tokens + (t - this.lastRefill) * perMs);
@@ -96,6 +114,15 @@ export class AccountGovernor {
 			const t = now();
 			if (this.pausedUntil > t) {
 				await sleep(this.pausedUntil - t);
+				continue;
+			}
+			const windowWait = this.windowWait(t);
+			if (windowWait === Infinity) {
+				await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+				continue;
+			}
+			if (windowWait !== undefined) {
+				await sleep(windowWait);
 				continue;
 			}
 			this.refill(t);

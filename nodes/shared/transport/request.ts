@@ -11,6 +11,8 @@ const MAX_ATTEMPTS = 5;
 const BASE_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
+/** The longest limit wait honoured inside a run. */
+const MAX_RETRY_AFTER_MS = 120_000;
 
 /** Network failures that prove the request never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -108,15 +110,28 @@ export async function apiRequest<T = unknown>(
 	const credential = await resolveCredential(this, profile);
 	const secrets = profile.secrets(credential.data);
 	const errorContext: ErrorContext = { node: this.getNode(), profile, request, secrets };
-	const governor = governorFor(
-		`${profile.displayName}\u0000${profile.accountKey(credential.data)}`,
-		profile.rateLimit,
-	);
+	// Before anything else reads the host: the account key and base URL of a bad host would throw.
 	const problem = profile.credentialProblem?.(credential.data);
 	if (problem) {
 		// A bad host in the credential: say which field, send nothing.
 		throw new NodeOperationError(this.getNode(), `Credential: ${problem}`, { itemIndex: request.itemIndex });
 	}
+	const governor = governorFor(
+		`${profile.displayName}\u0000${profile.accountKey(credential.data)}`,
+		profile.rateLimit,
+	);
+	/**
+	 * n8n may have changed the credential while sending (preAuthentication fetched a session
+	 * token, OAuth2 refreshed its token): read it again so its new secrets are redacted too.
+	 */
+	const refreshSecrets = async (): Promise<void> => {
+		try {
+			const fresh = await this.getCredentials(credential.type);
+			errorContext.secrets = [...new Set([...secrets, ...profile.secrets(fresh)])];
+		} catch {
+			// Keep the secrets already known.
+		}
+	};
 	const baseUrl = profile.baseUrl(credential.data).replace(/\/+$/, '');
 	const url = /^https?:\/\//.test(request.path)
 		? request.path
@@ -172,6 +187,7 @@ export async function apiRequest<T = unknown>(
 			if (cause.response) {
 				// 401 after n8n's own re-authentication, or an error status older n8n threw.
 				observeClock(governor, cause.response.headers);
+				await refreshSecrets();
 				throw vendorApiError(errorContext, cause.response);
 			}
 			const neverSent = cause.code !== undefined && NOT_SENT_CODES.has(cause.code);
@@ -179,6 +195,7 @@ export async function apiRequest<T = unknown>(
 				await sleep(backoffMs(attempt) / getTimeScale());
 				continue;
 			}
+			await refreshSecrets();
 			const what = cause.code ?? (error instanceof Error ? error.message : 'network error');
 			if (!idempotent && !neverSent) {
 				throw helperApiError(
@@ -198,14 +215,29 @@ export async function apiRequest<T = unknown>(
 
 		const signal = profile.limitSignal(response);
 		if (signal.kind === 'blocked') {
+			await refreshSecrets();
 			throw helperApiError(errorContext, signal.message, 'Requests were stopped and will not be retried.', response.statusCode);
 		}
 		if (signal.kind === 'limited') {
 			governor.recordLimitAnswer();
 			const waitMs = signal.retryAfterMs ?? backoffMs(attempt);
-			governor.pause(waitMs);
+			governor.pause(Math.min(waitMs, MAX_RETRY_AFTER_MS));
+			if (waitMs > MAX_RETRY_AFTER_MS) {
+				// Holding an execution for many minutes helps nobody: say so and stop.
+				await refreshSecrets();
+				throw vendorApiError(
+					errorContext,
+					response,
+					`${profile.displayName} asks to wait ${Math.ceil(waitMs / 1000)} s before the next request; that is longer than a run should wait. Retry later.`,
+				);
+			}
 			if (attempt < MAX_ATTEMPTS) continue;
-			throw vendorApiError(errorContext, response);
+			await refreshSecrets();
+			throw vendorApiError(
+				errorContext,
+				response,
+				`Still refused for exceeding the rate limit after ${attempt} attempts. Run fewer workflows against this account at once, or retry later.`,
+			);
 		}
 
 		const status = response.statusCode;
@@ -221,10 +253,16 @@ export async function apiRequest<T = unknown>(
 			await sleep(backoffMs(attempt) / getTimeScale());
 			continue;
 		}
+		await refreshSecrets();
 		if (status >= 500 && !idempotent) {
-			const error = vendorApiError(errorContext, response);
-			error.description = `${error.description ?? ''}\nThis write was not sent again: a server error leaves its outcome unknown. Check the data in ${profile.displayName} before running this item again.`.trim();
-			throw error;
+			throw vendorApiError(
+				errorContext,
+				response,
+				`This write was not sent again: a server error leaves its outcome unknown. Check the data in ${profile.displayName} before running this item again.`,
+			);
+		}
+		if (status >= 500) {
+			throw vendorApiError(errorContext, response, `The request failed ${attempt} times.`);
 		}
 		throw vendorApiError(errorContext, response);
 	}

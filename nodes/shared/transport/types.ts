@@ -19,6 +19,14 @@ export interface RateLimitPolicy {
 	refillPerSecond: number;
 	/** Requests in flight at once for one account. */
 	maxInFlight: number;
+	/**
+	 * The vendor's own sliding-window limit, "at most `limit` requests in any `windowMs`", kept
+	 * however late a request reaches the server: a request counts from when it is sent until
+	 * `windowMs` after its answer came back (it arrived somewhere in between), and nothing is sent
+	 * while `limit` of them count. The token bucket alone spaces the sends, and a request delayed
+	 * on its way can still land in the same server window as the ones sent after it.
+	 */
+	window?: { limit: number; windowMs: number };
 }
 
 /** What a response says about the vendor's limits. */

@@ -1,0 +1,190 @@
+/**
+ * The per-account throttle on its own. Waits are checked as lower bounds only (a throttle
+ * must never be early); nothing asserts that something happened within a time.
+ */
+import { setTimeScale } from '../../nodes/shared/transport/clock';
+import {
+	AccountGovernor,
+	CircuitOpenError,
+	governorFor,
+	resetGovernors,
+} from '../../nodes/shared/transport/rateGovernor';
+
+const SCALE = 10;
+
+beforeEach(() => {
+	resetGovernors();
+	setTimeScale(SCALE);
+});
+
+afterAll(() => {
+	resetGovernors();
+	setTimeScale(1);
+});
+
+async function pause(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Acquires and returns when it was granted and the release function. */
+async function acquire(governor: AccountGovernor): Promise<{ at: number; release: () => void }> {
+	const release = await governor.acquire();
+	return { at: Date.now(), release };
+}
+
+describe('token bucket', () => {
+	it('lets `capacity` requests go at once, then spaces the rest by the refill rate', async () => {
+		// 10 a second at scale 10: one every 10 ms after a burst of 3.
+		const start = Date.now();
+		const governor = new AccountGovernor({ capacity: 3, refillPerSecond: 10, maxInFlight: 100 });
+
+		const grants: number[] = [];
+		for (let i = 0; i < 6; i++) grants.push((await acquire(governor)).at);
+
+		// Three more tokens took three refills of 100 ms / 10.
+		expect(grants[5] - start).toBeGreaterThanOrEqual(30);
+	});
+
+	it('serves waiting requests in arrival order', async () => {
+		const governor = new AccountGovernor({ capacity: 1, refillPerSecond: 50, maxInFlight: 100 });
+		const order: number[] = [];
+
+		await Promise.all([0, 1, 2, 3, 4].map(async (n) => {
+			await governor.acquire();
+			order.push(n);
+		}));
+
+		expect(order).toEqual([0, 1, 2, 3, 4]);
+	});
+});
+
+describe('requests in flight', () => {
+	it('holds a request while `maxInFlight` are out, and lets it go when one comes back', async () => {
+		const governor = new AccountGovernor({ capacity: 10, refillPerSecond: 1000, maxInFlight: 2 });
+		const first = await acquire(governor);
+		await acquire(governor);
+		let third = false;
+		const waiting = governor.acquire().then((release) => {
+			third = true;
+			return release;
+		});
+
+		await pause(30);
+		expect(third).toBe(false);
+
+		first.release();
+		first.release(); // a second release of the same slot changes nothing
+		await waiting;
+		expect(third).toBe(true);
+	});
+});
+
+describe('sliding window on answer times', () => {
+	const policy = { capacity: 10, refillPerSecond: 1000, maxInFlight: 10, window: { limit: 2, windowMs: 1000 } };
+
+	it('sends nothing while `limit` requests answered within the window', async () => {
+		const governor = new AccountGovernor(policy);
+		const a = await acquire(governor);
+		const b = await acquire(governor);
+		a.release();
+		const answeredAt = Date.now();
+		b.release();
+
+		const third = await acquire(governor);
+
+		// 1 s at scale 10 after the first answer.
+		expect(third.at - answeredAt).toBeGreaterThanOrEqual(1000 / SCALE);
+	});
+
+	it('counts requests still in flight: waits for an answer, then for the window after it', async () => {
+		const governor = new AccountGovernor(policy);
+		const a = await acquire(governor);
+		await acquire(governor);
+		let granted = false;
+		const waiting = acquire(governor).then((grant) => {
+			granted = true;
+			return grant;
+		});
+
+		await pause(1000 / SCALE + 20);
+		expect(granted).toBe(false);
+
+		a.release();
+		const answeredAt = Date.now();
+		const third = await waiting;
+		expect(third.at - answeredAt).toBeGreaterThanOrEqual(1000 / SCALE);
+	});
+});
+
+describe('pause after a limit answer', () => {
+	it('holds every request of the account for the wait, scaled', async () => {
+		const governor = new AccountGovernor({ capacity: 10, refillPerSecond: 1000, maxInFlight: 10 });
+		const pausedAt = Date.now();
+		governor.pause(2000);
+
+		const [one, two] = await Promise.all([acquire(governor), acquire(governor)]);
+
+		expect(one.at - pausedAt).toBeGreaterThanOrEqual(2000 / SCALE);
+		expect(two.at - pausedAt).toBeGreaterThanOrEqual(2000 / SCALE);
+	});
+});
+
+describe('circuit breaker', () => {
+	it('opens after 10 limit answers within a minute and refuses requests without waiting', async () => {
+		const governor = new AccountGovernor({ capacity: 10, refillPerSecond: 1000, maxInFlight: 10 });
+		for (let i = 0; i < 9; i++) governor.recordLimitAnswer();
+		expect(() => governor.checkCircuit()).not.toThrow();
+
+		governor.recordLimitAnswer();
+
+		expect(() => governor.checkCircuit()).toThrow(CircuitOpenError);
+		await expect(governor.acquire()).rejects.toBeInstanceOf(CircuitOpenError);
+		const error = (() => {
+			try {
+				governor.checkCircuit();
+			} catch (caught) {
+				return caught as CircuitOpenError;
+			}
+			return undefined;
+		})();
+		// Reported in unscaled ms: a minute of cool-down.
+		expect(error?.retryInMs).toBeGreaterThan(50_000);
+		expect(error?.retryInMs).toBeLessThanOrEqual(60_000);
+	});
+
+	it('forgets limit answers older than the window', async () => {
+		setTimeScale(60_000 / 20); // a minute is 20 ms
+		const governor = new AccountGovernor({ capacity: 10, refillPerSecond: 1000, maxInFlight: 10 });
+		for (let i = 0; i < 9; i++) governor.recordLimitAnswer();
+		await pause(40);
+
+		governor.recordLimitAnswer();
+
+		expect(() => governor.checkCircuit()).not.toThrow();
+	});
+
+	it('closes again after the cool-down', async () => {
+		setTimeScale(60_000 / 20);
+		const governor = new AccountGovernor({ capacity: 10, refillPerSecond: 1000, maxInFlight: 10 });
+		for (let i = 0; i < 10; i++) governor.recordLimitAnswer();
+		expect(() => governor.checkCircuit()).toThrow(CircuitOpenError);
+
+		await pause(40);
+
+		expect(() => governor.checkCircuit()).not.toThrow();
+		const release = await governor.acquire();
+		release();
+	});
+});
+
+describe('governorFor', () => {
+	it('gives one governor per account key, until reset', () => {
+		const policy = { capacity: 1, refillPerSecond: 1, maxInFlight: 1 };
+		const a = governorFor('vendor\u0000account-a', policy);
+
+		expect(governorFor('vendor\u0000account-a', policy)).toBe(a);
+		expect(governorFor('vendor\u0000account-b', policy)).not.toBe(a);
+		resetGovernors();
+		expect(governorFor('vendor\u0000account-a', policy)).not.toBe(a);
+	});
+});
