@@ -97,8 +97,9 @@ export const amoCrmProfile: VendorProfile = {
 	accountKey: (credentials) => amoCrmBaseUrl(credentials),
 	secrets: (credentials) =>
 		stringValues(credentials, ['accessToken', 'access_token', 'refresh_token', 'clientSecret']),
-	// 7 requests a second per account: one at a time every ~154 ms never puts 8 in one second.
-	rateLimit: { capacity: 1, refillPerSecond: 6.5, maxInFlight: 4 },
+	// 7 requests a second per account: sends spaced ~154 ms apart, and never more than 7 that
+	// could reach the server within one second, however late each arrives.
+	rateLimit: { capacity: 1, refillPerSecond: 6.5, maxInFlight: 4, window: { limit: 7, windowMs: 1000 } },
 	limitSignal(response: RawResponse): LimitSignal {
 		if (response.statusCode === 429) return { kind: 'limited', retryAfterMs: retryAfterMs(response) };
 		if (response.statusCode === 403 && isHtml(response)) {

@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from '../../shared/execute';
 import { chunk } from '../../shared/paging';
@@ -40,8 +40,13 @@ export async function writeTasks(
 	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
 	const elements = prepared.filter((entry): entry is { itemIndex: number; body: IDataObject } => !(entry instanceof Error));
 	const written = new Map<number, IDataObject>();
+	// Without "Continue on fail" the node fails at the first failing item: write nothing more
+	// after it (bad input is found before anything is sent), so a re-run makes no duplicates.
+	const stopAtFirstError = !ctx.continueOnFail();
+	if (stopAtFirstError && elements.length < prepared.length) return results;
 
 	for (const group of chunk(elements, AMO_MAX_BATCH)) {
+		if (stopAtFirstError && results.some((result) => result instanceof Error)) break;
 		let pending = group;
 		for (let round = 0; round < 2 && pending.length > 0; round++) {
 			try {
@@ -58,26 +63,31 @@ export async function writeTasks(
 				pending = [];
 			} catch (error) {
 				const rejected = (error as NodeApiError).httpCode === '400' ? rejectedElements(error) : new Map<string, string>();
-				if (rejected.size === 0 || round > 0) {
+				const isRejected = ({ itemIndex }: { itemIndex: number }) => rejected.has(String(itemIndex));
+				if (!pending.some(isRejected) || round > 0) {
+					// The whole array failed (or the answer names none of its elements).
 					for (const { itemIndex } of pending) results[itemIndex] = error as Error;
 					pending = [];
 					break;
 				}
-				for (const { itemIndex } of pending) {
-					const reason = rejected.get(String(itemIndex));
-					if (reason !== undefined) {
-						results[itemIndex] = new NodeOperationError(ctx.getNode(), `amoCRM rejected this task: ${reason}`, {
-							itemIndex,
-							description: (error as Error).message,
-						});
-					}
+				const apiError = error as NodeApiError;
+				for (const { itemIndex } of pending.filter(isRejected)) {
+					// An API answer: keep it a NodeApiError with the status (its response is already redacted).
+					results[itemIndex] = new NodeApiError(ctx.getNode(), (apiError.errorResponse ?? {}) as JsonObject, {
+						message: `amoCRM rejected this task: ${rejected.get(String(itemIndex))}`,
+						description: apiError.message,
+						httpCode: '400',
+						itemIndex,
+					});
 				}
-				// Nothing of the array was stored: send the valid elements again.
-				pending = pending.filter(({ itemIndex }) => !rejected.has(String(itemIndex)));
+				// Nothing of the array was stored: send the valid elements again (unless the node
+				// is about to fail at the rejected one).
+				pending = stopAtFirstError ? [] : pending.filter((element) => !isRejected(element));
 			}
 		}
 	}
 
+	if (stopAtFirstError && results.some((result) => result instanceof Error)) return results;
 	const full = await fetchTasksByIds(ctx, [...written.values()].map((answer) => Number(answer.id)));
 	for (const [itemIndex, answer] of written) {
 		results[itemIndex] = full.get(Number(answer.id)) ?? answer;

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { parseDateInput, toUnixSeconds } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
@@ -112,6 +113,21 @@ export function taskFieldsBody(ctx: IExecuteFunctions, itemIndex: number, fields
 
 /** The task id from the resource locator (list, id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
-	const value = ctx.getNodeParameter('taskId', itemIndex, '', { extractValue: true });
+	let value: unknown;
+	try {
+		value = ctx.getNodeParameter('taskId', itemIndex, '', { extractValue: true });
+	} catch (error) {
+		// n8n's own message for a link the By URL regex does not match carries no item index.
+		const raw = ctx.getNodeParameter('taskId', itemIndex, '') as { mode?: unknown; value?: unknown } | string;
+		if (typeof raw === 'object' && raw !== null && raw.mode === 'url') {
+			throw inputError(
+				ctx.getNode(),
+				'Task',
+				`"${String(raw.value ?? '')}" is not a link to an amoCRM task: use e.g. https://mycompany.amocrm.ru/api/v4/tasks/12345`,
+				itemIndex,
+			);
+		}
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	}
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);
 }

@@ -4,6 +4,6 @@ import type { TaskLocatorOptions } from '../../shared/descriptions';
 export const AMO_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
 	searchListMethod: 'searchTasks',
 	idRegex: '^[0-9]+$',
-	urlRegex: 'https?://[^/]+/(?:api/v4/tasks/|.*[?&]task_id=)([0-9]+)',
+	urlRegex: '^https?://[^/]+/(?:api/v4/tasks/|[^#]*[?&]task_id=)([0-9]+)(?:[/?#&]|$)',
 	urlPlaceholder: 'https://mycompany.amocrm.ru/api/v4/tasks/12345',
 };

@@ -58,7 +58,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	if (options.includeResult && entity.resultText !== null) {
 		out.unshift({ note_type: 'task_result', task_id: taskId, params: { text: entity.resultText } });
 	}
-	return out;
+	// The result counts toward Limit like any note.
+	return returnAll ? out : out.slice(0, limit);
 }
 
 export const getAll: OperationModule = { description, execute };

@@ -1,0 +1,251 @@
+/**
+ * Bulk writes: many input items go out as arrays of at most 50, each answer and each
+ * per-element error goes back to its own item.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { API, BEARER, PROBLEM_JSON, amo, amoTask, halList, lines, record, runAmo, useAmoEnvironment, validationErrors } from './fixtures';
+
+useAmoEnvironment();
+
+const CREATE = {
+	resource: 'task',
+	operation: 'create',
+	text: '={{ $json.text }}',
+	completeTill: '={{ $json.due }}',
+};
+
+/** Input items whose text names them, all due at the same time (epoch seconds). */
+function inputs(count: number): IDataObject[] {
+	return Array.from({ length: count }, (_, i) => ({ text: `Task for item ${i}`, due: 1700000000 + i }));
+}
+
+/** The task id amoCRM gives the element of item `i` in these tests. */
+const idOf = (i: number) => 5000 + i;
+
+type Element = { text: string; complete_till: number; request_id: string };
+
+describe('create: many items', () => {
+	it('sends 120 items as 3 POSTs of 50/50/20 and maps each result to its item', async () => {
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.times(3)
+			.reply(200, (_uri, body) => {
+				// Answers in reverse order: the node must map by request_id, not by position.
+				const elements = (body as Element[]).slice().reverse();
+				return { _embedded: { tasks: elements.map((e) => ({ id: idOf(Number(e.request_id)), request_id: e.request_id })) } };
+			})
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, (uri) => {
+				const ids = new URL(uri, 'https://acme.amocrm.ru').searchParams.getAll('filter[id][]').map(Number);
+				// amoCRM lists the tasks by id, whatever order they were asked in.
+				const tasks = ids
+					.sort((a, b) => b - a)
+					.map((id) => amoTask(id, { text: `Task for item ${id - 5000}`, complete_till: 1700000000 + id - 5000 }));
+				return halList('tasks', tasks);
+			});
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(120) });
+
+		log.stop();
+		expect(result.error).toBeUndefined();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
+		expect(log.requests.every((r) => r.headers.authorization === BEARER)).toBe(true);
+		const posts = log.requests.slice(0, 3).map((r) => r.body as Element[]);
+		expect(posts.map((p) => p.length)).toEqual([50, 50, 20]);
+		const sent = posts.flat();
+		expect(sent.map((e) => e.request_id)).toEqual(Array.from({ length: 120 }, (_, i) => String(i)));
+		expect(sent[0]).toEqual({ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' });
+		expect(sent[119]).toEqual({ text: 'Task for item 119', complete_till: 1700000119, request_id: '119' });
+		// One read-back of all 120 ids.
+		expect(log.requests[3].query).toEqual({
+			'filter[id][]': Array.from({ length: 120 }, (_, i) => String(idOf(i))),
+			limit: '250',
+		});
+		expect(result.items).toHaveLength(120);
+		result.items.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json).toMatchObject({ id: idOf(i), text: `Task for item ${i}` });
+		});
+	});
+
+	it('updates many items in one PATCH array', async () => {
+		const scope = amo()
+			.patch(`${API}/tasks`)
+			.reply(200, {
+				_embedded: {
+					tasks: [
+						{ id: 31, request_id: '0' },
+						{ id: 32, request_id: '1' },
+					],
+				},
+			})
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(31, { text: 'a' }), amoTask(32, { text: 'b' })]));
+		const log = record(scope);
+
+		const result = await runAmo(
+			{
+				resource: 'task',
+				operation: 'update',
+				taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				updateFields: { text: '={{ $json.text }}' },
+			},
+			{ input: [{ id: 31, text: 'a' }, { id: 32, text: 'b' }] },
+		);
+
+		log.stop();
+		expect(result.error).toBeUndefined();
+		expect(lines(log)).toEqual([`PATCH ${API}/tasks`, `GET ${API}/tasks`]);
+		expect(log.requests[0].body).toEqual([
+			{ id: 31, text: 'a', request_id: '0' },
+			{ id: 32, text: 'b', request_id: '1' },
+		]);
+		expect(result.items.map((i) => [i.json.text, i.pairedItem])).toEqual([
+			['a', { item: 0 }],
+			['b', { item: 1 }],
+		]);
+	});
+});
+
+describe('create: partial failure of a batch', () => {
+	it('gives the rejected element its own error and sends the others again', async () => {
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(
+				400,
+				validationErrors([{ requestId: '1', path: 'complete_till', detail: 'This value should be greater than now.' }]),
+				PROBLEM_JSON,
+			)
+			.post(`${API}/tasks`)
+			.reply(200, {
+				_embedded: {
+					tasks: [
+						{ id: 700, request_id: '0' },
+						{ id: 702, request_id: '2' },
+					],
+				},
+			})
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(700, { text: 'Task for item 0' }), amoTask(702, { text: 'Task for item 2' })]));
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(3), continueOnFail: true });
+
+		log.stop();
+		expect(result.error).toBeUndefined();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
+		expect(log.requests[0].body).toEqual([
+			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' },
+			{ text: 'Task for item 1', complete_till: 1700000001, request_id: '1' },
+			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '2' },
+		]);
+		expect(log.requests[1].body).toEqual([
+			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' },
+			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '2' },
+		]);
+		expect(log.requests[1].headers.authorization).toBe(BEARER);
+		expect(log.requests[2].query).toEqual({ 'filter[id][]': ['700', '702'], limit: '250' });
+		expect(result.items).toEqual([
+			{ json: amoTask(700, { text: 'Task for item 0' }), pairedItem: { item: 0 } },
+			{
+				json: {
+					error: 'amoCRM rejected this task: complete_till: This value should be greater than now.',
+					description: 'amoCRM: Bad Request: Request validation failed',
+				},
+				pairedItem: { item: 1 },
+			},
+			{ json: amoTask(702, { text: 'Task for item 2' }), pairedItem: { item: 2 } },
+		]);
+	});
+
+	it('without Continue On Fail, fails on the rejected item and writes nothing more', async () => {
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(
+				400,
+				validationErrors([{ requestId: '1', path: 'text', detail: 'This value should not be blank.' }]),
+				PROBLEM_JSON,
+			);
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(3) });
+
+		log.stop();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`]);
+		expect(log.unmatched).toEqual([]);
+		expect(result.status).toBe('error');
+		expect(result.items).toEqual([]);
+		expect(result.error).toMatchObject({
+			name: 'NodeApiError',
+			httpCode: '400',
+			message: 'amoCRM rejected this task: text: This value should not be blank.',
+			description: 'amoCRM: Bad Request: Request validation failed',
+			context: { itemIndex: 1 },
+		});
+	});
+
+	it('a 400 that names no element of the array fails the whole array, without resending it', async () => {
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(400, { title: 'Bad Request', status: 400, detail: 'Malformed JSON' }, PROBLEM_JSON);
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(2), continueOnFail: true });
+
+		log.stop();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`]);
+		expect(log.unmatched).toEqual([]);
+		expect(result.items).toEqual([
+			{ json: expect.objectContaining({ error: 'amoCRM: Bad Request: Malformed JSON' }), pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ error: 'amoCRM: Bad Request: Malformed JSON' }), pairedItem: { item: 1 } },
+		]);
+	});
+
+	it('a server error on one array fails only that array\'s items (Continue On Fail)', async () => {
+		let call = 0;
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.times(2)
+			.reply((_uri, body) => {
+				call++;
+				if (call === 1) return [500, { title: 'Internal Server Error', status: 500 }];
+				const elements = body as Element[];
+				return [200, { _embedded: { tasks: elements.map((e) => ({ id: idOf(Number(e.request_id)), request_id: e.request_id })) } }];
+			})
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', Array.from({ length: 5 }, (_, i) => amoTask(idOf(50 + i)))));
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(55), continueOnFail: true });
+
+		log.stop();
+		// Each array sent exactly once: a failed write is never repeated.
+		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
+		expect((log.requests[0].body as Element[]).length).toBe(50);
+		expect((log.requests[1].body as Element[]).map((e) => e.request_id)).toEqual(['50', '51', '52', '53', '54']);
+		expect(result.items).toHaveLength(55);
+		expect(result.items.slice(0, 50).every((item, i) => (item.pairedItem as { item: number }).item === i && typeof item.json.error === 'string')).toBe(true);
+		expect(result.items[0].json.description).toContain('not sent again');
+		expect(result.items.slice(50).map((i) => [i.json.id, i.pairedItem])).toEqual(
+			[50, 51, 52, 53, 54].map((i) => [idOf(i), { item: i }]),
+		);
+	});
+
+	it('without Continue On Fail, a failed array stops the node before the next array is sent', async () => {
+		const scope = amo().post(`${API}/tasks`).reply(500, { title: 'Internal Server Error', status: 500 });
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(55) });
+
+		log.stop();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`]);
+		expect(log.unmatched).toEqual([]);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '500' });
+	});
+});
