@@ -1,6 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
 	testEnvironment: 'node',
+	// nock's interceptors live on node's http module across test files; jest's clean-up of
+	// globals between files would only warn about them.
+	testEnvironmentOptions: { globalsCleanup: 'off' },
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
