@@ -14,6 +14,7 @@ import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded, hasNextPage, simplifyAmoTask } from './api';
 import { amoCrmCredentials, authenticationProperty } from './AmoCrm.node';
+import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
 
 /** amoCRM's task list as the polling engine sees it: windows on `updated_at`, ordered by id. */
@@ -76,24 +77,8 @@ export class AmoCrmTrigger implements INodeType {
 				placeholder: 'Add Filter',
 				default: {},
 				options: [
-					{
-						displayName: 'Responsible User Names or IDs',
-						name: 'responsibleUserIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getUsers' },
-						default: [],
-						description:
-							'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
-					{
-						displayName: 'Task Type Names or IDs',
-						name: 'taskTypeIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getTaskTypes' },
-						default: [],
-						description:
-							'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
+					responsibleUsersFilter,
+					taskTypesFilter,
 				],
 			},
 			simplifyOption({}, 'on'),

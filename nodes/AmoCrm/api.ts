@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { collectPages, type PagingOptions } from '../shared/paging';
 import { nodeParameter } from '../shared/parameters';
 import { unixSecondsToIso } from '../shared/dates';
 import { idString, type CommonTask } from '../shared/taskShape';
@@ -154,6 +155,29 @@ export function embedded(body: IDataObject | undefined, key: string): IDataObjec
 /** Whether a HAL list answer links a next page. */
 export function hasNextPage(body: IDataObject | undefined): boolean {
 	return Boolean((body?._links as IDataObject | undefined)?.next);
+}
+
+/**
+ * Reads an amoCRM list (`page` / `limit`, `_embedded.<key>`, `_links.next`, 204 when empty)
+ * until it ends or `paging.limit` items are in hand.
+ */
+export async function amoList(
+	ctx: RequestContext,
+	path: string,
+	key: string,
+	paging: Omit<PagingOptions, 'maxPageSize'>,
+	qs: IDataObject = {},
+	itemIndex?: number,
+): Promise<IDataObject[]> {
+	return await collectPages<IDataObject, number>(
+		async (page = 1, pageSize) => {
+			const response = await amoRequest.call(ctx, 'GET', path, { qs: { ...qs, page, limit: pageSize }, itemIndex });
+			const items = embedded(response.body, key);
+			// A short page is the last one, whatever the links say.
+			return { items, next: hasNextPage(response.body) && items.length === pageSize ? page + 1 : undefined };
+		},
+		{ ...paging, maxPageSize: AMO_MAX_PAGE },
+	);
 }
 
 const ENTITY_PATHS: Record<string, string> = {

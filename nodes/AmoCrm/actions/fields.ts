@@ -12,6 +12,28 @@ export const ENTITY_TYPES = [
 	{ name: 'Customer', value: 'customers' },
 ];
 
+/** Filter on responsible users (task Get Many and the trigger). */
+export const responsibleUsersFilter: INodeProperties = {
+	displayName: 'Responsible User Names or IDs',
+	name: 'responsibleUserIds',
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getUsers' },
+	default: [],
+	description:
+		'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
+
+/** Filter on task types (task Get Many and the trigger). */
+export const taskTypesFilter: INodeProperties = {
+	displayName: 'Task Type Names or IDs',
+	name: 'taskTypeIds',
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getTaskTypes' },
+	default: [],
+	description:
+		'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
+
 /** Task fields shared by create's "Additional Fields" and update's "Update Fields". */
 export function taskFieldOptions(): INodeProperties[] {
 	return [

@@ -1,20 +1,12 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { collectPages } from '../../shared/paging';
-import { AMO_MAX_PAGE, amoRequest, embedded, hasNextPage } from '../api';
+import { amoList, amoRequest, embedded } from '../api';
 
 /** Active users. Listing users needs an administrator; others see themselves only. */
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	try {
-		const users = await collectPages<IDataObject, number>(
-			async (page, pageSize) => {
-				const response = await amoRequest.call(this, 'GET', '/users', { qs: { page: page ?? 1, limit: pageSize } });
-				const items = embedded(response.body, 'users');
-				return { items, next: hasNextPage(response.body) && items.length === pageSize ? (page ?? 1) + 1 : undefined };
-			},
-			{ returnAll: true, limit: 0, maxPageSize: AMO_MAX_PAGE },
-		);
+		const users = await amoList(this, '/users', 'users', { returnAll: true, limit: 0 });
 		return users
 			.filter((user) => (user.rights as IDataObject | undefined)?.is_active !== false)
 			.map((user) => ({ name: String(user.name), value: String(user.id) }))

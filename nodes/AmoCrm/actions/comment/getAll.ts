@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, taskLocator } from '../../../shared/descriptions';
-import { collectPages } from '../../../shared/paging';
 import { requirePositiveInt } from '../../../shared/validation';
-import { AMO_MAX_PAGE, amoRequest, embedded, hasNextPage } from '../../api';
+import { amoList } from '../../api';
 import { inputContext, taskIdParameter } from '../fields';
 import { AMO_TASK_LOCATOR } from '../locator';
 import { linkedEntity } from './linkedEntity';
@@ -43,17 +42,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const entity = await linkedEntity(this, taskId, itemIndex);
 
-	const notes = await collectPages<IDataObject, number>(
-		async (page, pageSize) => {
-			const response = await amoRequest.call(this, 'GET', `/${entity.type}/${entity.id}/notes`, {
-				qs: { page: page ?? 1, limit: pageSize },
-				itemIndex,
-			});
-			const items = embedded(response.body, 'notes');
-			return { items, next: hasNextPage(response.body) && items.length === pageSize ? (page ?? 1) + 1 : undefined };
-		},
-		{ returnAll, limit, maxPageSize: AMO_MAX_PAGE },
-	);
+	const notes = await amoList(this, `/${entity.type}/${entity.id}/notes`, 'notes', { returnAll, limit }, {}, itemIndex);
 	const out: IDataObject[] = notes.map((note) => ({ ...note, task_id: taskId, entity_type: entity.type }));
 	if (options.includeResult && entity.resultText !== null) {
 		out.unshift({ note_type: 'task_result', task_id: taskId, params: { text: entity.resultText } });

@@ -3,12 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { parseDateInput, toUnixSeconds } from '../../../shared/dates';
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
-import { collectPages } from '../../../shared/paging';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
-import { AMO_MAX_PAGE, amoRequest, embedded, hasNextPage } from '../../api';
+import { amoList } from '../../api';
 import { taskOutput } from '../bulk';
-import { ENTITY_TYPES, inputContext } from '../fields';
+import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };
 
@@ -46,15 +45,7 @@ const description: INodeProperties[] = [
 				options: ENTITY_TYPES,
 				default: 'leads',
 			},
-			{
-				displayName: 'Responsible User Names or IDs',
-				name: 'responsibleUserIds',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: [],
-				description:
-					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			responsibleUsersFilter,
 			{
 				displayName: 'Status',
 				name: 'status',
@@ -74,15 +65,7 @@ const description: INodeProperties[] = [
 				placeholder: '56981, 56982',
 				description: 'Comma-separated task IDs',
 			},
-			{
-				displayName: 'Task Type Names or IDs',
-				name: 'taskTypeIds',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getTaskTypes' },
-				default: [],
-				description:
-					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			taskTypesFilter,
 			{
 				displayName: 'Updated After',
 				name: 'updatedFrom',
@@ -183,18 +166,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		order: { [(options.sortBy as string) ?? 'id']: (options.sortDirection as string) ?? 'asc' },
 	};
 
-	const tasks = await collectPages<IDataObject, number>(
-		async (page, pageSize) => {
-			const response = await amoRequest.call(this, 'GET', '/tasks', {
-				qs: { ...qs, page: page ?? 1, limit: pageSize },
-				itemIndex,
-			});
-			const items = embedded(response.body, 'tasks');
-			const more = hasNextPage(response.body) && items.length === pageSize;
-			return { items, next: more ? (page ?? 1) + 1 : undefined };
-		},
-		{ returnAll, limit, maxPageSize: AMO_MAX_PAGE },
-	);
+	const tasks = await amoList(this, '/tasks', 'tasks', { returnAll, limit }, qs, itemIndex);
 	const out: IDataObject[] = [];
 	for (const task of tasks) out.push(await taskOutput(this, itemIndex, task));
 	return out;
