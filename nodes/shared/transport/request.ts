@@ -183,7 +183,10 @@ export async function apiRequest<T = unknown>(
 		} catch (error) {
 			release();
 			const cause = inspectError(error);
-			if (cause.aborted) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
+			if (cause.aborted) {
+				// The execution was cancelled. A new message: the HTTP error would carry the request's headers.
+				throw new NodeOperationError(this.getNode(), 'The request was cancelled', { itemIndex: request.itemIndex });
+			}
 			if (cause.response) {
 				// 401 after n8n's own re-authentication, or an error status older n8n threw.
 				observeClock(governor, cause.response.headers);
