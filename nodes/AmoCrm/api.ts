@@ -180,6 +180,9 @@ export async function amoList(
 	);
 }
 
+/** The path of amoCRM's "Tasks" page in its web UI (a URL, not a to-do note). */
+const AMO_TASKS_PAGE = '/todo/line/';
+
 const ENTITY_PATHS: Record<string, string> = {
 	leads: 'leads',
 	contacts: 'contacts',
@@ -191,7 +194,7 @@ const ENTITY_PATHS: Record<string, string> = {
 export function amoTaskUrl(baseUrl: string, task: IDataObject): string {
 	const type = typeof task.entity_type === 'string' ? ENTITY_PATHS[task.entity_type] : undefined;
 	if (type && task.entity_id) return `${baseUrl}/${type}/detail/${String(task.entity_id)}`;
-	return `${baseUrl}/todo/line/`;
+	return `${baseUrl}${AMO_TASKS_PAGE}`;
 }
 
 /** The common task shape (design §4). amoCRM tasks have one text and no title. */
