@@ -2,7 +2,7 @@
  * The amoCRM node end to end against the loopback sandbox (real HTTP, the vendor's paging,
  * validation and rate limit), including faults that leave a write's outcome unknown.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
@@ -36,7 +36,7 @@ beforeEach(() => {
 	sandbox.clearLog();
 });
 
-async function run(parameters: INodeParameters, input: Array<Record<string, unknown>>, continueOnFail = false) {
+async function run(parameters: INodeParameters, input: IDataObject[], continueOnFail = false) {
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
