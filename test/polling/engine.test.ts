@@ -33,7 +33,11 @@ class FakeVendor implements PollSource<FakeTask, number> {
 		});
 	}
 
+	/** Real milliseconds each request takes (budget tests). */
+	latencyMs = 0;
+
 	async fetchWindow(window: { fromMs: number; toMs: number }, page: number | undefined) {
+		if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 		const p = page ?? 1;
 		this.requests.push({ ...window, page: p });
 		const from = Math.floor(window.fromMs / 1000) * 1000;
@@ -126,6 +130,56 @@ describe('polling engine', () => {
 		vendor.now += 1000;
 		vendor.put('7', { completed: true });
 		expect(await poll(vendor, state, 'taskCreated')).toEqual([]);
+	});
+
+	it('emits a task created early in a long gap and edited late, when the gap is read in pieces', async () => {
+		const vendor = new FakeVendor(false, 10);
+		const state: IDataObject = {};
+		await poll(vendor, state, 'taskCreated');
+		vendor.now += 10_000;
+		vendor.put('X');
+		for (let n = 0; n < 30; n++) {
+			vendor.now += 60_000;
+			vendor.put(String(1000 + n));
+		}
+		vendor.put('X', { completed: true }); // edited at the end of the gap
+		vendor.now += 1000;
+		const ids = await poll(vendor, state, 'taskCreated');
+		expect(ids.sort()).toEqual([...Array.from({ length: 30 }, (_, n) => String(1000 + n)), 'X'].sort());
+	});
+
+	it('resumes a poll cut short by its budget without losing or repeating anything', async () => {
+		const vendor = new FakeVendor(false, 5);
+		const state: IDataObject = {};
+		await poll(vendor, state, 'taskCreated');
+		vendor.now += 10_000;
+		vendor.put('X');
+		for (let n = 0; n < 40; n++) {
+			vendor.now += 30_000;
+			vendor.put(String(2000 + n));
+		}
+		vendor.put('X', { completed: true });
+		vendor.now += 1000;
+		vendor.latencyMs = 15;
+		const emitted: string[] = [];
+		for (let round = 0; round < 100 && emitted.length < 41; round++) {
+			emitted.push(...(await poll(vendor, state, 'taskCreated', 60)));
+		}
+		expect(emitted.sort()).toEqual([...Array.from({ length: 40 }, (_, n) => String(2000 + n)), 'X'].sort());
+		expect(await poll(vendor, state, 'taskCreated')).toEqual([]);
+	});
+
+	it('emits a second change of the same task within the same second (told apart by revision)', async () => {
+		const vendor = new FakeVendor(true);
+		const state: IDataObject = {};
+		vendor.put('5', { revision: 'a' });
+		await poll(vendor, state);
+		vendor.now += 1000;
+		vendor.put('5', { revision: 'b' });
+		expect(await poll(vendor, state)).toEqual(['5']);
+		vendor.put('5', { revision: 'c' }); // same second
+		expect(await poll(vendor, state)).toEqual(['5']);
+		expect(await poll(vendor, state)).toEqual([]);
 	});
 
 	it('does not fetch when the budget is spent, and keeps the cursor', async () => {

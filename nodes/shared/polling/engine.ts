@@ -10,6 +10,11 @@ export interface PollRecord {
 	createdAt: number;
 	updatedAt: number;
 	completed: boolean;
+	/**
+	 * A digest of the item's content. Two changes of one task within the same second share
+	 * `updatedAt`; the revision tells them apart.
+	 */
+	revision?: string;
 }
 
 export interface TimeWindow {
@@ -34,8 +39,8 @@ export interface PollSource<T, C = unknown> {
 	 * fit in one page into smaller windows, each read in one request.
 	 */
 	stablePaging: boolean;
-	/** The vendor's clock, as well as it is known. */
-	serverNow(): number;
+	/** The vendor's clock as its answers told it; undefined before the first answer. */
+	serverNow(): number | undefined;
 	/** Items whose change time lies in the window, one page at a time, in any order. */
 	fetchWindow(window: TimeWindow, cursor: C | undefined): Promise<WindowPage<T, C>>;
 	/** The newest items for the event (manual runs show a sample). */
@@ -56,10 +61,18 @@ export interface PollRunOptions {
 }
 
 interface EngineState {
-	version: 1;
+	version: 2;
 	/** Change time up to which every window has been read completely. */
 	cursorMs: number;
-	/** Keys emitted or seen at times still inside the overlap, with their time. */
+	/**
+	 * Tasks created before this were seen by an earlier poll: the end of the poll before the
+	 * last one that read up to the server's present (a task that changed while that last poll
+	 * paged is seen by the next one, so the floor lags one complete poll).
+	 */
+	createdFloorMs: number;
+	/** Ends of the last two polls that reached the server's present, oldest first. */
+	completePolls: number[];
+	/** Keys emitted or seen, with the time that decides when they can be forgotten. */
 	seen: Record<string, number>;
 	/** Tasks known to be completed, oldest first (fires "completed" once per completion). */
 	completedIds: string[];
@@ -70,7 +83,7 @@ const MAX_COMPLETED_IDS = 10_000;
 
 function readState(state: IDataObject): EngineState | undefined {
 	const value = state.poll as EngineState | undefined;
-	if (!value || value.version !== 1 || typeof value.cursorMs !== 'number') return undefined;
+	if (!value || value.version !== 2 || typeof value.cursorMs !== 'number') return undefined;
 	return value;
 }
 
@@ -80,7 +93,7 @@ function eventKey(event: TaskEvent, record: PollRecord): { key: string; at: numb
 		case 'taskCreated':
 			return { key: `c:${record.id}`, at: record.createdAt };
 		case 'taskUpdated':
-			return { key: `u:${record.id}@${record.updatedAt}`, at: record.updatedAt };
+			return { key: `u:${record.id}@${record.updatedAt}${record.revision ? `#${record.revision}` : ''}`, at: record.updatedAt };
 		case 'taskCompleted':
 			return undefined;
 	}
@@ -88,6 +101,10 @@ function eventKey(event: TaskEvent, record: PollRecord): { key: string; at: numb
 
 function alignUp(ms: number, resolutionMs: number): number {
 	return Math.ceil(ms / resolutionMs) * resolutionMs;
+}
+
+function alignDown(ms: number, resolutionMs: number): number {
+	return Math.floor(ms / resolutionMs) * resolutionMs;
 }
 
 class Deadline {
@@ -129,10 +146,11 @@ async function readWindow<T, C>(
 	// Stable paging, or a single instant holding more than a page: page through it.
 	const items = [...first.items];
 	let cursor: C | undefined = first.next;
+	// The source ends the paging: a page can be empty after its own filtering and still have more.
 	while (cursor !== undefined) {
 		const page = await source.fetchWindow(window, cursor);
 		items.push(...page.items);
-		cursor = page.items.length > 0 ? page.next : undefined;
+		cursor = page.next;
 	}
 	if (!source.stablePaging) {
 		// Unstable paging inside one instant: a second pass finds what shifted between pages.
@@ -140,7 +158,7 @@ async function readWindow<T, C>(
 		do {
 			const page = await source.fetchWindow(window, again);
 			items.push(...page.items);
-			again = page.items.length > 0 ? page.next : undefined;
+			again = page.next;
 		} while (again !== undefined);
 	}
 	take(items, window);
@@ -161,18 +179,31 @@ export async function pollTasks<T, C>(
 		return await source.fetchSample(event, options.sampleSize ?? 1);
 	}
 	const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
-	// The Date header has whole seconds: round the estimate up rather than stop short of now.
-	const upTo = alignUp(source.serverNow(), source.resolutionMs);
+	const resolution = source.resolutionMs;
 	const previous = readState(state);
 	const deadline = new Deadline(options.budgetMs);
-
-	const next: EngineState = previous
-		? { ...previous, seen: { ...previous.seen }, completedIds: [...previous.completedIds] }
-		: { version: 1, cursorMs: upTo, seen: {}, completedIds: [] };
-	const completed = new Set(next.completedIds);
-	const emitted: Array<{ item: T; record: PollRecord }> = [];
 	// First activation: remember what is already there and emit none of it.
 	const seeding = previous === undefined;
+	if (source.serverNow() === undefined) {
+		// Windows and the watermark follow the server's clock, not n8n's: the first poll of a
+		// process makes one small read to learn it.
+		await source.fetchWindow({ fromMs: alignDown(now(), resolution), toMs: alignDown(now(), resolution) }, undefined);
+	}
+	// The Date header has whole seconds: round the estimate up rather than stop short of now.
+	const serverClock = () => alignUp(source.serverNow() ?? now(), resolution);
+	const upTo = serverClock();
+	const startMs = alignDown((seeding ? upTo : previous.cursorMs) - overlapMs, resolution);
+
+	const next: EngineState = previous
+		? {
+				...previous,
+				seen: { ...previous.seen },
+				completedIds: [...previous.completedIds],
+				completePolls: [...previous.completePolls],
+			}
+		: { version: 2, cursorMs: startMs, createdFloorMs: startMs, completePolls: [], seen: {}, completedIds: [] };
+	const completed = new Set(next.completedIds);
+	const emitted: T[] = [];
 
 	const take = (items: T[], window: TimeWindow) => {
 		const records = items.map((item) => ({ item, record: source.record(item) }));
@@ -185,35 +216,39 @@ export async function pollTasks<T, C>(
 				}
 				if (completed.has(record.id)) continue;
 				completed.add(record.id);
-				if (!seeding) emitted.push({ item, record });
+				if (!seeding) emitted.push(item);
 				continue;
 			}
 			const key = eventKey(event, record);
 			if (!key || key.key in next.seen) continue;
-			// Items older than the re-read window were handled by earlier polls.
-			if (key.at < next.cursorMs - overlapMs) continue;
+			// A task created before the floor was seen (and emitted or skipped) by earlier polls.
+			if (event === 'taskCreated' && record.createdAt < next.createdFloorMs) continue;
 			next.seen[key.key] = key.at;
-			if (!seeding) emitted.push({ item, record });
+			if (!seeding) emitted.push(item);
 		}
-		next.cursorMs = Math.max(next.cursorMs, window.toMs);
+		// Never past the server's own present: a cursor ahead of it would skip what comes next.
+		next.cursorMs = Math.max(next.cursorMs, Math.min(window.toMs, serverClock()));
 	};
 
-	const fromMs = (seeding ? upTo : next.cursorMs) - overlapMs;
-	const fromAligned = Math.floor(fromMs / source.resolutionMs) * source.resolutionMs;
-	const finished = await readWindow(source, { fromMs: fromAligned, toMs: upTo }, deadline, take);
+	let finished = upTo >= startMs && (await readWindow(source, { fromMs: startMs, toMs: upTo }, deadline, take));
 	// The clock estimate comes from earlier answers; when this poll's answers show the server
-	// is further ahead (a clock that jumped, a first poll), read up to its present too, so a
-	// change made before the poll started is emitted by this poll.
-	const later = alignUp(source.serverNow(), source.resolutionMs);
+	// is further ahead (a clock that jumped, the first poll of a process), read up to its
+	// present too, so a change made before the poll started is emitted by this poll.
+	const later = serverClock();
 	if (finished && later > upTo) {
-		await readWindow(source, { fromMs: upTo + source.resolutionMs, toMs: later }, deadline, take);
+		finished = await readWindow(source, { fromMs: upTo + resolution, toMs: later }, deadline, take);
+	}
+	if (finished) {
+		next.completePolls = [...next.completePolls, next.cursorMs].slice(-2);
+		next.createdFloorMs = Math.max(next.createdFloorMs, next.completePolls[0] - overlapMs);
 	}
 
 	// Forget keys that no later window can reach again.
 	for (const [key, at] of Object.entries(next.seen)) {
-		if (at < next.cursorMs - overlapMs - source.resolutionMs) delete next.seen[key];
+		const floor = key.startsWith('c:') ? next.createdFloorMs : next.cursorMs - overlapMs - resolution;
+		if (at < floor) delete next.seen[key];
 	}
 	next.completedIds = [...completed].slice(-MAX_COMPLETED_IDS);
 	state.poll = next as unknown as IDataObject;
-	return emitted.map(({ item }) => item);
+	return emitted;
 }

@@ -32,8 +32,8 @@ export class AccountGovernor {
 	private slotWaiters: Array<() => void> = [];
 	/** Acquisitions are served in arrival order. */
 	private queue: Promise<void> = Promise.resolve();
-	/** Server clock minus local clock, from the last Date header seen. */
-	clockOffsetMs = 0;
+	/** Server clock minus local clock, from the last Date header seen; undefined before one. */
+	clockOffsetMs: number | undefined;
 
 	constructor(private policy: RateLimitPolicy) {
 		this.tokens = policy.capacity;

@@ -271,11 +271,14 @@ export async function apiRequest<T = unknown>(
 	}
 }
 
-/** The server's idea of now (ms), from the Date headers the account's responses carried. */
-export function serverNow(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number {
+/**
+ * The server's idea of now (ms), from the Date headers the account's responses carried;
+ * undefined until this process has seen one.
+ */
+export function serverNow(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number | undefined {
 	const governor = governorFor(
 		`${profile.displayName}\u0000${profile.accountKey(credentials)}`,
 		profile.rateLimit,
 	);
-	return now() + governor.clockOffsetMs;
+	return governor.clockOffsetMs === undefined ? undefined : now() + governor.clockOffsetMs;
 }
