@@ -7,48 +7,73 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
 import { simplifyOption } from '../shared/descriptions';
 import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
 import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
 import { resolveCredential, serverNow } from '../shared/transport/request';
-import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded, hasNextPage, simplifyAmoTask } from './api';
+import { parseNumericIdList } from '../shared/validation';
+import {
+	AMO_MAX_PAGE,
+	amoCrmBaseUrl,
+	amoCrmProfile,
+	amoList,
+	amoRequest,
+	embedded,
+	hasNextPage,
+	simplifyAmoTask,
+} from './api';
 import { amoCrmCredentials, authenticationProperty } from './AmoCrm.node';
 import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
 
+/** The fields whose change a user would call an update (a digest tells same-second changes apart). */
+function revisionOf(task: IDataObject): string {
+	const { text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration } = task;
+	const content = JSON.stringify([text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration]);
+	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+}
+
 /** amoCRM's task list as the polling engine sees it: windows on `updated_at`, ordered by id. */
-function amoTaskSource(ctx: IPollFunctions, baseFilter: IDataObject, credentials: ICredentialDataDecryptedObject): PollSource<IDataObject, number> {
-	const list = async (qs: IDataObject) => {
-		const response = await amoRequest.call(ctx, 'GET', '/tasks', { qs });
-		return { items: embedded(response.body, 'tasks'), more: hasNextPage(response.body) };
-	};
+function amoTaskSource(
+	ctx: IPollFunctions,
+	baseFilter: IDataObject,
+	credentials: ICredentialDataDecryptedObject,
+): PollSource<IDataObject, number> {
 	return {
 		resolutionMs: 1000,
 		stablePaging: false,
 		serverNow: () => serverNow(amoCrmProfile, credentials),
-		async fetchWindow(window, page) {
-			const { items, more } = await list({
-				filter: {
-					...baseFilter,
-					updated_at: { from: Math.floor(window.fromMs / 1000), to: Math.floor(window.toMs / 1000) },
+		async fetchWindow(window, page = 1) {
+			const from = Math.floor(window.fromMs / 1000);
+			const to = Math.floor(window.toMs / 1000);
+			// Whether amoCRM's bounds are inclusive is not documented: ask one second wider on
+			// each side and keep the window here, so either reading loses nothing.
+			const response = await amoRequest.call(ctx, 'GET', '/tasks', {
+				qs: {
+					filter: { ...baseFilter, updated_at: { from: from - 1, to: to + 1 } },
+					order: { id: 'asc' },
+					page,
+					limit: AMO_MAX_PAGE,
 				},
-				order: { id: 'asc' },
-				page: page ?? 1,
-				limit: AMO_MAX_PAGE,
 			});
-			return { items, next: more && items.length === AMO_MAX_PAGE ? (page ?? 1) + 1 : undefined };
+			const all = embedded(response.body, 'tasks');
+			const items = all.filter((task) => Number(task.updated_at) >= from && Number(task.updated_at) <= to);
+			const more = hasNextPage(response.body) && all.length === AMO_MAX_PAGE;
+			return { items, next: more ? page + 1 : undefined };
 		},
 		async fetchSample(event: TaskEvent, limit: number) {
 			const filter = event === 'taskCompleted' ? { ...baseFilter, is_completed: 1 } : baseFilter;
 			const order = event === 'taskCreated' ? { created_at: 'desc' } : { id: 'desc' };
-			return (await list({ filter, order, page: 1, limit })).items;
+			return await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit }, { filter, order });
 		},
 		record: (task) => ({
 			id: String(task.id),
 			createdAt: Number(task.created_at) * 1000,
 			updatedAt: Number(task.updated_at) * 1000,
 			completed: task.is_completed === true,
+			revision: revisionOf(task),
 		}),
 	};
 }
@@ -91,10 +116,12 @@ export class AmoCrmTrigger implements INodeType {
 		const event = this.getNodeParameter('event') as TaskEvent;
 		const filters = this.getNodeParameter('filters', {}) as IDataObject;
 		const simplify = this.getNodeParameter('simplify', true) as boolean;
+		const input = { node: this.getNode() };
 		const baseFilter: IDataObject = {};
-		const ids = (value: unknown) => ((value as string[] | undefined) ?? []).map(Number).filter((n) => n > 0);
-		if (ids(filters.responsibleUserIds).length) baseFilter.responsible_user_id = ids(filters.responsibleUserIds);
-		if (ids(filters.taskTypeIds).length) baseFilter.task_type = ids(filters.taskTypeIds);
+		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleUserIds);
+		const types = parseNumericIdList(input, 'Filters → Task Types', filters.taskTypeIds);
+		if (responsible.length) baseFilter.responsible_user_id = responsible;
+		if (types.length) baseFilter.task_type = types;
 
 		const { data } = await resolveCredential(this, amoCrmProfile);
 		const tasks = await pollTasks(amoTaskSource(this, baseFilter, data), {

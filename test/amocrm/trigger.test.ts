@@ -92,14 +92,18 @@ describe('amoCRM trigger', () => {
 		const { poll } = trigger({ event: 'taskCreated' });
 
 		expect((await poll()).ids).toEqual([]);
-		const first = taskRequests()[0];
+		// A one-second read tells the server's clock; the watermark starts on it.
+		const [probe, first] = taskRequests();
+		const probed = (probe.query.filter as { updated_at: { from: string; to: string } }).updated_at;
+		expect(Number(probed.to) - Number(probed.from)).toBe(2); // one second, asked one wider each side
 		expect(first.method).toBe('GET');
 		expect(first.headers.authorization).toBe('Bearer test-token');
 		expect(first.query).toMatchObject({ order: { id: 'asc' }, limit: '250' });
-		// A window of the overlap (60 s) up to now, rounded up to the next whole second.
+		// A window of the overlap (60 s) up to now, rounded up to the next whole second, asked
+		// one second wider on each side (amoCRM does not say whether its bounds are inclusive).
 		const window = (first.query.filter as { updated_at: { from: string; to: string } }).updated_at;
-		expect(Number(window.to) - Number(window.from)).toBe(60);
-		expect([t0 / 1000, t0 / 1000 + 1]).toContain(Number(window.to));
+		expect(Number(window.to) - Number(window.from)).toBe(62);
+		expect([t0 / 1000 + 1, t0 / 1000 + 2]).toContain(Number(window.to));
 
 		expect((await poll()).ids).toEqual([]); // nothing new
 
@@ -151,6 +155,32 @@ describe('amoCRM trigger', () => {
 		expect((await poll()).ids.sort()).toEqual(['20', '21']);
 	});
 
+	it('emits two changes of one task within the same second', async () => {
+		sandbox.addTask({ id: 22 });
+		const { poll } = trigger({ event: 'taskUpdated', simplify: false });
+		await poll();
+		at(12);
+		sandbox.updateTask(22, { text: 'first version' });
+		expect((await poll()).json.map((task) => task.text)).toEqual(['first version']);
+		sandbox.updateTask(22, { text: 'second version' }); // still second 12
+		expect((await poll()).json.map((task) => task.text)).toEqual(['second version']);
+		expect((await poll()).ids).toEqual([]);
+	});
+
+	it('rejects a filter that is not a list of user ids, naming it, before any request', async () => {
+		const result = await runPoll({
+			nodeTypes: { [TYPE]: new AmoCrmTrigger() },
+			credentialTypes: { amoCrmApi: new AmoCrmApi() },
+			credentials: { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } },
+			node: { type: TYPE, parameters: { event: 'taskCreated', filters: { responsibleUserIds: '={{ ["ivan@acme.ru"] }}' } } },
+		});
+		expect(result.items).toBeNull();
+		expect(result.error?.message).toBe(
+			'Parameter "Filters → Responsible Users": "ivan@acme.ru" is not a valid id: expected a positive whole number',
+		);
+		expect(taskRequests()).toHaveLength(0);
+	});
+
 	it('misses nothing when a task changes between two pages of the same second', async () => {
 		const { poll } = trigger({ event: 'taskUpdated' });
 		await poll(); // activation
@@ -161,7 +191,9 @@ describe('amoCRM trigger', () => {
 		// shifting every later task one place towards page 1.
 		let moved = false;
 		sandbox.use((req) => {
-			if (!moved && req.path === '/api/v4/tasks' && req.query.page === '2') {
+			const window = (req.query.filter as { updated_at?: { from?: string } } | undefined)?.updated_at;
+			// Page 2 of the window of second 20 (asked one second wider on each side).
+			if (!moved && req.path === '/api/v4/tasks' && req.query.page === '2' && window?.from === String(t0 / 1000 + 19)) {
 				moved = true;
 				at(25);
 				sandbox.updateTask(105, { text: 'changed while paging' });
@@ -193,6 +225,27 @@ describe('amoCRM trigger', () => {
 		expect(result.ids).toHaveLength(600);
 		expect(new Set(result.ids).size).toBe(600);
 		expect(taskRequests().every((r) => r.query.page === '1')).toBe(true);
+	});
+
+	it('loses nothing whether amoCRM reads the updated_at bounds as inclusive or exclusive', async () => {
+		for (const bounds of ['exclusive', 'inclusive'] as const) {
+			sandbox.updatedAtBounds = bounds;
+			sandbox.store.tasks.clear();
+			resetGovernors();
+			at(0);
+			const { poll } = trigger({ event: 'taskCreated' });
+			await poll();
+			// 45 seconds with 6 tasks each: more than a page, so the window is split.
+			for (let second = 1; second <= 45; second++) {
+				at(second);
+				for (let n = 0; n < 6; n++) sandbox.addTask({ id: second * 100 + n });
+			}
+			at(46);
+			const result = await poll();
+			expect(result.ids).toHaveLength(270);
+			expect(new Set(result.ids).size).toBe(270);
+			expect((await poll()).ids).toEqual([]);
+		}
 	});
 
 	it('fires "completed" once per completion', async () => {
@@ -235,17 +288,28 @@ describe('amoCRM trigger', () => {
 		expect((await poll()).ids).toEqual(['40']);
 	});
 
-	it('follows the server clock when it runs ahead of or behind n8n', async () => {
-		for (const skew of [45_000, -45_000]) {
+	it('follows the server clock when it runs minutes ahead of or behind n8n, across restarts', async () => {
+		for (const skew of [150_000, -150_000]) {
 			sandbox.store.tasks.clear();
-			resetGovernors();
 			sandbox.clock.unfreeze();
 			sandbox.clock.skewMs = skew;
 			const { poll } = trigger({ event: 'taskCreated' });
-			await poll();
+			// Each poll starts as a fresh n8n process would: the server's clock is not known yet.
+			const restartAndPoll = async () => {
+				resetGovernors();
+				return await poll();
+			};
+			expect((await restartAndPoll()).ids).toEqual([]);
 			const created = sandbox.addTask({ id: skew > 0 ? 50 : 51 });
-			expect((await poll()).ids).toEqual([String(created.id)]);
-			expect((await poll()).ids).toEqual([]);
+			expect((await restartAndPoll()).ids).toEqual([String(created.id)]);
+			expect((await restartAndPoll()).ids).toEqual([]);
+			const second = sandbox.addTask({ id: skew > 0 ? 52 : 53 });
+			expect((await poll()).ids).toEqual([String(second.id)]);
+			// Every window sent had from <= to.
+			for (const request of taskRequests()) {
+				const window = (request.query.filter as { updated_at: { from: string; to: string } }).updated_at;
+				expect(Number(window.from)).toBeLessThanOrEqual(Number(window.to));
+			}
 		}
 	});
 

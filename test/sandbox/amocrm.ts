@@ -139,6 +139,11 @@ export interface AmoCrmSandboxOptions extends SandboxOptions {
 	 * entities are 404. Default true.
 	 */
 	strictEntities?: boolean;
+	/**
+	 * How `filter[updated_at][from]`/`[to]` bound the list. amoCRM does not document it, so
+	 * clients must work with either. Default inclusive.
+	 */
+	updatedAtBounds?: 'inclusive' | 'exclusive';
 	accountId?: number;
 	accountName?: string;
 	subdomain?: string;
@@ -236,8 +241,15 @@ function timeRange(value: QueryValue | undefined, path: string): { from?: number
 	return { from: intParam(value.from, `${path}.from`), to: intParam(value.to, `${path}.to`) };
 }
 
-function inRange(t: number, range: { from?: number; to?: number } | undefined): boolean {
+function inRange(
+	t: number,
+	range: { from?: number; to?: number } | undefined,
+	bounds: 'inclusive' | 'exclusive' = 'inclusive',
+): boolean {
 	if (!range) return true;
+	if (bounds === 'exclusive') {
+		return (range.from === undefined || t > range.from) && (range.to === undefined || t < range.to);
+	}
 	return (range.from === undefined || t >= range.from) && (range.to === undefined || t <= range.to);
 }
 
@@ -319,6 +331,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	limitBody: 'text' | 'problem';
 	usersForbidden: boolean;
 	strictEntities: boolean;
+	updatedAtBounds: 'inclusive' | 'exclusive';
 	readonly blockAfter429s: number;
 
 	private readonly limiter: SlidingWindow;
@@ -333,6 +346,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		this.limitBody = options.limitBody ?? 'text';
 		this.usersForbidden = options.usersForbidden ?? false;
 		this.strictEntities = options.strictEntities ?? true;
+		this.updatedAtBounds = options.updatedAtBounds ?? 'inclusive';
 		this.blockAfter429s = options.blockAfter429s ?? 20;
 		this.limiter = this.createLimiter(options.requestsPerSecond ?? 7, 1000);
 		// Only the limiter's own 429s count towards the block (scaled minute).
@@ -706,7 +720,7 @@ export class AmoCrmSandbox extends SandboxServer {
 					(completed === undefined || t.is_completed === completed) &&
 					(!entityType || t.entity_type === entityType) &&
 					(!entityIds || (t.entity_id !== null && entityIds.includes(t.entity_id))) &&
-					inRange(t.updated_at, updated),
+					inRange(t.updated_at, updated, this.updatedAtBounds),
 			)
 			.sort(order);
 		return this.page(req, tasks, 'tasks', (t) => this.renderTask(t));
