@@ -42,8 +42,9 @@ export const amoCrmHostProperties: INodeProperties[] = [
 /** Credential test shared by both amoCRM credential types: the cheapest authenticated call. */
 export const amoCrmCredentialTest: ICredentialTestRequest = {
 	request: {
+		// The same host the nodes use: the origin of a full URL, or the trimmed, lower-case subdomain.
 		baseURL:
-			'={{$credentials.domain === "custom" ? $credentials.baseUrl.replace(/\\/+$/, "") : "https://" + $credentials.subdomain + "." + $credentials.domain}}',
+			'={{$credentials.domain === "custom" ? $credentials.baseUrl.trim().replace(/^(https?:\\/\\/[^\\/?#]+).*$/, "$1") : "https://" + $credentials.subdomain.trim().toLowerCase() + "." + $credentials.domain}}',
 		url: '/api/v4/account',
 		method: 'GET',
 	},

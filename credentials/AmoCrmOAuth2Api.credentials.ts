@@ -3,7 +3,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { amoCrmCredentialTest, amoCrmHostProperties } from './AmoCrmApi.credentials';
 
 const accountUrl =
-	'$self["domain"] === "custom" ? $self["baseUrl"].replace(/\\/+$/, "") : "https://" + $self["subdomain"] + "." + $self["domain"]';
+	'$self["domain"] === "custom" ? $self["baseUrl"].trim().replace(/^(https?:\\/\\/[^\\/?#]+).*$/, "$1") : "https://" + $self["subdomain"].trim().toLowerCase() + "." + $self["domain"]';
 
 export class AmoCrmOAuth2Api implements ICredentialType {
 	name = 'amoCrmOAuth2Api';

@@ -163,6 +163,50 @@ describe('create: partial failure of a batch', () => {
 		]);
 	});
 
+	it('keeps resending while each answer rejects another element, then maps what was stored', async () => {
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(400, validationErrors([{ requestId: '1', path: 'text', detail: 'Too long.' }]), PROBLEM_JSON)
+			.post(`${API}/tasks`)
+			.reply(400, validationErrors([{ requestId: '2', path: 'complete_till', detail: 'In the past.' }]), PROBLEM_JSON)
+			.post(`${API}/tasks`)
+			.reply(200, { _embedded: { tasks: [{ id: 800, request_id: '0' }] } })
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(800, { text: 'Task for item 0' })]));
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(3), continueOnFail: true });
+
+		log.stop();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
+		expect((log.requests[1].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0', '2']);
+		expect((log.requests[2].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0']);
+		expect(result.items.map((item) => item.json.id ?? item.json.error)).toEqual([
+			800,
+			'amoCRM rejected this task: text: Too long.',
+			'amoCRM rejected this task: complete_till: In the past.',
+		]);
+	});
+
+	it('maps answers by request_id, never by position, when amoCRM reorders them', async () => {
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(200, { _embedded: { tasks: [{ id: 902, request_id: '2' }, { id: 900, request_id: '0' }] } })
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(900), amoTask(902)]));
+		record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(3), continueOnFail: true });
+
+		expect(result.items.map((item) => item.json.id ?? item.json.error)).toEqual([
+			900,
+			'amoCRM did not answer for this task',
+			902,
+		]);
+	});
+
 	it('without Continue On Fail, fails on the rejected item and writes nothing more', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)

@@ -37,6 +37,9 @@ describe('amoCRM credentials', () => {
 		[{ domain: 'amocrm.ru', subdomain: 'acme' }, 'https://acme.amocrm.ru'],
 		[{ domain: 'kommo.com', subdomain: 'acme' }, 'https://acme.kommo.com'],
 		[{ domain: 'custom', baseUrl: 'https://acme.kommo.com/' }, 'https://acme.kommo.com'],
+		[{ domain: 'custom', baseUrl: ' https://acme.kommo.com/leads/pipeline/?x=1 ' }, 'https://acme.kommo.com'],
+		[{ domain: 'amocrm.ru', subdomain: ' Acme ' }, 'https://acme.amocrm.ru'],
+		[{ domain: 'custom', baseUrl: 'http://127.0.0.1:4010' }, 'http://127.0.0.1:4010'],
 	])('tests %j against %s', (credentials, base) => {
 		expect(resolve(String(amoCrmCredentialTest.request.baseURL), { $credentials: credentials })).toBe(base);
 		expect(amoCrmCredentialTest.request.url).toBe('/api/v4/account');
@@ -60,6 +63,9 @@ describe('amoCRM credentials', () => {
 		);
 		expect(
 			resolve(defaultOf(type, 'accessTokenUrl'), self({ domain: 'custom', baseUrl: 'https://acme.kommo.com/' })),
+		).toBe('https://acme.kommo.com/oauth2/access_token');
+		expect(
+			resolve(defaultOf(type, 'accessTokenUrl'), self({ domain: 'custom', baseUrl: 'https://acme.kommo.com/leads/' })),
 		).toBe('https://acme.kommo.com/oauth2/access_token');
 	});
 });

@@ -30,7 +30,7 @@ function rejectedElements(error: unknown): Map<string, string> {
  * Sends many items' tasks as arrays of at most 50 (POST to create, PATCH to update) and maps
  * each answer back to its item through `request_id`. amoCRM rejects a whole array when one
  * element is invalid and stores nothing, so the rejected elements get their own errors and
- * the rest are sent once more.
+ * the rest are sent again (with "Continue On Fail"), until an array is accepted.
  */
 export async function writeTasks(
 	ctx: IExecuteFunctions,
@@ -48,15 +48,20 @@ export async function writeTasks(
 	for (const group of chunk(elements, AMO_MAX_BATCH)) {
 		if (stopAtFirstError && results.some((result) => result instanceof Error)) break;
 		let pending = group;
-		for (let round = 0; round < 2 && pending.length > 0; round++) {
+		// Each 400 removes at least one rejected element, so this ends within the group's size.
+		for (let round = 0; round <= group.length && pending.length > 0; round++) {
 			try {
 				const response = await amoRequest.call(ctx, method, '/tasks', {
 					body: pending.map(({ itemIndex, body }) => ({ ...body, request_id: String(itemIndex) })),
 					itemIndex: pending[0].itemIndex,
 				});
 				const answers = embedded(response.body, 'tasks');
+				// Answers carry the request_id sent; only an answer with none at all is matched by position.
+				const byRequestId = answers.some((answer) => answer.request_id !== undefined);
 				pending.forEach(({ itemIndex }, position) => {
-					const answer = answers.find((a) => String(a.request_id) === String(itemIndex)) ?? answers[position];
+					const answer = byRequestId
+						? answers.find((a) => String(a.request_id) === String(itemIndex))
+						: answers[position];
 					if (answer) written.set(itemIndex, answer);
 					else results[itemIndex] = new NodeOperationError(ctx.getNode(), 'amoCRM did not answer for this task', { itemIndex });
 				});
@@ -64,7 +69,7 @@ export async function writeTasks(
 			} catch (error) {
 				const rejected = (error as NodeApiError).httpCode === '400' ? rejectedElements(error) : new Map<string, string>();
 				const isRejected = ({ itemIndex }: { itemIndex: number }) => rejected.has(String(itemIndex));
-				if (!pending.some(isRejected) || round > 0) {
+				if (!pending.some(isRejected)) {
 					// The whole array failed (or the answer names none of its elements).
 					for (const { itemIndex } of pending) results[itemIndex] = error as Error;
 					pending = [];
