@@ -96,6 +96,14 @@ export class AmoCrmTrigger implements INodeType {
 			authenticationProperty,
 			triggerEventProperty,
 			{
+				displayName:
+					'amoCRM keeps no completion time: the trigger fires when it first sees a task completed. A task completed before the trigger was activated fires if it is changed later.',
+				name: 'completedNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['taskCompleted'] } },
+			},
+			{
 				displayName: 'Filters',
 				name: 'filters',
 				type: 'collection',
