@@ -84,6 +84,24 @@ const cases: BadCase[] = [
 		message: 'Parameter "Limit": must be a whole number from 1 up, got "0"',
 	},
 	{
+		name: 'malformed JSON in Extra Query',
+		parameters: { resource: 'task', operation: 'getAll', options: { extraQuery: '={{ $json.q }}' } },
+		input: { q: '{"filter": {"created_by": [1,]}' },
+		message: 'Parameter "Options → Extra Query (JSON)": is not valid JSON',
+	},
+	{
+		name: 'Extra Query with an order amoCRM cannot sort by',
+		parameters: { resource: 'task', operation: 'getAll', options: { extraQuery: '={{ $json.q }}' } },
+		input: { q: '{"order": {"updated_at": "desc"}}' },
+		message: 'Parameter "Options → Extra Query (JSON)": at "order.updated_at"',
+	},
+	{
+		name: 'Extra Query with an unknown key',
+		parameters: { resource: 'task', operation: 'getAll', options: { extraQuery: '={{ $json.q }}' } },
+		input: { q: '{"page": 3}' },
+		message: 'Parameter "Options → Extra Query (JSON)": Unrecognized key(s) in object: \'page\'',
+	},
+	{
 		name: 'limit 0 on get many comments',
 		parameters: { resource: 'comment', operation: 'getAll', taskId: fromJson('5'), limit: '={{ $json.n }}' },
 		input: { n: 0 },

@@ -221,6 +221,35 @@ describe('task: get many', () => {
 		expect(result.items).toEqual([]);
 	});
 
+	it('merges Extra Query (JSON) into the filter and lets it set the order', async () => {
+		const scope = amo().get(`${API}/tasks`).query(true).reply(204);
+		const log = record(scope);
+
+		const result = await runAmo({
+			resource: 'task',
+			operation: 'getAll',
+			limit: 5,
+			filters: { status: 'completed' },
+			options: {
+				extraQuery: JSON.stringify({
+					filter: { lead_statuses: [{ status_id: 142, pipeline_id: 3 }] },
+					order: { created_at: 'desc' },
+				}),
+			},
+		});
+
+		log.stop();
+		expect(result.error).toBeUndefined();
+		expect(log.requests[0].query).toEqual({
+			'filter[is_completed]': '1',
+			'filter[lead_statuses][][status_id]': '142',
+			'filter[lead_statuses][][pipeline_id]': '3',
+			'order[created_at]': 'desc',
+			page: '1',
+			limit: '5',
+		});
+	});
+
 	it('Return All follows the next links page by page and stops on 204', async () => {
 		const scope = amo()
 			.get(`${API}/tasks`)

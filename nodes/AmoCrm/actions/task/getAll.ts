@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
 
 import { parseDateInput, toUnixSeconds } from '../../../shared/dates';
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
-import { parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
+import { parseJsonParameter, parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
 import { amoList } from '../../api';
 import { taskOutput } from '../bulk';
 import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
@@ -89,6 +90,14 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
+				displayName: 'Extra Query (JSON)',
+				name: 'extraQuery',
+				type: 'json',
+				default: '{}',
+				description:
+					'More amoCRM list parameters, merged into the request: "filter" for filters the fields above do not offer (e.g. {"filter": {"lead_statuses": [{"status_id": 142, "pipeline_id": 3}]}}) and "order"',
+			},
+			{
 				displayName: 'Sort By',
 				name: 'sortBy',
 				type: 'options',
@@ -114,6 +123,14 @@ const description: INodeProperties[] = [
 	},
 	simplifyOption(show),
 ];
+
+/** What "Extra Query (JSON)" may hold: amoCRM's own `filter` and `order` objects. */
+const extraQuerySchema = z
+	.object({
+		filter: z.record(z.string(), z.unknown()).optional(),
+		order: z.record(z.enum(['created_at', 'complete_till', 'id']), z.enum(['asc', 'desc'])).optional(),
+	})
+	.strict();
 
 /** The amoCRM `filter[...]` query of the Filters collection. */
 function filterQuery(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObject): IDataObject {
@@ -161,9 +178,15 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const extra = parseJsonParameter(
+		inputContext(this, itemIndex),
+		'Options → Extra Query (JSON)',
+		options.extraQuery ?? '{}',
+		extraQuerySchema,
+	);
 	const qs: IDataObject = {
-		filter: filterQuery(this, itemIndex, filters),
-		order: { [(options.sortBy as string) ?? 'id']: (options.sortDirection as string) ?? 'asc' },
+		filter: { ...filterQuery(this, itemIndex, filters), ...(extra.filter ?? {}) },
+		order: extra.order ?? { [(options.sortBy as string) ?? 'id']: (options.sortDirection as string) ?? 'asc' },
 	};
 
 	const tasks = await amoList(this, '/tasks', 'tasks', { returnAll, limit }, qs, itemIndex);
