@@ -167,6 +167,26 @@ describe('amoCRM trigger', () => {
 		expect((await poll()).ids).toEqual([]);
 	});
 
+	it('reports a failing poll as an error, keeps the watermark, and catches up on the next poll', async () => {
+		const { poll, state } = trigger({ event: 'taskCreated' });
+		await poll();
+		const cursor = cursorOf(state());
+		at(3);
+		sandbox.addTask({ id: 70 });
+		sandbox.faults.enqueue({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+		const failed = await runPoll({
+			nodeTypes: { [TYPE]: new AmoCrmTrigger() },
+			credentialTypes: { amoCrmApi: new AmoCrmApi() },
+			credentials: { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } },
+			node: { type: TYPE, parameters: { event: 'taskCreated' } },
+			staticData: state(),
+		});
+		expect(failed.items).toBeNull();
+		expect(failed.error?.message).toContain('amoCRM');
+		expect(cursorOf(failed.staticData)).toBe(cursor);
+		expect((await poll()).ids).toEqual(['70']);
+	});
+
 	it('rejects a filter that is not a list of user ids, naming it, before any request', async () => {
 		const result = await runPoll({
 			nodeTypes: { [TYPE]: new AmoCrmTrigger() },
