@@ -65,6 +65,16 @@ export async function runAmo(parameters: INodeParameters, options: RunAmoOptions
 	});
 }
 
+/** A bulk write of tasks answered with `answers`, then the read-back by id answered with `tasks`. */
+export function writeThenRead(method: 'post' | 'patch', answers: IDataObject[], tasks: IDataObject[]): nock.Scope {
+	return amo()
+		[method](`${API}/tasks`)
+		.reply(200, { _embedded: { tasks: answers } })
+		.get(`${API}/tasks`)
+		.query(true)
+		.reply(200, halList('tasks', tasks));
+}
+
 /**
  * Records requests, including ones no interceptor matched (which fail: the network is off).
  * Stop it after the run.

@@ -16,6 +16,7 @@ import {
 	runAmo,
 	taskRange,
 	useAmoEnvironment,
+	writeThenRead,
 } from './fixtures';
 
 useAmoEnvironment();
@@ -446,12 +447,7 @@ describe('task: create', () => {
 	});
 
 	it('accepts a due date with an offset or as epoch seconds', async () => {
-		const scope = amo()
-			.post(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 1, request_id: '0' }, { id: 2, request_id: '1' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [amoTask(1), amoTask(2)]));
+		const scope = writeThenRead('post', [{ id: 1, request_id: '0' }, { id: 2, request_id: '1' }], [amoTask(1), amoTask(2)]);
 		const log = record(scope);
 
 		const result = await runAmo(
@@ -478,12 +474,7 @@ describe('task: create', () => {
 	});
 
 	it('simplifies the created task', async () => {
-		amo()
-			.post(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 9, request_id: '0' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [amoTask(9, { text: 'Ring' })]));
+		writeThenRead('post', [{ id: 9, request_id: '0' }], [amoTask(9, { text: 'Ring' })]);
 
 		const result = await runAmo(
 			{ resource: 'task', operation: 'create', text: 'Ring', completeTill: '2024-03-01T15:30:00Z', simplify: true },
@@ -503,12 +494,7 @@ describe('task: create', () => {
 describe('task: update, complete, reopen', () => {
 	it('update sends only the changed fields with the id, then reads the task back', async () => {
 		const updated = amoTask(56981, { text: 'New text', complete_till: 1709296200 });
-		const scope = amo()
-			.patch(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 56981, updated_at: 1709290000, request_id: '0' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [updated]));
+		const scope = writeThenRead('patch', [{ id: 56981, updated_at: 1709290000, request_id: '0' }], [updated]);
 		const log = record(scope);
 
 		const result = await runAmo(
@@ -533,12 +519,7 @@ describe('task: update, complete, reopen', () => {
 	});
 
 	it('update can move a task to another responsible user and entity', async () => {
-		const scope = amo()
-			.patch(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 7, request_id: '0' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [amoTask(7)]));
+		const scope = writeThenRead('patch', [{ id: 7, request_id: '0' }], [amoTask(7)]);
 		const log = record(scope);
 
 		const result = await runAmo({
@@ -557,12 +538,7 @@ describe('task: update, complete, reopen', () => {
 
 	it('complete sets is_completed with the result text', async () => {
 		const done = amoTask(4747929, { is_completed: true, result: { text: 'Reached the client' } });
-		const scope = amo()
-			.patch(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 4747929, updated_at: 1709290000, request_id: '0' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [done]));
+		const scope = writeThenRead('patch', [{ id: 4747929, updated_at: 1709290000, request_id: '0' }], [done]);
 		const log = record(scope);
 
 		const result = await runAmo(
@@ -598,12 +574,7 @@ describe('task: update, complete, reopen', () => {
 	});
 
 	it('complete without a result text sends no result', async () => {
-		const scope = amo()
-			.patch(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 8, request_id: '0' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [amoTask(8, { is_completed: true })]));
+		const scope = writeThenRead('patch', [{ id: 8, request_id: '0' }], [amoTask(8, { is_completed: true })]);
 		const log = record(scope);
 
 		const result = await runAmo({ resource: 'task', operation: 'complete', taskId: byId('8') });
@@ -649,12 +620,7 @@ describe('task: update, complete, reopen', () => {
 	});
 
 	it('reopen sets is_completed false', async () => {
-		const scope = amo()
-			.patch(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 56981, updated_at: 1709290000, request_id: '0' }] } })
-			.get(`${API}/tasks`)
-			.query(true)
-			.reply(200, halList('tasks', [amoTask(56981)]));
+		const scope = writeThenRead('patch', [{ id: 56981, updated_at: 1709290000, request_id: '0' }], [amoTask(56981)]);
 		const log = record(scope);
 
 		const result = await runAmo({
