@@ -38,6 +38,11 @@ export async function resolveCredential(
 	return resolved;
 }
 
+/** The request budget (and known server clock) of the credential's account. */
+function accountGovernor(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): AccountGovernor {
+	return governorFor(`${profile.displayName}\u0000${profile.accountKey(credentials)}`, profile.rateLimit);
+}
+
 function isIdempotent(request: ApiRequest): boolean {
 	if (request.idempotent !== undefined) return request.idempotent;
 	return ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(request.method);
@@ -116,10 +121,7 @@ export async function apiRequest<T = unknown>(
 		// A bad host in the credential: say which field, send nothing.
 		throw new NodeOperationError(this.getNode(), `Credential: ${problem}`, { itemIndex: request.itemIndex });
 	}
-	const governor = governorFor(
-		`${profile.displayName}\u0000${profile.accountKey(credential.data)}`,
-		profile.rateLimit,
-	);
+	const governor = accountGovernor(profile, credential.data);
 	/**
 	 * n8n may have changed the credential while sending (preAuthentication fetched a session
 	 * token, OAuth2 refreshed its token): read it again so its new secrets are redacted too.
@@ -276,9 +278,6 @@ export async function apiRequest<T = unknown>(
  * undefined until this process has seen one.
  */
 export function serverNow(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number | undefined {
-	const governor = governorFor(
-		`${profile.displayName}\u0000${profile.accountKey(credentials)}`,
-		profile.rateLimit,
-	);
+	const governor = accountGovernor(profile, credentials);
 	return governor.clockOffsetMs === undefined ? undefined : now() + governor.clockOffsetMs;
 }
