@@ -119,6 +119,21 @@ class Deadline {
 }
 
 /**
+ * Reads a window's pages from `cursor` on (undefined: from the first). The source ends the
+ * paging: a page can be empty after its own filtering and still have more.
+ */
+async function readPages<T, C>(source: PollSource<T, C>, window: TimeWindow, cursor: C | undefined): Promise<T[]> {
+	const items: T[] = [];
+	let next = cursor;
+	do {
+		const page = await source.fetchWindow(window, next);
+		items.push(...page.items);
+		next = page.next;
+	} while (next !== undefined);
+	return items;
+}
+
+/**
  * Reads every item of a window exactly once, in chronological sub-windows, and calls `take`
  * for each completed sub-window. Returns false when the deadline stopped it early.
  */
@@ -143,24 +158,10 @@ async function readWindow<T, C>(
 		if (!(await readWindow(source, left, deadline, take))) return false;
 		return await readWindow(source, right, deadline, take);
 	}
-	// Stable paging, or a single instant holding more than a page: page through it.
-	const items = [...first.items];
-	let cursor: C | undefined = first.next;
-	// The source ends the paging: a page can be empty after its own filtering and still have more.
-	while (cursor !== undefined) {
-		const page = await source.fetchWindow(window, cursor);
-		items.push(...page.items);
-		cursor = page.next;
-	}
-	if (!source.stablePaging) {
-		// Unstable paging inside one instant: a second pass finds what shifted between pages.
-		let again: C | undefined;
-		do {
-			const page = await source.fetchWindow(window, again);
-			items.push(...page.items);
-			again = page.next;
-		} while (again !== undefined);
-	}
+	// Stable paging, or a single instant holding more than a page: page through it. Unstable
+	// paging gets a second pass, which finds what shifted between pages.
+	const items = [...first.items, ...(await readPages(source, window, first.next))];
+	if (!source.stablePaging) items.push(...(await readPages(source, window, undefined)));
 	take(items, window);
 	return true;
 }
