@@ -14,16 +14,7 @@ import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/en
 import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
-import {
-	AMO_MAX_PAGE,
-	amoCrmBaseUrl,
-	amoCrmProfile,
-	amoList,
-	amoRequest,
-	embedded,
-	hasNextPage,
-	simplifyAmoTask,
-} from './api';
+import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoList, amoPage, simplifyAmoTask } from './api';
 import { amoCrmCredentials, authenticationProperty } from './AmoCrm.node';
 import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
@@ -50,18 +41,13 @@ function amoTaskSource(
 			const to = Math.floor(window.toMs / 1000);
 			// Whether amoCRM's bounds are inclusive is not documented: ask one second wider on
 			// each side and keep the window here, so either reading loses nothing.
-			const response = await amoRequest.call(ctx, 'GET', '/tasks', {
-				qs: {
-					filter: { ...baseFilter, updated_at: { from: from - 1, to: to + 1 } },
-					order: { id: 'asc' },
-					page,
-					limit: AMO_MAX_PAGE,
-				},
+			const { items, next } = await amoPage(ctx, '/tasks', 'tasks', {
+				page,
+				pageSize: AMO_MAX_PAGE,
+				qs: { filter: { ...baseFilter, updated_at: { from: from - 1, to: to + 1 } }, order: { id: 'asc' } },
 			});
-			const all = embedded(response.body, 'tasks');
-			const items = all.filter((task) => Number(task.updated_at) >= from && Number(task.updated_at) <= to);
-			const more = hasNextPage(response.body) && all.length === AMO_MAX_PAGE;
-			return { items, next: more ? page + 1 : undefined };
+			const inWindow = (task: IDataObject) => Number(task.updated_at) >= from && Number(task.updated_at) <= to;
+			return { items: items.filter(inWindow), next };
 		},
 		async fetchSample(event: TaskEvent, limit: number) {
 			const filter = event === 'taskCompleted' ? { ...baseFilter, is_completed: 1 } : baseFilter;

@@ -158,9 +158,25 @@ export function hasNextPage(body: IDataObject | undefined): boolean {
 }
 
 /**
- * Reads an amoCRM list (`page` / `limit`, `_embedded.<key>`, `_links.next`, 204 when empty)
- * until it ends or `paging.limit` items are in hand.
+ * One page of an amoCRM list (`page` / `limit`, `_embedded.<key>`, 204 when empty), with the
+ * number of the next page; a short page is the last one, whatever the links say.
  */
+export async function amoPage(
+	ctx: RequestContext,
+	path: string,
+	key: string,
+	request: { page: number; pageSize: number; qs?: IDataObject; itemIndex?: number },
+): Promise<{ items: IDataObject[]; next?: number }> {
+	const { page, pageSize, itemIndex } = request;
+	const response = await amoRequest.call(ctx, 'GET', path, {
+		qs: { ...(request.qs ?? {}), page, limit: pageSize },
+		itemIndex,
+	});
+	const items = embedded(response.body, key);
+	return { items, next: hasNextPage(response.body) && items.length === pageSize ? page + 1 : undefined };
+}
+
+/** Reads an amoCRM list until it ends or `paging.limit` items are in hand. */
 export async function amoList(
 	ctx: RequestContext,
 	path: string,
@@ -170,12 +186,7 @@ export async function amoList(
 	itemIndex?: number,
 ): Promise<IDataObject[]> {
 	return await collectPages<IDataObject, number>(
-		async (page = 1, pageSize) => {
-			const response = await amoRequest.call(ctx, 'GET', path, { qs: { ...qs, page, limit: pageSize }, itemIndex });
-			const items = embedded(response.body, key);
-			// A short page is the last one, whatever the links say.
-			return { items, next: hasNextPage(response.body) && items.length === pageSize ? page + 1 : undefined };
-		},
+		async (page = 1, pageSize) => await amoPage(ctx, path, key, { page, pageSize, qs, itemIndex }),
 		{ ...paging, maxPageSize: AMO_MAX_PAGE },
 	);
 }
