@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { amoRequest } from '../../api';
+import { readTask } from '../task/get';
 
 /** Tasks have no comments in amoCRM: their "comments" are notes of the lead/contact/company they belong to. */
 export async function linkedEntity(
@@ -9,9 +9,7 @@ export async function linkedEntity(
 	taskId: number,
 	itemIndex: number,
 ): Promise<{ type: string; id: number; resultText: string | null }> {
-	const response = await amoRequest.call(ctx, 'GET', `/tasks/${taskId}`, { itemIndex });
-	const task = response.body;
-	if (!task) throw new NodeOperationError(ctx.getNode(), `amoCRM: task ${taskId} was not found`, { itemIndex });
+	const task = await readTask(ctx, taskId, itemIndex);
 	if (!task.entity_type || !task.entity_id) {
 		throw new NodeOperationError(
 			ctx.getNode(),

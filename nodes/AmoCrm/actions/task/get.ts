@@ -12,13 +12,16 @@ const show = { resource: ['task'], operation: ['get'] };
 
 const description: INodeProperties[] = [taskLocator({ ...AMO_TASK_LOCATOR, show }), simplifyOption(show)];
 
+/** One task by id; an empty answer (204) is "not found". */
+export async function readTask(ctx: IExecuteFunctions, id: number, itemIndex: number): Promise<IDataObject> {
+	const response = await amoRequest.call(ctx, 'GET', `/tasks/${id}`, { itemIndex });
+	if (!response.body) throw new NodeOperationError(ctx.getNode(), `amoCRM: task ${id} was not found`, { itemIndex });
+	return response.body;
+}
+
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = taskIdParameter(this, itemIndex);
-	const response = await amoRequest.call(this, 'GET', `/tasks/${id}`, { itemIndex });
-	if (!response.body) {
-		throw new NodeOperationError(this.getNode(), `amoCRM: task ${id} was not found`, { itemIndex });
-	}
-	return await taskOutput(this, itemIndex, response.body);
+	const task = await readTask(this, taskIdParameter(this, itemIndex), itemIndex);
+	return await taskOutput(this, itemIndex, task);
 }
 
 export const get: OperationModule = { description, execute };
