@@ -173,6 +173,7 @@ export async function apiRequest<T = unknown>(
 			timeout: REQUEST_TIMEOUT_MS,
 		};
 		if (profile.qsArrayFormat) options.arrayFormat = profile.qsArrayFormat;
+		if (request.followRedirects === false) options.disableFollowRedirect = true;
 
 		let response: RawResponse;
 		try {
@@ -219,6 +220,7 @@ export async function apiRequest<T = unknown>(
 		observeClock(governor, response.headers);
 
 		const signal = profile.limitSignal(response);
+		if (signal.kind === 'ok' && signal.pauseMs) governor.pause(Math.min(signal.pauseMs, MAX_RETRY_AFTER_MS));
 		if (signal.kind === 'blocked') {
 			await refreshSecrets();
 			throw helperApiError(errorContext, signal.message, 'Requests were stopped and will not be retried.', response.statusCode);
@@ -246,7 +248,8 @@ export async function apiRequest<T = unknown>(
 		}
 
 		const status = response.statusCode;
-		if (status >= 200 && status < 300) {
+		const redirect = request.followRedirects === false && status >= 300 && status < 400;
+		if ((status >= 200 && status < 300) || redirect) {
 			const empty = profile.emptyStatuses?.includes(status) || response.body === '';
 			return {
 				statusCode: status,

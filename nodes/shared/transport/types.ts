@@ -31,7 +31,11 @@ export interface RateLimitPolicy {
 
 /** What a response says about the vendor's limits. */
 export type LimitSignal =
-	| { kind: 'ok' }
+	| {
+			kind: 'ok';
+			/** The answer says the budget is spent: later requests of the account wait this long (ms). */
+			pauseMs?: number;
+	  }
 	/** A rate-limit answer: the request was refused, not processed; safe to send again. */
 	| { kind: 'limited'; retryAfterMs?: number }
 	/** The account is blocked or banned: stop at once, retrying makes it worse. */
@@ -94,6 +98,11 @@ export interface ApiRequest {
 	idempotent?: boolean;
 	/** The input item the request serves, for error messages. */
 	itemIndex?: number;
+	/**
+	 * false: a redirect (3xx) comes back as the response instead of being followed (n8n's HTTP
+	 * client turns a redirected POST into a GET without its body). Default: followed.
+	 */
+	followRedirects?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
