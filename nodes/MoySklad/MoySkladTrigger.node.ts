@@ -1,0 +1,165 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
+
+import { simplifyOption } from '../shared/descriptions';
+import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
+import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import { serverNow } from '../shared/transport/request';
+import type { VendorProfile } from '../shared/transport/types';
+import { assigneeProperty, parseUuid } from './actions/fields';
+import { condition, doneConditions } from './actions/filter';
+import {
+	MS_MAX_PAGE,
+	metaRef,
+	moscowToMillis,
+	moySkladBaseUrl,
+	msList,
+	msPage,
+	profileOf,
+	simplifyMoySkladTask,
+	toMoscow,
+} from './api';
+import { getEmployees, getTaskStateNames } from './methods/loadOptions';
+
+/** The fields whose change a user would call an update (a digest tells same-second changes apart). */
+function revisionOf(task: IDataObject): string {
+	const { description, done, dueToDate, assignee, state, agent, operation, completed } = task;
+	const content = JSON.stringify([description, done, dueToDate, assignee, state, agent, operation, completed]);
+	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+}
+
+/**
+ * The task list as the polling engine sees it: windows on `updated` (Moscow time, whole
+ * seconds), ordered by `updated` then id, offset paging. Completed tasks are listed only
+ * when asked for, so events that need them ask.
+ */
+function moySkladTaskSource(
+	ctx: IPollFunctions,
+	event: TaskEvent,
+	baseConditions: string[],
+	profile: VendorProfile,
+	credentials: ICredentialDataDecryptedObject,
+): PollSource<IDataObject, number> {
+	const status = event === 'taskCreated' ? 'open' : 'all';
+	const conditions = [...doneConditions(status), ...baseConditions];
+	const moscow = (ms: number) => toMoscow(DateTime.fromMillis(ms));
+	return {
+		resolutionMs: 1000,
+		stablePaging: false,
+		serverNow: () => serverNow(profile, credentials),
+		async fetchWindow(window, offset = 0) {
+			// Times may carry milliseconds: the upper bound covers the whole last second.
+			const filter = [
+				...conditions,
+				condition('updated', '>=', moscow(window.fromMs)),
+				condition('updated', '<=', `${moscow(window.toMs)}.999`),
+			].join(';');
+			return await msPage(ctx, 'entity/task', {
+				offset,
+				pageSize: MS_MAX_PAGE,
+				qs: { filter, order: 'updated,asc;id,asc' },
+			});
+		},
+		async fetchSample(sampleEvent: TaskEvent, limit: number) {
+			const sampleConditions = sampleEvent === 'taskCompleted' ? ['done=true', ...baseConditions] : conditions;
+			const order = sampleEvent === 'taskCreated' ? 'created,desc;id,desc' : 'updated,desc;id,desc';
+			return await msList(ctx, 'entity/task', { returnAll: false, limit, maxPageSize: MS_MAX_PAGE }, {
+				filter: sampleConditions.join(';'),
+				order,
+			});
+		},
+		record: (task) => ({
+			id: String(task.id),
+			createdAt: moscowToMillis(task.created),
+			updatedAt: moscowToMillis(task.updated),
+			completed: task.done === true,
+			revision: revisionOf(task),
+		}),
+	};
+}
+
+export class MoySkladTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'MoySklad Trigger',
+		name: 'moySkladTrigger',
+		icon: { light: 'file:moysklad.svg', dark: 'file:moysklad.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when MoySklad tasks are created, updated or completed',
+		defaults: { name: 'MoySklad Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'moySkladApi', required: true }],
+		properties: [
+			triggerEventProperty,
+			{
+				displayName:
+					'MoySklad shows a user only the tasks they may see: without the "view all tasks" permission, those they authored or are assigned to',
+				name: 'visibilityNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					assigneeProperty(),
+					{
+						displayName: 'Task Type Name or ID',
+						name: 'stateName',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getTaskStateNames' },
+						default: '',
+						description:
+							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					},
+				],
+			},
+			simplifyOption({}, 'on'),
+		],
+	};
+
+	methods = { loadOptions: { getEmployees, getTaskStateNames } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = this.getNodeParameter('event') as TaskEvent;
+		const filters = this.getNodeParameter('filters', {}) as IDataObject;
+		const simplify = this.getNodeParameter('simplify', true) as boolean;
+		const { profile, credentials } = await profileOf(this);
+		const baseConditions: string[] = [];
+		if (filters.assignee) {
+			const id = parseUuid(this, undefined, 'Filters → Assignee', filters.assignee);
+			const href = (metaRef(moySkladBaseUrl(credentials), 'employee', id).meta as IDataObject).href;
+			baseConditions.push(condition('assignee', '=', String(href)));
+		}
+		if (filters.stateName) baseConditions.push(condition('state.name', '=', String(filters.stateName)));
+
+		const tasks = await pollTasks(moySkladTaskSource(this, event, baseConditions, profile, credentials), {
+			event,
+			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
+			state: this.getWorkflowStaticData('node'),
+			budgetMs: pollBudgetMs(this),
+		});
+		if (tasks.length === 0) return null;
+		const timezone = this.getTimezone();
+		return [
+			tasks.map((task) => ({
+				json: simplify ? (simplifyMoySkladTask(task, timezone) as unknown as IDataObject) : task,
+			})),
+		];
+	}
+}

@@ -1,0 +1,54 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { simplifyOption } from '../../../shared/descriptions';
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { metaRef } from '../../api';
+import { baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { assigneeProperty, parseText, parseUuid, taskFieldOptions, taskFieldsBody } from '../fields';
+
+const show = { resource: ['task'], operation: ['create'] };
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'Description',
+		name: 'description',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		description: 'What has to be done (up to 4096 characters)',
+		displayOptions: { show },
+	},
+	assigneeProperty({ required: true, displayOptions: { show }, description: 'The employee responsible for the task. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.' }),
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: taskFieldOptions(),
+	},
+	simplifyOption(show),
+];
+
+/** Creates one task per input item; all items go out as one bulk array (1000 per request). */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const baseUrl = await baseUrlOf(this);
+	const prepared = prepareEach(itemIndices, (itemIndex) => {
+		const text = parseText(this, itemIndex, 'Description', this.getNodeParameter('description', itemIndex));
+		const assignee = parseUuid(this, itemIndex, 'Assignee', this.getNodeParameter('assignee', itemIndex, ''));
+		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		return {
+			itemIndex,
+			body: {
+				...taskFieldsBody(this, itemIndex, baseUrl, fields, 'Additional Fields'),
+				description: text,
+				assignee: metaRef(baseUrl, 'employee', assignee),
+			},
+		};
+	});
+	return taskOutputs(this, await sendBulk(this, 'entity/task', prepared, 'task'));
+}
+
+export const create: OperationModule = { description, executeBatch };

@@ -1,0 +1,173 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import type { OperationModule } from '../../../shared/execute';
+import { inputError } from '../../../shared/transport/errors';
+import { requirePositiveInt } from '../../../shared/validation';
+import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef, msList } from '../../api';
+import { baseUrlOf, taskOutput } from '../bulk';
+import { expandOption, expandQuery } from '../expand';
+import { assigneeProperty, inputContext, moscowDate, parseUuid } from '../fields';
+import { condition, doneConditions } from '../filter';
+
+const show = { resource: ['task'], operation: ['getAll'] };
+
+const description: INodeProperties[] = [
+	...returnAllAndLimit(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			assigneeProperty(),
+			{
+				displayName: 'Author Name or ID',
+				name: 'author',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getEmployees' },
+				default: '',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Counterparty ID',
+				name: 'agent',
+				type: 'string',
+				default: '',
+				description: 'Only tasks linked to this counterparty',
+			},
+			{
+				displayName: 'Description Contains',
+				name: 'description',
+				type: 'string',
+				default: '',
+				description: 'Only tasks whose description contains this text (case-insensitive)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'All', value: 'all' },
+					{ name: 'Open', value: 'open' },
+					{ name: 'Completed', value: 'completed' },
+				],
+				default: 'all',
+				description: 'MoySklad itself lists only open tasks unless asked otherwise',
+			},
+			{
+				displayName: 'Task Type Name or ID',
+				name: 'stateName',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getTaskStateNames' },
+				default: '',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
+			{
+				displayName: 'Updated After',
+				name: 'updatedFrom',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Updated Before',
+				name: 'updatedTo',
+				type: 'dateTime',
+				default: '',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			expandOption,
+			{
+				displayName: 'Sort By',
+				name: 'sortBy',
+				type: 'options',
+				options: [
+					{ name: 'Created', value: 'created' },
+					{ name: 'Description', value: 'description' },
+					{ name: 'Done', value: 'done' },
+					{ name: 'Due Date', value: 'dueToDate' },
+					{ name: 'ID', value: 'id' },
+					{ name: 'Updated', value: 'updated' },
+				],
+				default: 'created',
+			},
+			{
+				displayName: 'Sort Direction',
+				name: 'sortDirection',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+				default: 'asc',
+			},
+		],
+	},
+	simplifyOption(show),
+];
+
+/** The `filter` value of the Filters collection. */
+function filterValue(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string, filters: IDataObject): string {
+	const name = (label: string) => `Filters → ${label}`;
+	const given = (value: unknown) => value !== undefined && value !== '' && value !== null;
+	const status = String(filters.status ?? 'all');
+	if (!['all', 'open', 'completed'].includes(status)) {
+		throw inputError(ctx.getNode(), name('Status'), `"${status}" is not one of all, open, completed`, itemIndex);
+	}
+	const conditions = doneConditions(status as 'all');
+	const reference = (field: string, type: string, label: string) => {
+		const id = parseUuid(ctx, itemIndex, name(label), filters[field]);
+		conditions.push(condition(field, '=', String((metaRef(baseUrl, type, id).meta as IDataObject).href)));
+	};
+	if (given(filters.assignee)) reference('assignee', 'employee', 'Assignee');
+	if (given(filters.author)) reference('author', 'employee', 'Author');
+	if (given(filters.agent)) reference('agent', 'counterparty', 'Counterparty ID');
+	if (given(filters.stateName)) conditions.push(condition('state.name', '=', String(filters.stateName)));
+	if (given(filters.description)) conditions.push(condition('description', '~', String(filters.description)));
+	if (given(filters.updatedFrom)) {
+		conditions.push(condition('updated', '>=', moscowDate(ctx, itemIndex, name('Updated After'), filters.updatedFrom)));
+	}
+	if (given(filters.updatedTo)) {
+		conditions.push(condition('updated', '<=', moscowDate(ctx, itemIndex, name('Updated Before'), filters.updatedTo)));
+	}
+	return conditions.join(';');
+}
+
+/** The `order` value; ties broken by id so that pages do not shift between requests. */
+function orderValue(field: string, direction: string): string {
+	return field === 'id' ? `id,${direction}` : `${field},${direction};id,asc`;
+}
+
+async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? 0
+		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const baseUrl = await baseUrlOf(this);
+	const expand = expandQuery(options);
+	const qs: IDataObject = {
+		filter: filterValue(this, itemIndex, baseUrl, filters),
+		order: orderValue(String(options.sortBy ?? 'created'), String(options.sortDirection ?? 'asc')),
+		...expand,
+	};
+	const maxPageSize = expand.expand ? MS_MAX_EXPAND_PAGE : MS_MAX_PAGE;
+	const tasks = await msList(this, 'entity/task', { returnAll, limit, maxPageSize }, qs, itemIndex);
+	return tasks.map((task) => taskOutput(this, itemIndex, task));
+}
+
+export const getAll: OperationModule = { description, execute };

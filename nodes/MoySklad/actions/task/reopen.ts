@@ -1,0 +1,4 @@
+import { setDoneOperation } from './setDone';
+
+/** Marks completed tasks as open again. */
+export const reopen = setDoneOperation('reopen');

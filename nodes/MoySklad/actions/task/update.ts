@@ -1,0 +1,55 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { inputError } from '../../../shared/transport/errors';
+import { metaRef } from '../../api';
+import { baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { assigneeProperty, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
+import { MS_TASK_LOCATOR } from '../locator';
+
+const show = { resource: ['task'], operation: ['update'] };
+
+const description: INodeProperties[] = [
+	taskLocator({ ...MS_TASK_LOCATOR, show }),
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			assigneeProperty(),
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+			},
+			...taskFieldOptions(),
+		],
+	},
+	simplifyOption(show),
+];
+
+/**
+ * Updates one task per input item. All items go out as one bulk array: an element with a
+ * `meta` updates that task, and only the fields sent change.
+ */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const baseUrl = await baseUrlOf(this);
+	const prepared = prepareEach(itemIndices, (itemIndex) => {
+		const id = taskIdParameter(this, itemIndex);
+		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		const body = taskFieldsBody(this, itemIndex, baseUrl, fields, 'Update Fields');
+		if (Object.keys(body).length === 0) {
+			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
+		}
+		return { itemIndex, body: { ...metaRef(baseUrl, 'task', id), ...body } };
+	});
+	return taskOutputs(this, await sendBulk(this, 'entity/task', prepared, 'task'));
+}
+
+export const update: OperationModule = { description, executeBatch };

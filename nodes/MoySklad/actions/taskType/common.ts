@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/transport/errors';
+import { parseColor } from '../../api';
+import { parseUuid } from '../fields';
+
+type Show = NonNullable<INodeProperties['displayOptions']>['show'];
+
+/** Path of the task types (task states) collection. */
+export const STATES_PATH = 'entity/task/metadata/states';
+
+export function stateIdProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Task Type Name or ID',
+		name: 'taskTypeId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTaskStates' },
+		default: '',
+		required: true,
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		displayOptions: { show },
+	};
+}
+
+export const colorDescription = 'As #RRGGBB (e.g. #A2C617) or as MoySklad\'s ARGB integer (e.g. 10667543)';
+
+export function stateIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {
+	return parseUuid(ctx, itemIndex, 'Task Type', ctx.getNodeParameter('taskTypeId', itemIndex, ''));
+}
+
+/** A colour parameter as the API's integer. */
+export function colorParameter(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): number {
+	const color = parseColor(value);
+	if (color === undefined) {
+		throw inputError(ctx.getNode(), parameter, `"${String(value ?? '')}" is not a colour: use #RRGGBB or a whole number`, itemIndex);
+	}
+	return color;
+}
+
+/** A task type name: not empty, at most 255 characters. */
+export function stateName(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): string {
+	const name = typeof value === 'string' ? value.trim() : '';
+	if (name === '' || name.length > 255) {
+		throw inputError(ctx.getNode(), parameter, 'must be a text of 1 to 255 characters', itemIndex);
+	}
+	return name;
+}

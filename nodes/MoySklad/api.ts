@@ -1,0 +1,374 @@
+import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+
+import { moySkladAuthorization, MOYSKLAD_API_URL } from '../../credentials/MoySkladApi.credentials';
+import { isoInZone } from '../shared/dates';
+import { collectPages, type Page, type PagingOptions } from '../shared/paging';
+import type { CommonTask } from '../shared/taskShape';
+import { stringValues } from '../shared/transport/redact';
+import { apiRequest, resolveCredential } from '../shared/transport/request';
+import type {
+	ApiResponse,
+	LimitSignal,
+	ParsedVendorError,
+	RawResponse,
+	RequestContext,
+	VendorProfile,
+} from '../shared/transport/types';
+
+/** Largest page of a list; with `expand` the API honours at most 100. */
+export const MS_MAX_PAGE = 1000;
+export const MS_MAX_EXPAND_PAGE = 100;
+/** Elements per bulk create / update / delete request. */
+export const MS_MAX_BATCH = 1000;
+/** Largest page of task notes. */
+export const MS_MAX_NOTES_PAGE = 100;
+/** Entity times are Moscow local time without an offset (UTC+3, no DST since 2014). */
+export const MOSCOW = 'Europe/Moscow';
+/** The web UI, for task links. */
+export const MS_WEB_APP = 'https://online.moysklad.ru/app/';
+/** The per-user budget: 45 units every 3 seconds. */
+const BUDGET_UNITS = 45;
+const BUDGET_WINDOW_MS = 3000;
+/** Requests in flight at once per user (the API answers 429 / 1073 above 5). */
+const MAX_IN_FLIGHT = 5;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/** What is wrong with the credential, naming the field; undefined when it can be used. */
+export function moySkladCredentialProblem(credentials: ICredentialDataDecryptedObject): string | undefined {
+	const raw = String(credentials.baseUrl || MOYSKLAD_API_URL).trim();
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		return `API URL "${raw}" is not a URL; leave the default ${MOYSKLAD_API_URL}`;
+	}
+	// Plain HTTP only for a local test server: credentials must not cross the network unencrypted.
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+		return `API URL "${raw}" must start with https://`;
+	}
+	if (url.hostname === 'online.moysklad.ru') {
+		return `API URL "${raw}": online.moysklad.ru no longer serves JSON API 1.2; use ${MOYSKLAD_API_URL}`;
+	}
+	const secret = credentials.authType === 'basic' ? credentials.password : credentials.accessToken;
+	if (typeof secret !== 'string' || secret.trim() === '') {
+		return credentials.authType === 'basic' ? 'Password is empty' : 'Access Token is empty';
+	}
+	return undefined;
+}
+
+/** The API base URL (…/api/remap/1.2), without a trailing slash. */
+export function moySkladBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	return String(credentials.baseUrl || MOYSKLAD_API_URL).trim().replace(/\/+$/, '');
+}
+
+function header(response: RawResponse, name: string): string | undefined {
+	const value = response.headers[name] ?? response.headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function headerNumber(response: RawResponse, name: string): number | undefined {
+	const value = header(response, name);
+	if (value === undefined || value.trim() === '' || !Number.isFinite(Number(value))) return undefined;
+	return Number(value);
+}
+
+interface MsError {
+	error?: string;
+	code?: number;
+	parameter?: string;
+	error_message?: string;
+}
+
+/** The `errors` array of an answer (an error answer or one element of a bulk answer). */
+export function vendorErrors(body: unknown): MsError[] {
+	const errors = (body as { errors?: unknown } | undefined)?.errors;
+	return Array.isArray(errors) ? (errors as MsError[]) : [];
+}
+
+/** One line per error: "message (code 3000, parameter name)". */
+export function describeErrors(errors: MsError[]): string {
+	return errors
+		.map((e) => {
+			const extra = [e.code !== undefined ? `code ${e.code}` : '', e.parameter ? `parameter ${e.parameter}` : '']
+				.filter(Boolean)
+				.join(', ');
+			return `${e.error ?? e.error_message ?? 'error'}${extra ? ` (${extra})` : ''}`;
+		})
+		.join('; ');
+}
+
+function parseError(response: RawResponse): ParsedVendorError {
+	const errors = vendorErrors(response.body);
+	if (errors.length > 0) {
+		return { message: describeErrors(errors.slice(0, 1)), description: errors.length > 1 ? describeErrors(errors) : undefined };
+	}
+	if (response.statusCode === 415) {
+		return { message: 'HTTP 415: the request lacked "Accept-Encoding: gzip" or had an unsupported body type' };
+	}
+	if (typeof response.body === 'string' && response.body.trim() !== '' && !/<html/i.test(response.body)) {
+		return { message: response.body.trim().slice(0, 300) };
+	}
+	return { message: `HTTP ${response.statusCode}` };
+}
+
+function limitSignal(response: RawResponse): LimitSignal {
+	if (response.statusCode === 429) {
+		// Milliseconds until the budget frees up; none for the parallel-request cap (1073).
+		return { kind: 'limited', retryAfterMs: headerNumber(response, 'x-lognex-retry-after') };
+	}
+	// The budget is spent (other workflows or apps of the same user): wait for its reset
+	// instead of drawing a 429.
+	if (headerNumber(response, 'x-ratelimit-remaining') === 0) {
+		return { kind: 'ok', pauseMs: headerNumber(response, 'x-lognex-reset') ?? BUDGET_WINDOW_MS };
+	}
+	return { kind: 'ok' };
+}
+
+/** A fix hint for MoySklad's usual error codes and statuses. */
+export function moySkladHint(statusCode: number, parsed: ParsedVendorError): string | undefined {
+	const text = `${parsed.message} ${parsed.description ?? ''}`;
+	if (/code (37000|1043)\b/.test(text)) return 'The account\'s tariff lacks the CRM option, which task changes need.';
+	if (/code 37001\b/.test(text)) return 'Only an administrator or the task\'s author may change or delete it.';
+	if (/code 37003\b/.test(text)) return 'Only an administrator, the author or the assignee may complete or reopen the task.';
+	switch (statusCode) {
+		case 401:
+			return 'The token or login/password is wrong, or the token was revoked (issuing a new token for the user revokes the older ones).';
+		case 403:
+			return 'The user lacks the permission for this (task permissions, API access, or administrator rights for task types).';
+		case 404:
+			return 'Nothing was found at this address: check the id.';
+		default:
+			return undefined;
+	}
+}
+
+const profiles = new Map<number, VendorProfile>();
+
+/**
+ * The profile for a request cost (units per request). The budget is 45 units per 3 s per
+ * user: with 4 units, 11 requests in any 3 s, at most 5 in flight.
+ */
+export function moySkladProfile(cost = 4): VendorProfile {
+	const units = [1, 2, 3, 4, 5].includes(cost) ? cost : 4;
+	let profile = profiles.get(units);
+	if (profile) return profile;
+	const perWindow = Math.floor(BUDGET_UNITS / units);
+	profile = {
+		displayName: 'MoySklad',
+		credentialType: () => 'moySkladApi',
+		credentialProblem: moySkladCredentialProblem,
+		baseUrl: moySkladBaseUrl,
+		// The budget belongs to the user: the login, or the token itself (kept as a digest only).
+		accountKey: (credentials) =>
+			`${moySkladBaseUrl(credentials)}|${createHash('sha256').update(moySkladAuthorization(credentials)).digest('hex')}`,
+		secrets: (credentials) => {
+			const values = stringValues(credentials, ['accessToken', 'password']);
+			values.push(...values.map((value) => value.trim()).filter((value) => !values.includes(value)));
+			if (credentials.authType === 'basic') values.push(moySkladAuthorization(credentials).slice('Basic '.length));
+			return values;
+		},
+		rateLimit: {
+			capacity: 1,
+			refillPerSecond: (perWindow * 1000) / BUDGET_WINDOW_MS,
+			maxInFlight: MAX_IN_FLIGHT,
+			window: { limit: perWindow, windowMs: BUDGET_WINDOW_MS },
+		},
+		limitSignal,
+		parseError,
+		hint: moySkladHint,
+		defaultHeaders: {
+			// Mandatory: without it (or with other encodings listed) the API answers 415.
+			'Accept-Encoding': 'gzip',
+			Accept: 'application/json;charset=utf-8',
+		},
+	};
+	profiles.set(units, profile);
+	return profile;
+}
+
+/** The profile of the context's credential (its request cost decides the budget). */
+export async function profileOf(ctx: RequestContext): Promise<{ profile: VendorProfile; credentials: ICredentialDataDecryptedObject }> {
+	const { data } = await resolveCredential(ctx, moySkladProfile());
+	return { profile: moySkladProfile(Number(data.requestCost ?? 4)), credentials: data };
+}
+
+export interface MsRequestOptions {
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	itemIndex?: number;
+}
+
+/** A request below the API base URL (…/api/remap/1.2), or to an absolute link of the same host. */
+export async function msRequest<T = unknown>(
+	ctx: RequestContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: MsRequestOptions = {},
+): Promise<ApiResponse<T>> {
+	const { profile } = await profileOf(ctx);
+	// A leading slash keeps error messages readable ("GET /entity/task/…").
+	const target = /^https?:\/\//.test(path) || path.startsWith('/') ? path : `/${path}`;
+	return (await apiRequest.call(ctx, profile, { method, path: target, ...options })) as ApiResponse<T>;
+}
+
+/** One page of a list (`rows`, `meta.size`, offset paging). */
+export async function msPage(
+	ctx: RequestContext,
+	path: string,
+	request: { offset: number; pageSize: number; qs?: IDataObject; itemIndex?: number },
+): Promise<Page<IDataObject, number>> {
+	const { offset, pageSize } = request;
+	const response = await msRequest<IDataObject>(ctx, 'GET', path, {
+		qs: { ...(request.qs ?? {}), limit: pageSize, offset },
+		itemIndex: request.itemIndex,
+	});
+	const rows = Array.isArray(response.body?.rows) ? (response.body.rows as IDataObject[]) : [];
+	const meta = (response.body?.meta ?? {}) as IDataObject;
+	const size = typeof meta.size === 'number' ? meta.size : undefined;
+	const more = size !== undefined ? offset + rows.length < size : Boolean(meta.nextHref);
+	return { items: rows, next: more && rows.length > 0 ? offset + rows.length : undefined };
+}
+
+/** Reads a list until it ends or `paging.limit` rows are in hand. */
+export async function msList(
+	ctx: RequestContext,
+	path: string,
+	paging: PagingOptions,
+	qs: IDataObject = {},
+	itemIndex?: number,
+): Promise<IDataObject[]> {
+	return await collectPages<IDataObject, number>(
+		async (offset = 0, pageSize) => await msPage(ctx, path, { offset, pageSize, qs, itemIndex }),
+		paging,
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// References (meta objects)
+// ---------------------------------------------------------------------------------------------
+
+/** Where each kind of reference lives below the base URL. */
+const META_PATHS: Record<string, string> = {
+	employee: 'entity/employee',
+	counterparty: 'entity/counterparty',
+	organization: 'entity/organization',
+	task: 'entity/task',
+	state: 'entity/task/metadata/states',
+};
+
+/** A reference the API accepts: `{ meta: { href, type, mediaType } }`, built from an id. */
+export function metaRef(baseUrl: string, type: string, id: string): IDataObject {
+	const path = META_PATHS[type] ?? `entity/${type}`;
+	return { meta: { href: `${baseUrl}/${path}/${id}`, type, mediaType: 'application/json' } };
+}
+
+/** The id at the end of a reference's href; null when there is none. */
+export function refId(reference: unknown): string | null {
+	const href = ((reference as IDataObject | undefined)?.meta as IDataObject | undefined)?.href;
+	if (typeof href !== 'string') return null;
+	const last = href.split('?')[0].split('/').pop();
+	return last ? last : null;
+}
+
+export function refType(reference: unknown): string | null {
+	const type = ((reference as IDataObject | undefined)?.meta as IDataObject | undefined)?.type;
+	return typeof type === 'string' ? type : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moscow time
+// ---------------------------------------------------------------------------------------------
+
+/** A moment as the API writes it: Moscow local time without offset, whole seconds. */
+export function toMoscow(date: DateTime): string {
+	return date.setZone(MOSCOW).toFormat('yyyy-MM-dd HH:mm:ss');
+}
+
+/** An API time ("2026-03-01 15:30:00" or with ".123") as a moment; undefined when not a time. */
+export function fromMoscow(value: unknown): DateTime | undefined {
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	const text = value.trim();
+	for (const format of ['yyyy-MM-dd HH:mm:ss.SSS', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm']) {
+		const parsed = DateTime.fromFormat(text, format, { zone: MOSCOW });
+		if (parsed.isValid) return parsed;
+	}
+	return undefined;
+}
+
+/** An API time as ISO-8601 with the offset of the workflow's time zone; null when missing. */
+export function moscowToIso(value: unknown, timezone: string): string | null {
+	const parsed = fromMoscow(value);
+	return parsed ? isoInZone(parsed, timezone) : null;
+}
+
+/** An API time as epoch ms (0 when missing). */
+export function moscowToMillis(value: unknown): number {
+	return fromMoscow(value)?.toMillis() ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task types' colours
+// ---------------------------------------------------------------------------------------------
+
+/** `#RRGGBB` (or `RRGGBB`, `#RGB`) or an ARGB integer as the API's colour integer; undefined when neither. */
+export function parseColor(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 0xffffffff ? value : undefined;
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (/^\d+$/.test(text)) return parseColor(Number(text));
+	let hex = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/.exec(text)?.[1];
+	if (!hex) return undefined;
+	if (hex.length === 3) hex = [...hex].map((c) => c + c).join('');
+	return parseInt(hex, 16);
+}
+
+/** The API's ARGB colour integer as `#RRGGBB` (alpha dropped). */
+export function colorHex(color: unknown): string | null {
+	if (typeof color !== 'number' || !Number.isInteger(color)) return null;
+	return `#${(color & 0xffffff).toString(16).padStart(6, '0').toUpperCase()}`;
+}
+
+/** A task type with its colour also as `#RRGGBB`. */
+export function stateOutput(state: IDataObject): IDataObject {
+	return { ...state, colorHex: colorHex(state.color) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+// ---------------------------------------------------------------------------------------------
+
+/** Where a user opens the task in the web UI. */
+export function moySkladTaskUrl(task: IDataObject): string | null {
+	const meta = task.meta as IDataObject | undefined;
+	if (typeof meta?.uuidHref === 'string') return meta.uuidHref;
+	return typeof task.id === 'string' ? `${MS_WEB_APP}#task/edit?id=${task.id}` : null;
+}
+
+/** The common task shape (design §4). */
+export function simplifyMoySkladTask(task: IDataObject, timezone: string): CommonTask {
+	const done = task.done === true;
+	const description = typeof task.description === 'string' ? task.description : null;
+	const linked = task.agent ?? task.operation;
+	const linkedId = refId(linked);
+	const state = task.state as IDataObject | undefined;
+	return {
+		vendor: 'moySklad',
+		id: String(task.id),
+		title: description === null ? null : description.split('\n')[0],
+		text: description,
+		status: done ? 'completed' : 'open',
+		vendorStatus: typeof state?.name === 'string' ? state.name : done ? 'done' : 'open',
+		responsibleId: refId(task.assignee),
+		authorId: refId(task.author),
+		typeId: refId(task.state),
+		dueAt: moscowToIso(task.dueToDate, timezone),
+		createdAt: moscowToIso(task.created, timezone),
+		updatedAt: moscowToIso(task.updated, timezone),
+		completedAt: done ? moscowToIso(task.completed, timezone) : null,
+		entity: linkedId ? { type: refType(linked) ?? 'unknown', id: linkedId } : null,
+		url: moySkladTaskUrl(task),
+	};
+}
