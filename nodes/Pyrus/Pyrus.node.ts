@@ -1,0 +1,106 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { routeOperations } from '../shared/execute';
+import { operations } from './actions/router';
+import { getFormFields, getForms, getLists, getMembers } from './methods/loadOptions';
+
+type OperationOption = { name: string; value: string; action: string; description: string };
+
+function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultValue,
+	};
+}
+
+export const pyrusCredentials: INodeTypeDescription['credentials'] = [{ name: 'pyrusApi', required: true }];
+
+export class Pyrus implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Pyrus',
+		name: 'pyrus',
+		icon: { light: 'file:pyrus.svg', dark: 'file:pyrus.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Work with Pyrus tasks, their comments, forms and lists',
+		defaults: { name: 'Pyrus' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: pyrusCredentials,
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Comment', value: 'comment' },
+					{ name: 'Form (Task Type)', value: 'form' },
+					{ name: 'List', value: 'list' },
+					{ name: 'Task', value: 'task' },
+				],
+				default: 'task',
+			},
+			operationProperty(
+				'task',
+				[
+					{ name: 'Complete', value: 'complete', action: 'Complete a task', description: 'Close a task (a comment with action "finished")' },
+					{ name: 'Create', value: 'create', action: 'Create a task', description: 'Create a simple task or a task from a form' },
+					{ name: 'Delete', value: 'delete', action: 'Delete a task', description: 'Delete a task' },
+					{ name: 'Get', value: 'get', action: 'Get a task', description: 'Get a task with its comments' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many tasks', description: 'Get tasks of a form register, a list or the inbox' },
+					{ name: 'Reopen', value: 'reopen', action: 'Reopen a task', description: 'Reopen a closed task (a comment with action "reopened")' },
+					{ name: 'Update', value: 'update', action: 'Update a task', description: 'Change a task through a comment' },
+				],
+				'create',
+			),
+			operationProperty(
+				'comment',
+				[
+					{ name: 'Add', value: 'create', action: 'Add a comment to a task', description: 'Add a comment to a task' },
+					{ name: 'Edit', value: 'update', action: 'Edit a comment', description: 'Replace the text of a comment' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many comments of a task', description: 'Get the comments of a task' },
+				],
+				'create',
+			),
+			operationProperty(
+				'form',
+				[
+					{ name: 'Get', value: 'get', action: 'Get a form', description: 'Get a form with its fields and steps' },
+					{ name: 'Get Many', value: 'getAll', action: 'Get many forms', description: 'Get the forms available to the credential\'s user' },
+				],
+				'getAll',
+			),
+			operationProperty(
+				'list',
+				[{ name: 'Get Many', value: 'getAll', action: 'Get many lists', description: 'Get the lists (projects) available to the credential\'s user' }],
+				'getAll',
+			),
+			...Object.values(operations).flatMap((byOperation) =>
+				Object.values(byOperation).flatMap((operation) => operation.description),
+			),
+		],
+	};
+
+	methods = {
+		loadOptions: { getMembers, getForms, getLists, getFormFields },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperations.call(this, operations);
+	}
+}

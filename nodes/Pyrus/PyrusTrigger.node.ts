@@ -1,0 +1,244 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
+
+import { simplifyOption } from '../shared/descriptions';
+import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
+import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import { resolveCredential, serverNow } from '../shared/transport/request';
+import { parseNumericId, parseNumericIdList } from '../shared/validation';
+import {
+	isClosed,
+	PYRUS_LIST_PAGE,
+	PYRUS_REGISTER_CAP,
+	pyrusProfile,
+	pyrusRequest,
+	pyrusTimeMs,
+	simplifyPyrusTask,
+	toPyrusDateTime,
+} from './api';
+import { pyrusCredentials } from './Pyrus.node';
+import { getForms, getLists } from './methods/loadOptions';
+
+/** Register page of a poll: large enough for a busy form, small enough to answer quickly. */
+const REGISTER_PAGE = 1000;
+/** How far back a manual run looks for a sample. */
+const SAMPLE_DAYS = 30;
+
+function pyrusTime(ms: number): string {
+	return toPyrusDateTime(DateTime.fromMillis(ms));
+}
+
+/**
+ * What a user would call a change. `last_note_id` moves with every comment, so two changes
+ * within one second (Pyrus times have whole seconds) still differ.
+ */
+function revisionOf(task: IDataObject): string {
+	const { last_note_id, close_date, current_step, responsible, due, due_date, text, subject, fields, approvals, list_ids } = task;
+	const content = JSON.stringify([last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids]);
+	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+}
+
+function record(task: IDataObject) {
+	return {
+		id: String(task.id),
+		createdAt: pyrusTimeMs(task.create_date),
+		updatedAt: pyrusTimeMs(task.last_modified_date),
+		completed: isClosed(task),
+		revision: revisionOf(task),
+	};
+}
+
+function inWindow(task: IDataObject, window: { fromMs: number; toMs: number }): boolean {
+	const at = pyrusTimeMs(task.last_modified_date);
+	return at >= window.fromMs && at <= window.toMs;
+}
+
+/** The newest task for the event, for a manual run. */
+function newest(tasks: IDataObject[], event: TaskEvent, limit: number): IDataObject[] {
+	const key = event === 'taskCreated' ? 'create_date' : event === 'taskCompleted' ? 'close_date' : 'last_modified_date';
+	const candidates = event === 'taskCompleted' ? tasks.filter(isClosed) : tasks;
+	return [...candidates].sort((a, b) => pyrusTimeMs(b[key]) - pyrusTimeMs(a[key]) || Number(b.id) - Number(a.id)).slice(0, limit);
+}
+
+/**
+ * A form's register as the polling engine sees it: a window on `last_modified_date`, paged by
+ * task id (`sort=id`, `id=gt…`), which no change during paging can shift.
+ */
+function registerSource(
+	ctx: IPollFunctions,
+	formId: number,
+	filter: IDataObject,
+	credentials: ICredentialDataDecryptedObject,
+): PollSource<IDataObject, number> {
+	const read = async (qs: IDataObject) =>
+		((await pyrusRequest.call(ctx, 'GET', `/forms/${formId}/register`, { qs: { include_archived: 'y', ...filter, ...qs } })).tasks as
+			| IDataObject[]
+			| undefined) ?? [];
+	return {
+		resolutionMs: 1000,
+		stablePaging: true,
+		serverNow: () => serverNow(pyrusProfile, credentials),
+		async fetchWindow(window, lastId) {
+			// Whether the bounds are inclusive is not documented: ask a second wider, keep the window here.
+			const tasks = await read({
+				modified_after: pyrusTime(window.fromMs - 1000),
+				modified_before: pyrusTime(window.toMs + 1000),
+				sort: 'id',
+				item_count: REGISTER_PAGE,
+				...(lastId ? { id: `gt${lastId}` } : {}),
+			});
+			const next = tasks.length === REGISTER_PAGE ? Math.max(...tasks.map((task) => Number(task.id))) : undefined;
+			return { items: tasks.filter((task) => inWindow(task, window)), next };
+		},
+		async fetchSample(event, limit) {
+			const since = (serverNow(pyrusProfile, credentials) ?? Date.now()) - SAMPLE_DAYS * 86_400_000;
+			return newest(await read({ modified_after: pyrusTime(since), item_count: PYRUS_REGISTER_CAP }), event, limit);
+		},
+		record,
+	};
+}
+
+/**
+ * A list's tasks: a window on `last_modified_date`; a cut page (`has_more`) continues below
+ * the oldest change it held. The engine splits windows that need more than one page.
+ */
+function listSource(
+	ctx: IPollFunctions,
+	listId: number,
+	credentials: ICredentialDataDecryptedObject,
+): PollSource<IDataObject, string> {
+	const read = async (qs: IDataObject) =>
+		await pyrusRequest.call(ctx, 'GET', `/lists/${listId}/tasks`, { qs: { include_archived: 'y', item_count: PYRUS_LIST_PAGE, ...qs } });
+	return {
+		resolutionMs: 1000,
+		stablePaging: false,
+		serverNow: () => serverNow(pyrusProfile, credentials),
+		async fetchWindow(window, before) {
+			const body = await read({
+				modified_after: pyrusTime(window.fromMs - 1000),
+				modified_before: before ?? pyrusTime(window.toMs + 1000),
+			});
+			const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
+			const oldest = tasks.map((task) => String(task.last_modified_date ?? '')).sort()[0];
+			const next = body.has_more === true && oldest && oldest !== before ? oldest : undefined;
+			return { items: tasks.filter((task) => inWindow(task, window)), next };
+		},
+		async fetchSample(event, limit) {
+			const since = (serverNow(pyrusProfile, credentials) ?? Date.now()) - SAMPLE_DAYS * 86_400_000;
+			return newest(((await read({ modified_after: pyrusTime(since) })).tasks as IDataObject[] | undefined) ?? [], event, limit);
+		},
+		record,
+	};
+}
+
+export class PyrusTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Pyrus Trigger',
+		name: 'pyrusTrigger',
+		icon: { light: 'file:pyrus.svg', dark: 'file:pyrus.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when Pyrus tasks of a form or a list are created, updated or completed',
+		defaults: { name: 'Pyrus Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: pyrusCredentials,
+		properties: [
+			triggerEventProperty,
+			{
+				displayName: 'Watch',
+				name: 'source',
+				type: 'options',
+				options: [
+					{ name: 'Form', value: 'form', description: 'Tasks created from a form (its register)' },
+					{ name: 'List', value: 'list', description: 'Tasks in a list (project), simple tasks included' },
+				],
+				default: 'form',
+			},
+			{
+				displayName: 'Form Name or ID',
+				name: 'formId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getForms' },
+				default: '',
+				required: true,
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				displayOptions: { show: { source: ['form'] } },
+			},
+			{
+				displayName: 'List Name or ID',
+				name: 'listId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getLists' },
+				default: '',
+				required: true,
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				displayOptions: { show: { source: ['list'] } },
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				displayOptions: { show: { source: ['form'] } },
+				options: [
+					{
+						displayName: 'Steps',
+						name: 'steps',
+						type: 'string',
+						default: '',
+						placeholder: '1,2',
+						description: 'Only tasks currently on these steps, separated by commas',
+					},
+				],
+			},
+			simplifyOption({}, 'on'),
+		],
+	};
+
+	methods = { loadOptions: { getForms, getLists } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = this.getNodeParameter('event') as TaskEvent;
+		const sourceKind = this.getNodeParameter('source', 'form') as string;
+		const simplify = this.getNodeParameter('simplify', true) as boolean;
+		const input = { node: this.getNode() };
+		const { data } = await resolveCredential(this, pyrusProfile);
+		let source: PollSource<IDataObject, number> | PollSource<IDataObject, string>;
+		if (sourceKind === 'list') {
+			source = listSource(this, parseNumericId(input, 'List', this.getNodeParameter('listId', '')), data);
+		} else {
+			const filters = this.getNodeParameter('filters', {}) as IDataObject;
+			const steps = parseNumericIdList(input, 'Filters → Steps', filters.steps);
+			const filter: IDataObject = steps.length ? { steps: steps.join(',') } : {};
+			source = registerSource(this, parseNumericId(input, 'Form', this.getNodeParameter('formId', '')), filter, data);
+		}
+		const tasks = await pollTasks(source as PollSource<IDataObject, unknown>, {
+			event,
+			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
+			state: this.getWorkflowStaticData('node'),
+			budgetMs: pollBudgetMs(this),
+		});
+		if (tasks.length === 0) return null;
+		const timezone = this.getTimezone();
+		return [
+			tasks.map((task) => ({
+				json: simplify ? (simplifyPyrusTask(task, data, timezone) as unknown as IDataObject) : task,
+			})),
+		];
+	}
+}

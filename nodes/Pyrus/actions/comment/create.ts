@@ -1,0 +1,51 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../../../shared/execute';
+import { taskLocator } from '../../../shared/descriptions';
+import { attachmentsParameter, isSet, PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { postComment } from '../task/comment';
+import { commentOutput, commentTextBody, commentTextProperties } from './text';
+
+const show = { resource: ['comment'], operation: ['create'] };
+
+const description: INodeProperties[] = [
+	taskLocator({ ...PYRUS_TASK_LOCATOR, show }),
+	...commentTextProperties(show),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Attachments (JSON)',
+				name: 'attachments',
+				type: 'json',
+				default: '[]',
+				description: 'Uploaded file GUIDs, links, or objects such as {"URL": "https://…", "name": "Spec"}',
+			},
+			{
+				displayName: 'Skip Notification',
+				name: 'skipNotification',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to comment without notifying the participants',
+			},
+		],
+	},
+];
+
+async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const taskId = taskIdParameter(this, itemIndex);
+	const body = commentTextBody(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	if (isSet(options.attachments)) {
+		body.attachments = attachmentsParameter(this, itemIndex, 'Options → Attachments (JSON)', options.attachments);
+	}
+	if (options.skipNotification === true) body.skip_notification = true;
+	return commentOutput(await postComment(this, taskId, body, itemIndex));
+}
+
+export const create: OperationModule = { description, execute };

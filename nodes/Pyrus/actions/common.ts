@@ -1,0 +1,177 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { parseDateInput } from '../../shared/dates';
+import type { TaskLocatorOptions } from '../../shared/descriptions';
+import { inputError } from '../../shared/transport/errors';
+import { resolveCredential } from '../../shared/transport/request';
+import { parseJsonParameter, parseNumericId, type InputContext } from '../../shared/validation';
+import { pyrusProfile, simplifyPyrusTask, toPyrusDateTime } from '../api';
+
+/** Pyrus task links: https://pyrus.com/t#id12345 (cloud or an on-premise host). */
+export const PYRUS_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
+	idRegex: '^[0-9]+$',
+	urlRegex: '^https?://[^#]+#id([0-9]+)',
+	urlPlaceholder: 'https://pyrus.com/t#id12345',
+};
+
+export const MEMBER_DESCRIPTION =
+	'Person IDs or emails, separated by commas. Choose from the members list with an <a href="https://docs.n8n.io/code/expressions/">expression</a> if needed.';
+
+export function inputContext(ctx: IExecuteFunctions, itemIndex: number): InputContext {
+	return { node: ctx.getNode(), itemIndex };
+}
+
+/** The task id from the resource locator (id or a task link). */
+export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
+	let value: unknown;
+	try {
+		value = ctx.getNodeParameter('taskId', itemIndex, '', { extractValue: true });
+	} catch (error) {
+		const raw = ctx.getNodeParameter('taskId', itemIndex, '') as { mode?: unknown; value?: unknown } | string;
+		if (typeof raw === 'object' && raw !== null && raw.mode === 'url') {
+			throw inputError(
+				ctx.getNode(),
+				'Task',
+				`"${String(raw.value ?? '')}" is not a link to a Pyrus task: use e.g. https://pyrus.com/t#id12345`,
+				itemIndex,
+			);
+		}
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	}
+	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** A Pyrus person identity from an id or an email. */
+export function personIdentity(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): IDataObject {
+	const object = value as IDataObject | null;
+	if (object && typeof object === 'object' && !Array.isArray(object)) {
+		if (object.id !== undefined) return { id: parseNumericId(inputContext(ctx, itemIndex), parameter, object.id) };
+		if (typeof object.email === 'string') return personIdentity(ctx, itemIndex, parameter, object.email);
+	}
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (/^\d+$/.test(text) && Number(text) > 0) return { id: Number(text) };
+	if (EMAIL.test(text)) return { email: text };
+	throw inputError(
+		ctx.getNode(),
+		parameter,
+		`"${typeof value === 'object' ? JSON.stringify(value) : String(value ?? '')}" is not a person: use a person ID or an email`,
+		itemIndex,
+	);
+}
+
+/** People from "1731, a@b.com", an array, or one value. */
+export function personList(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): IDataObject[] {
+	const parts = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(',').map((part) => part.trim()).filter((part) => part !== '')
+			: value === undefined || value === null || value === ''
+				? []
+				: [value];
+	return parts.map((part) => personIdentity(ctx, itemIndex, parameter, part));
+}
+
+/** A date-time as Pyrus's UTC format. */
+export function pyrusDateTimeParameter(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): string {
+	return toPyrusDateTime(parseDateInput(value, { node: ctx.getNode(), parameter, timezone: ctx.getTimezone(), itemIndex }));
+}
+
+/** A calendar date (YYYY-MM-DD) in the workflow's time zone when the input has no offset. */
+export function pyrusDateParameter(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): string {
+	return parseDateInput(value, { node: ctx.getNode(), parameter, timezone: ctx.getTimezone(), itemIndex }).toFormat('yyyy-MM-dd');
+}
+
+export function isSet(value: unknown): boolean {
+	return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * Due date / due time / duration of a task or comment: `due_date` or `due` (not both), and a
+ * duration only with `due`. Checked here so no request goes out with a mix Pyrus refuses.
+ */
+export function dueBody(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObject, collection: string): IDataObject {
+	const body: IDataObject = {};
+	const name = (field: string) => `${collection} → ${field}`;
+	if (isSet(fields.due) && isSet(fields.dueDate)) {
+		throw inputError(ctx.getNode(), name('Due Date'), 'set either "Due" (date and time) or "Due Date", not both', itemIndex);
+	}
+	if (isSet(fields.duration) && !isSet(fields.due)) {
+		throw inputError(ctx.getNode(), name('Duration (Minutes)'), 'needs "Due" (date and time): Pyrus takes a duration only with it', itemIndex);
+	}
+	if (isSet(fields.due)) body.due = pyrusDateTimeParameter(ctx, itemIndex, name('Due'), fields.due);
+	if (isSet(fields.dueDate)) body.due_date = pyrusDateParameter(ctx, itemIndex, name('Due Date'), fields.dueDate);
+	if (isSet(fields.duration)) {
+		const duration = Number(fields.duration);
+		if (!Number.isInteger(duration) || duration < 0) {
+			throw inputError(ctx.getNode(), name('Duration (Minutes)'), 'must be a whole number of minutes, 0 or more', itemIndex);
+		}
+		body.duration = duration;
+	}
+	return body;
+}
+
+/** The Due / Due Date / Duration options shared by create and update. */
+export const dueOptions: INodeProperties[] = [
+	{
+		displayName: 'Due',
+		name: 'due',
+		type: 'dateTime',
+		default: '',
+		description: 'Deadline with a time. Without an offset, the workflow\'s time zone applies. Not together with Due Date.',
+	},
+	{
+		displayName: 'Due Date',
+		name: 'dueDate',
+		type: 'dateTime',
+		default: '',
+		description: 'Deadline as a calendar date (the time is ignored). Not together with Due.',
+	},
+	{
+		displayName: 'Duration (Minutes)',
+		name: 'duration',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Length of the event in minutes; only together with Due',
+	},
+];
+
+const attachmentSchema = z.union([
+	z.string().min(1),
+	z.object({ guid: z.string().min(1), root_id: z.number().int().optional() }).strict(),
+	z.object({ attachment_id: z.number().int() }).strict(),
+	z.object({ url: z.string().url(), name: z.string().optional() }).strict(),
+]);
+
+/**
+ * Attachments as Pyrus NewFile objects: a JSON array of file GUIDs, links, or objects
+ * (`{"guid"}`, `{"attachment_id"}`, `{"url","name"}`).
+ */
+export function attachmentsParameter(ctx: IExecuteFunctions, itemIndex: number, parameter: string, raw: unknown): IDataObject[] {
+	const list = parseJsonParameter(inputContext(ctx, itemIndex), parameter, raw, z.array(attachmentSchema).min(1));
+	return list.map((entry) => {
+		if (typeof entry !== 'string') return entry as IDataObject;
+		return /^https?:\/\//.test(entry) ? { url: entry } : { guid: entry };
+	});
+}
+
+/** The task as output: raw, or in the common shape when "Simplify" is on. */
+export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): Promise<IDataObject> {
+	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
+	if (!simplify) return task;
+	const credential = await resolveCredential(ctx, pyrusProfile);
+	return simplifyPyrusTask(task, credential.data, ctx.getTimezone()) as unknown as IDataObject;
+}
+
+/** `{ task }` of an answer, or an error that says the answer had none. */
+export function answerTask(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject): IDataObject {
+	const task = body.task;
+	if (!task || typeof task !== 'object') {
+		throw new NodeOperationError(ctx.getNode(), 'Pyrus answered without the task', { itemIndex });
+	}
+	return task as IDataObject;
+}

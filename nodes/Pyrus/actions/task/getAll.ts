@@ -1,0 +1,248 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../../../shared/execute';
+import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import { inputError } from '../../../shared/transport/errors';
+import { parseNumericId, parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
+import { PYRUS_INBOX_ALL, PYRUS_LIST_PAGE, PYRUS_REGISTER_CAP, pyrusRequest } from '../../api';
+import { inputContext, isSet, pyrusDateTimeParameter, taskOutput } from '../common';
+import { fieldEntries, flattenFields, loadForm } from '../formFields';
+import { formIdProperty } from './fields';
+
+const show = { resource: ['task'], operation: ['getAll'] };
+const bySource = (source: string) => ({ show: { ...show, source: [source] } });
+
+const RANGES: Array<[string, string, string]> = [
+	['createdAfter', 'created_after', 'Created After'],
+	['createdBefore', 'created_before', 'Created Before'],
+	['modifiedAfter', 'modified_after', 'Modified After'],
+	['modifiedBefore', 'modified_before', 'Modified Before'],
+	['closedAfter', 'closed_after', 'Closed After'],
+	['closedBefore', 'closed_before', 'Closed Before'],
+];
+
+function rangeOptions(keys: string[]): INodeProperties[] {
+	return RANGES.filter(([key]) => keys.includes(key)).map(([name, , displayName]) => ({
+		displayName,
+		name,
+		type: 'dateTime' as const,
+		default: '',
+	}));
+}
+
+const includeArchived: INodeProperties = {
+	displayName: 'Include Archived',
+	name: 'includeArchived',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to include archived tasks',
+};
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		options: [
+			{ name: 'Form Register', value: 'form', description: 'Tasks of a form, with their field values' },
+			{ name: 'List', value: 'list', description: 'Tasks in a list (project)' },
+			{ name: 'Inbox', value: 'inbox', description: 'The tasks in the inbox of the credential\'s user or bot' },
+		],
+		default: 'form',
+		displayOptions: { show },
+	},
+	formIdProperty({ ...show, source: ['form'] }),
+	{
+		displayName: 'List Name or ID',
+		name: 'listId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getLists' },
+		default: '',
+		required: true,
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		displayOptions: bySource('list'),
+	},
+	...returnAllAndLimit(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: bySource('form'),
+		options: [
+			...rangeOptions(RANGES.map(([key]) => key)),
+			{
+				displayName: 'Due Filter',
+				name: 'dueFilter',
+				type: 'options',
+				options: [
+					{ name: 'Overdue', value: 'overdue' },
+					{ name: 'Overdue on Step', value: 'overdue_on_step' },
+					{ name: 'Past Due (Either)', value: 'past_due' },
+				],
+				default: 'overdue',
+			},
+			includeArchived,
+			{
+				displayName: 'Steps',
+				name: 'steps',
+				type: 'string',
+				default: '',
+				placeholder: '1,2',
+				description: 'Only tasks currently on these steps, separated by commas',
+			},
+		],
+	},
+	{
+		displayName: 'Field Filters',
+		name: 'fieldFilters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Field Filter',
+		default: {},
+		displayOptions: bySource('form'),
+		description:
+			'Register filters on form fields. Value syntax: a value (equals or starts with), "v1,v2" (any of), "gt5", "lt5", "gt1,lt9", "empty", "*" (not empty).',
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{
+						displayName: 'Field Name or ID',
+						name: 'field',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getFormFields', loadOptionsDependsOn: ['formId'] },
+						default: '',
+						description: 'Choose from the list, or specify a name or ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: bySource('list'),
+		options: [includeArchived, ...rangeOptions(['modifiedAfter', 'modifiedBefore'])],
+	},
+	simplifyOption(show),
+];
+
+interface Wanted {
+	returnAll: boolean;
+	limit: number;
+}
+
+/** The register's query from the Filters and Field Filters parameters. */
+async function registerQuery(ctx: IExecuteFunctions, itemIndex: number, formId: number): Promise<IDataObject> {
+	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	for (const [key, apiKey, label] of RANGES) {
+		if (isSet(filters[key])) qs[apiKey] = pyrusDateTimeParameter(ctx, itemIndex, `Filters → ${label}`, filters[key]);
+	}
+	if (filters.includeArchived === true) qs.include_archived = 'y';
+	const steps = parseNumericIdList(inputContext(ctx, itemIndex), 'Filters → Steps', filters.steps);
+	if (steps.length) qs.steps = steps.join(',');
+	if (isSet(filters.dueFilter)) qs.due_filter = filters.dueFilter;
+	const entries = fieldEntries(ctx.getNodeParameter('fieldFilters', itemIndex, {}));
+	if (entries.length) {
+		const form = await loadForm(ctx, formId, itemIndex);
+		const fields = flattenFields(form.fields);
+		for (const { field, value } of entries) {
+			const text = String(field ?? '').trim();
+			const found =
+				fields.find((f) => String(f.id) === text) ?? fields.find((f) => f.name.trim().toLowerCase() === text.toLowerCase());
+			if (!found) {
+				throw inputError(
+					ctx.getNode(),
+					'Field Filters',
+					`the form "${form.name}" (${form.id}) has no field "${text}". Its fields: ${fields.map((f) => `"${f.name}" (${f.id})`).join(', ')}`,
+					itemIndex,
+				);
+			}
+			if (!isSet(value)) throw inputError(ctx.getNode(), 'Field Filters', `the filter on "${found.name}" has no value`, itemIndex);
+			qs[`fld${found.id}`] = String(value);
+		}
+	}
+	return qs;
+}
+
+/**
+ * The form register, paged past its cap by task id: sorted by id, each page asks for ids
+ * greater than the last one seen, until a page comes back short.
+ */
+async function fromRegister(ctx: IExecuteFunctions, itemIndex: number, wanted: Wanted): Promise<IDataObject[]> {
+	const formId = parseNumericId(inputContext(ctx, itemIndex), 'Form', ctx.getNodeParameter('formId', itemIndex, ''));
+	const qs = await registerQuery(ctx, itemIndex, formId);
+	const out: IDataObject[] = [];
+	let lastId = 0;
+	for (;;) {
+		const pageSize = wanted.returnAll ? PYRUS_REGISTER_CAP : Math.min(PYRUS_REGISTER_CAP, wanted.limit - out.length);
+		const page: IDataObject = { ...qs, sort: 'id', item_count: pageSize };
+		if (lastId > 0) page.id = `gt${lastId}`;
+		const body = await pyrusRequest.call(ctx, 'GET', `/forms/${formId}/register`, { qs: page, itemIndex });
+		const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
+		out.push(...tasks);
+		if (tasks.length < pageSize || (!wanted.returnAll && out.length >= wanted.limit)) break;
+		lastId = Math.max(...tasks.map((task) => Number(task.id)));
+	}
+	return out;
+}
+
+/**
+ * A list's tasks. Their order is not documented and `has_more` says a page was cut: the next
+ * page narrows the time window to the oldest change seen (inclusive) and drops repeats.
+ */
+async function fromList(ctx: IExecuteFunctions, itemIndex: number, wanted: Wanted): Promise<IDataObject[]> {
+	const listId = parseNumericId(inputContext(ctx, itemIndex), 'List', ctx.getNodeParameter('listId', itemIndex, ''));
+	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.includeArchived === true) qs.include_archived = 'y';
+	if (isSet(filters.modifiedAfter)) qs.modified_after = pyrusDateTimeParameter(ctx, itemIndex, 'Filters → Modified After', filters.modifiedAfter);
+	if (isSet(filters.modifiedBefore)) qs.modified_before = pyrusDateTimeParameter(ctx, itemIndex, 'Filters → Modified Before', filters.modifiedBefore);
+	const byId = new Map<string, IDataObject>();
+	for (;;) {
+		const pageSize = wanted.returnAll ? PYRUS_LIST_PAGE : Math.min(PYRUS_LIST_PAGE, wanted.limit - byId.size);
+		const body = await pyrusRequest.call(ctx, 'GET', `/lists/${listId}/tasks`, { qs: { ...qs, item_count: pageSize }, itemIndex });
+		const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
+		const before = byId.size;
+		for (const task of tasks) if (!byId.has(String(task.id))) byId.set(String(task.id), task);
+		const enough = !wanted.returnAll && byId.size >= wanted.limit;
+		// No new task on a full page: more tasks share one second than a page holds; stop rather than loop.
+		if (body.has_more !== true || enough || byId.size === before || tasks.length === 0) break;
+		qs.modified_before = tasks.map((task) => String(task.last_modified_date ?? '')).sort()[0];
+	}
+	return [...byId.values()];
+}
+
+/** The inbox: loose tasks and grouped ones, each once. It has no paging. */
+async function fromInbox(ctx: IExecuteFunctions, itemIndex: number, wanted: Wanted): Promise<IDataObject[]> {
+	const count = wanted.returnAll ? PYRUS_INBOX_ALL : wanted.limit;
+	const qs: IDataObject = { item_count: count, group_item_count: count };
+	const body = await pyrusRequest.call(ctx, 'GET', '/inbox', { qs, itemIndex });
+	const groups = (body.task_groups as IDataObject[] | undefined) ?? [];
+	const all = [...((body.tasks as IDataObject[] | undefined) ?? []), ...groups.flatMap((group) => (group.tasks as IDataObject[] | undefined) ?? [])];
+	const byId = new Map(all.map((task) => [String(task.id), task]));
+	return [...byId.values()];
+}
+
+async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const source = this.getNodeParameter('source', itemIndex, 'form') as string;
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? 0 : requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const wanted = { returnAll, limit };
+	const read = source === 'list' ? fromList : source === 'inbox' ? fromInbox : fromRegister;
+	const tasks = await read(this, itemIndex, wanted);
+	const out: IDataObject[] = [];
+	for (const task of returnAll ? tasks : tasks.slice(0, limit)) out.push(await taskOutput(this, itemIndex, task));
+	return out;
+}
+
+export const getAll: OperationModule = { description, execute };
