@@ -1,0 +1,186 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
+
+import { simplifyOption } from '../shared/descriptions';
+import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
+import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import { inputError } from '../shared/transport/errors';
+import { resolveCredential, serverNow } from '../shared/transport/request';
+import { parseNumericIdList } from '../shared/validation';
+import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
+import { bitrix24Credentials, authenticationProperty } from './Bitrix24.node';
+import { DEFAULT_SELECT } from './actions/task/getAll';
+import { listTasks } from './list';
+import { getGroups, getUsers } from './methods/loadOptions';
+import { B24_STATUSES, simplifyB24Task } from './taskShape';
+
+/** The fields whose change a user would call an update (a digest tells same-second changes apart). */
+function revisionOf(task: IDataObject): string {
+	const { title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan } = task;
+	const content = JSON.stringify([title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan]);
+	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+}
+
+/** The portal's UTC offset as its answers show it ("+03:00" in time.date_start). */
+function portalOffset(envelope: IDataObject): string | undefined {
+	const start = (envelope.time as IDataObject | undefined)?.date_start;
+	const match = typeof start === 'string' ? /([+-]\d{2}:\d{2}|Z)$/.exec(start) : null;
+	return match ? (match[1] === 'Z' ? '+00:00' : match[1]) : undefined;
+}
+
+/** A date of a task, in epoch ms; a date without offset is read in the portal's zone. */
+function epochMs(value: unknown, zone: string): number {
+	if (typeof value !== 'string' || value === '') return 0;
+	const date = DateTime.fromISO(value, { zone, setZone: true });
+	return date.isValid ? date.toMillis() : 0;
+}
+
+/**
+ * Bitrix24's task list as the polling engine sees it: windows on CHANGED_DATE (whole seconds,
+ * both bounds inclusive), read by key (`>ID`, `start=-1`), so paging is stable. Bounds go out
+ * with the portal's own offset.
+ */
+function bitrix24TaskSource(
+	ctx: IPollFunctions,
+	baseFilter: IDataObject,
+	credentials: ICredentialDataDecryptedObject,
+): PollSource<IDataObject, number> {
+	let zone = 'UTC';
+	const iso = (ms: number) => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
+	const select = DEFAULT_SELECT;
+	return {
+		resolutionMs: 1000,
+		stablePaging: true,
+		serverNow: () => serverNow(bitrix24Profile, credentials),
+		async fetchWindow(window, afterId) {
+			const filter: IDataObject = {
+				...baseFilter,
+				'>=CHANGED_DATE': iso(window.fromMs),
+				'<=CHANGED_DATE': iso(window.toMs),
+				...(afterId !== undefined ? { '>ID': afterId } : {}),
+			};
+			const envelope = await b24Call(ctx, 'tasks.task.list', { order: { ID: 'asc' }, filter, select, start: -1 }, { read: true });
+			const offset = portalOffset(envelope as IDataObject);
+			if (offset) zone = offset === '+00:00' ? 'UTC' : `UTC${offset}`;
+			const tasks = ((envelope.result as IDataObject | undefined)?.tasks as IDataObject[] | undefined) ?? [];
+			return { items: tasks, next: tasks.length === B24_PAGE ? Number(tasks[tasks.length - 1].id) : undefined };
+		},
+		async fetchSample(event: TaskEvent, limit: number) {
+			const filter = event === 'taskCompleted' ? { ...baseFilter, REAL_STATUS: 5 } : baseFilter;
+			const sortBy = event === 'taskCreated' ? 'ID' : event === 'taskCompleted' ? 'CLOSED_DATE' : 'CHANGED_DATE';
+			return await listTasks(ctx, { filter, sortBy, direction: 'desc', select }, { returnAll: false, limit });
+		},
+		record: (task) => ({
+			id: String(task.id),
+			createdAt: epochMs(task.createdDate, zone),
+			updatedAt: epochMs(task.changedDate, zone),
+			completed: String(task.status) === '5',
+			revision: revisionOf(task),
+		}),
+	};
+}
+
+export class Bitrix24Trigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Bitrix24 Trigger',
+		name: 'bitrix24Trigger',
+		icon: { light: 'file:bitrix24.svg', dark: 'file:bitrix24.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when Bitrix24 tasks are created, updated or completed (polling: works with an inbound webhook)',
+		defaults: { name: 'Bitrix24 Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: bitrix24Credentials,
+		properties: [
+			authenticationProperty,
+			triggerEventProperty,
+			{
+				displayName: 'The trigger sees the tasks the credential\'s user may see: use an administrator\'s webhook for the whole portal',
+				name: 'visibilityNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Group Names or IDs',
+						name: 'groupIds',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'getGroups' },
+						default: [],
+						description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					},
+					{
+						displayName: 'Responsible User Names or IDs',
+						name: 'responsibleIds',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'getUsers' },
+						default: [],
+						description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+					},
+					{
+						displayName: 'Status',
+						name: 'statuses',
+						type: 'multiOptions',
+						options: Object.entries(B24_STATUSES).map(([value, name]) => ({ name, value })),
+						default: [],
+					},
+				],
+			},
+			simplifyOption({}, 'on'),
+		],
+	};
+
+	methods = { loadOptions: { getUsers, getGroups } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = this.getNodeParameter('event') as TaskEvent;
+		const filters = this.getNodeParameter('filters', {}) as IDataObject;
+		const simplify = this.getNodeParameter('simplify', true) as boolean;
+		const input = { node: this.getNode() };
+		const baseFilter: IDataObject = {};
+		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleIds);
+		const groups = parseNumericIdList(input, 'Filters → Groups', filters.groupIds);
+		const statuses = (Array.isArray(filters.statuses) ? filters.statuses : filters.statuses ? [filters.statuses] : []).map(String);
+		const unknown = statuses.find((status) => !(status in B24_STATUSES));
+		if (unknown !== undefined) {
+			throw inputError(this.getNode(), 'Filters → Status', `"${unknown}" is not a status: use 2 to 6 (or 1, 7)`);
+		}
+		if (responsible.length) baseFilter.RESPONSIBLE_ID = responsible;
+		if (groups.length) baseFilter.GROUP_ID = groups;
+		if (statuses.length) baseFilter.REAL_STATUS = statuses.map(Number);
+
+		const { data } = await resolveCredential(this, bitrix24Profile);
+		const tasks = await pollTasks(bitrix24TaskSource(this, baseFilter, data), {
+			event,
+			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
+			state: this.getWorkflowStaticData('node'),
+			budgetMs: pollBudgetMs(this),
+		});
+		if (tasks.length === 0) return null;
+		const origin = portalOrigin(data);
+		const timezone = this.getTimezone();
+		return [
+			tasks.map((task) => ({
+				json: simplify ? (simplifyB24Task(task, origin, timezone) as unknown as IDataObject) : task,
+			})),
+		];
+	}
+}

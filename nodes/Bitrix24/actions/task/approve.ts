@@ -1,0 +1,4 @@
+import { statusOperation } from '../commands';
+
+/** tasks.task.approve: answers with the whole task. */
+export const approve = statusOperation('approve', 'tasks.task.approve', 'approve');

@@ -1,0 +1,4 @@
+import { statusOperation } from '../commands';
+
+/** tasks.task.complete: answers with the whole task. */
+export const complete = statusOperation('complete', 'tasks.task.complete', 'complete');

@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { simplifyOption } from '../../../shared/descriptions';
+import { parseNumericId, requireText } from '../../../shared/validation';
+import { runCommands, taskResult } from '../commands';
+import { inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
+
+const show = { resource: ['task'], operation: ['create'] };
+
+const description: INodeProperties[] = [
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Responsible User Name or ID',
+		name: 'responsibleId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getUsers' },
+		default: '',
+		required: true,
+		description:
+			'The person who does the task. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: taskFieldOptions(false),
+	},
+	simplifyOption(show),
+];
+
+/** Creates one task per input item; many items go out as `batch` calls. */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const prepared = prepareEach(itemIndices, (itemIndex) => {
+		const input = inputContext(this, itemIndex);
+		const title = requireText(input, 'Title', this.getNodeParameter('title', itemIndex));
+		const responsibleId = parseNumericId(input, 'Responsible User', this.getNodeParameter('responsibleId', itemIndex, ''));
+		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		return {
+			itemIndex,
+			method: 'tasks.task.add',
+			params: {
+				fields: { TITLE: title, RESPONSIBLE_ID: responsibleId, ...taskFieldsBody(this, itemIndex, fields, 'Additional Fields') },
+			},
+		};
+	});
+	return await runCommands(this, prepared, taskResult(this));
+}
+
+export const create: OperationModule = { description, executeBatch };

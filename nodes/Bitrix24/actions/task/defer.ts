@@ -1,0 +1,4 @@
+import { statusOperation } from '../commands';
+
+/** tasks.task.defer: answers with the whole task. */
+export const defer = statusOperation('defer', 'tasks.task.defer', 'defer');

@@ -1,0 +1,22 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { taskLocator } from '../../../shared/descriptions';
+import { runCommands } from '../commands';
+import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
+
+const show = { resource: ['task'], operation: ['delete'] };
+
+const description: INodeProperties[] = [taskLocator({ ...B24_TASK_LOCATOR, show, description: 'The task to delete' })];
+
+/** Deletes one task per input item; many go out as `batch` calls. */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const prepared = prepareEach(itemIndices, (itemIndex) => ({
+		itemIndex,
+		method: 'tasks.task.delete',
+		params: { taskId: taskIdParameter(this, itemIndex) },
+	}));
+	return await runCommands(this, prepared, async () => ({ deleted: true }));
+}
+
+export const deleteTask: OperationModule = { description, executeBatch };

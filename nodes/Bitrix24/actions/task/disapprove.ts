@@ -1,0 +1,4 @@
+import { statusOperation } from '../commands';
+
+/** tasks.task.disapprove: answers with the whole task. */
+export const disapprove = statusOperation('disapprove', 'tasks.task.disapprove', 'send back for rework');

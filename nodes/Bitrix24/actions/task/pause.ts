@@ -1,0 +1,4 @@
+import { statusOperation } from '../commands';
+
+/** tasks.task.pause: answers with the whole task. */
+export const pause = statusOperation('pause', 'tasks.task.pause', 'pause');

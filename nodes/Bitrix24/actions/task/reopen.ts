@@ -1,0 +1,4 @@
+import { statusOperation } from '../commands';
+
+/** tasks.task.renew: answers with the whole task. */
+export const reopen = statusOperation('reopen', 'tasks.task.renew', 'reopen');

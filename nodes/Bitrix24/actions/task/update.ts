@@ -1,0 +1,39 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { inputError } from '../../../shared/transport/errors';
+import { runCommands, taskResult } from '../commands';
+import { B24_TASK_LOCATOR, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
+
+const show = { resource: ['task'], operation: ['update'] };
+
+const description: INodeProperties[] = [
+	taskLocator({ ...B24_TASK_LOCATOR, show }),
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: taskFieldOptions(true),
+	},
+	simplifyOption(show),
+];
+
+/** Changes one task per input item (status changes have their own operations); many go out as `batch` calls. */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const prepared = prepareEach(itemIndices, (itemIndex) => {
+		const taskId = taskIdParameter(this, itemIndex);
+		const fields = taskFieldsBody(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, 'Update Fields');
+		if (Object.keys(fields).length === 0) {
+			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
+		}
+		// taskId before fields: Bitrix24 reads parameters in the documented order.
+		return { itemIndex, method: 'tasks.task.update', params: { taskId, fields } };
+	});
+	return await runCommands(this, prepared, taskResult(this));
+}
+
+export const update: OperationModule = { description, executeBatch };

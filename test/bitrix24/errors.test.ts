@@ -1,0 +1,208 @@
+/**
+ * Answers and faults: the webhook secret never in anything the run stores (errors of n8n's
+ * HTTP layer included), a renamed portal's redirect followed with the same POST, limit
+ * answers retried, a block not retried, and the OAuth2 credential's Bearer token and refresh.
+ */
+import nock from 'nock';
+import type { IDataObject } from 'n8n-workflow';
+
+import { recordRequests, type RunWorkflowResult } from '../harness';
+import { Bitrix24Sandbox } from '../sandbox/bitrix24';
+import { SECRET, byId, hook, lines, runB24, useSandbox, webhookCredentials } from './fixtures';
+
+const { sandbox, baseUrl } = useSandbox();
+
+/** Everything n8n keeps of the run (the test's own credential map left out). */
+function stored(result: RunWorkflowResult): string {
+	return JSON.stringify({ ...result, credentials: undefined });
+}
+
+/** nock needs an Error instance: a plain object leaves the request hanging. */
+const networkError = (message: string) => Object.assign(new Error(message), { code: 'ECONNRESET' });
+
+const REMOTE = 'https://acme.bitrix24.com';
+const REMOTE_SECRET = 'x9k2m4p6q8r0t1v3';
+const remoteCredentials = () => webhookCredentials('', { webhookSecretUrl: `${REMOTE}/rest/7/${REMOTE_SECRET}/` });
+const GET_5 = { resource: 'task', operation: 'get', taskId: byId('5') };
+const CREATE = { resource: 'task', operation: 'create', title: 'Call', responsibleId: '2' };
+
+describe('the webhook secret is redacted', () => {
+	it('from a network failure of n8n\'s HTTP layer on a read (retried, then reported)', async () => {
+		const scope = nock(REMOTE).post(`/rest/7/${REMOTE_SECRET}/tasks.task.get`).times(5).replyWithError(networkError(`socket hang up at ${REMOTE}/rest/7/${REMOTE_SECRET}/tasks.task.get`));
+
+		const result = await runB24('', GET_5, { credentials: remoteCredentials() });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', message: 'Bitrix24: the service could not be reached' });
+		expect(result.error!.description).toContain('failed 5 times (ECONNRESET)');
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('from a network failure on a write: sent once, the outcome reported unknown', async () => {
+		const scope = nock(REMOTE).post(`/rest/7/${REMOTE_SECRET}/tasks.task.add`).replyWithError(networkError('socket hang up'));
+
+		const result = await runB24('', CREATE, { credentials: remoteCredentials() });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', message: 'Bitrix24: the outcome of this write is unknown' });
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('from an HTTP error n8n throws itself (401, retried once by n8n) and a body echoing the URL', async () => {
+		const scope = nock(REMOTE)
+			.post(`/rest/7/${REMOTE_SECRET}/tasks.task.get`)
+			.times(2)
+			.reply(401, { error: 'NO_AUTH_FOUND', error_description: `Wrong authorization data for /rest/7/${REMOTE_SECRET}/` });
+
+		const result = await runB24('', GET_5, { credentials: remoteCredentials() });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '401', message: 'Bitrix24: Wrong authorization data for /rest/7/***/ (NO_AUTH_FOUND)' });
+		expect(result.error!.description).toContain('copy the current one from Bitrix24');
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('from a 500 answer whose body carries the secret, with Continue On Fail', async () => {
+		nock(REMOTE)
+			.post(`/rest/7/${REMOTE_SECRET}/tasks.task.get`)
+			.times(5)
+			.reply(500, { error: 'INTERNAL_SERVER_ERROR', error_description: `failed ${REMOTE}/rest/7/${REMOTE_SECRET}/tasks.task.get` });
+
+		const result = await runB24('', GET_5, { credentials: remoteCredentials(), continueOnFail: true });
+
+		expect(result.items[0].json.error).toBe(`Bitrix24: failed ${REMOTE}/rest/7/***/tasks.task.get (INTERNAL_SERVER_ERROR)`);
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('the sandbox\'s own 401 for a wrong secret', async () => {
+		const result = await runB24(baseUrl(), GET_5, { credentials: webhookCredentials(baseUrl(), { webhookSecretUrl: `${baseUrl()}/rest/1/wrongsecret999/` }) });
+
+		expect(lines(sandbox.requests)).toEqual([`POST /rest/1/wrongsecret999/tasks.task.get`, `POST /rest/1/wrongsecret999/tasks.task.get`]);
+		expect(result.error).toMatchObject({ httpCode: '401', message: 'Bitrix24: Wrong authorization data (NO_AUTH_FOUND)' });
+		expect(stored(result)).not.toContain('wrongsecret999');
+	});
+});
+
+describe('a renamed portal', () => {
+	const renamed = new Bitrix24Sandbox({ rateLimit: false });
+	let renamedUrl = '';
+	beforeAll(async () => {
+		renamedUrl = await renamed.start();
+	});
+	afterAll(async () => await renamed.stop());
+
+	it('answers 302: the same POST with its body goes to the new address, and later requests go there directly', async () => {
+		renamed.addUser({ ID: '2' });
+		sandbox.redirectTo = renamedUrl;
+
+		const first = await runB24(baseUrl(), CREATE);
+		const second = await runB24(baseUrl(), { ...CREATE, title: 'Second' });
+
+		expect(first.error).toBeUndefined();
+		expect(second.error).toBeUndefined();
+		expect(lines(sandbox.requests)).toEqual([`POST ${hook('tasks.task.add')}`]);
+		expect(lines(renamed.requests)).toEqual([`POST ${hook('tasks.task.add')}`, `POST ${hook('tasks.task.add')}`]);
+		expect(renamed.requests[0].body).toEqual({ fields: { TITLE: 'Call', RESPONSIBLE_ID: 2 } });
+		expect(first.items[0].json).toMatchObject({ title: 'Call' });
+		expect([...renamed.tasks.values()].map((task) => task.title)).toEqual(['Call', 'Second']);
+	});
+});
+
+describe('a redirect that is not followed', () => {
+	it('to plain HTTP: refused, the secret stays home, and the error does not repeat the Location', async () => {
+		const scope = nock(REMOTE)
+			.post(`/rest/7/${REMOTE_SECRET}/tasks.task.add`)
+			.reply(302, '', { Location: `http://evil.example/rest/7/${REMOTE_SECRET}/tasks.task.add` });
+		const log = recordRequests(scope);
+
+		const result = await runB24('', CREATE, { credentials: remoteCredentials() });
+
+		log.stop();
+		expect(log.requests).toHaveLength(1);
+		expect(log.unmatched).toEqual([]);
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Bitrix24: the portal answered 302 with a redirect that cannot be followed',
+		});
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+});
+
+describe('limits', () => {
+	it('503 QUERY_LIMIT_EXCEEDED on a write: refused, not run, so sent again', async () => {
+		sandbox.faults.enqueue({ status: 503, body: { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' } });
+
+		const result = await runB24(baseUrl(), CREATE);
+
+		expect(result.error).toBeUndefined();
+		expect(lines(sandbox.requests)).toEqual([`POST ${hook('tasks.task.add')}`, `POST ${hook('tasks.task.add')}`]);
+		expect(sandbox.requests.map((request) => request.status)).toEqual([503, 200]);
+		expect(sandbox.tasks.size).toBe(1);
+	});
+
+	it('429 OPERATION_TIME_LIMIT: waited out and sent again', async () => {
+		sandbox.addTask({ id: '5' });
+		sandbox.operationLimited.set('tasks.task.get', 1);
+
+		const result = await runB24(baseUrl(), GET_5);
+
+		expect(result.error).toBeUndefined();
+		expect(sandbox.requests.map((request) => request.status)).toEqual([429, 200]);
+		expect(result.items[0].json).toMatchObject({ id: '5' });
+	});
+
+	it('503 OVERLOAD_LIMIT: a block, not retried', async () => {
+		sandbox.faults.enqueue({ status: 503, body: { error: 'OVERLOAD_LIMIT', error_description: 'REST API is blocked due to overload.' } });
+
+		const result = await runB24(baseUrl(), GET_5);
+
+		expect(sandbox.requests).toHaveLength(1);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '503' });
+		expect(result.error!.message).toContain('OVERLOAD_LIMIT');
+	});
+});
+
+describe('OAuth2 credential', () => {
+	const oauth = (base: string, access: string) => ({
+		bitrix24OAuth2Api: {
+			portalUrl: base,
+			clientId: 'local.app.1',
+			clientSecret: 'client-secret-b24-777',
+			accessTokenUrl: `${base}/oauth/token/`,
+			oauthTokenData: { access_token: access, refresh_token: 'sandbox-refresh-token', token_type: 'Bearer' },
+		},
+	});
+
+	it('signs requests with the access token as a Bearer header on /rest/{method}', async () => {
+		sandbox.addTask({ id: '5' });
+
+		const result = await runB24(baseUrl(), { ...GET_5, authentication: 'oAuth2' }, { credentials: oauth(baseUrl(), 'sandbox-access-token') });
+
+		expect(result.error).toBeUndefined();
+		expect(lines(sandbox.requests)).toEqual(['POST /rest/tasks.task.get']);
+		expect(sandbox.requests[0].headers.authorization).toBe('Bearer sandbox-access-token');
+		expect(result.items[0].json).toMatchObject({ id: '5' });
+	});
+
+	it('on 401 expired_token refreshes through the token endpoint, stores the new pair and retries', async () => {
+		sandbox.addTask({ id: '5' });
+		sandbox.expiredTokens.add('old-access-token');
+		sandbox.refreshTokens.set('sandbox-refresh-token', '1');
+
+		const result = await runB24(baseUrl(), { ...GET_5, authentication: 'oAuth2' }, { credentials: oauth(baseUrl(), 'old-access-token') });
+
+		expect(result.error).toBeUndefined();
+		expect(lines(sandbox.requests)).toEqual(['POST /rest/tasks.task.get', 'POST /oauth/token', 'POST /rest/tasks.task.get']);
+		const refreshedToken = (result.credentials.bitrix24OAuth2Api.oauthTokenData as IDataObject).access_token as string;
+		expect(refreshedToken).toMatch(/^sandbox-access-\d+$/);
+		expect(sandbox.requests[2].headers.authorization).toBe(`Bearer ${refreshedToken}`);
+		expect(stored(result)).not.toContain('client-secret-b24-777');
+	});
+});
+
+it('never stores the sandbox secret with a successful run either', async () => {
+	sandbox.addTask({ id: '5' });
+	const result = await runB24(baseUrl(), GET_5);
+	expect(result.error).toBeUndefined();
+	expect(stored(result)).not.toContain(SECRET);
+});

@@ -1,0 +1,97 @@
+/**
+ * Shared setup of the Bitrix24 suites: node and credential types, credentials for the
+ * loopback sandbox, and `runB24()`, one run of the node through n8n-core's engine.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { Bitrix24OAuth2Api } from '../../credentials/Bitrix24OAuth2Api.credentials';
+import { Bitrix24WebhookApi } from '../../credentials/Bitrix24WebhookApi.credentials';
+import { Bitrix24 } from '../../nodes/Bitrix24/Bitrix24.node';
+import { Bitrix24Trigger } from '../../nodes/Bitrix24/Bitrix24Trigger.node';
+import { resetPortalRenames } from '../../nodes/Bitrix24/api';
+import { setTimeScale } from '../../nodes/shared/transport/clock';
+import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { runWorkflow, setupNock } from '../harness';
+import type { CredentialDataMap, RunWorkflowResult } from '../harness';
+import { Bitrix24Sandbox, type Bitrix24SandboxOptions } from '../sandbox/bitrix24';
+import type { RequestLogEntry } from '../sandbox/framework';
+
+export const NODE_TYPE = 'n8n-nodes-crm-tasks.bitrix24';
+export const TRIGGER_TYPE = 'n8n-nodes-crm-tasks.bitrix24Trigger';
+/** The sandbox's webhook secret for user 1: distinctive, so a leak is easy to spot. */
+export const SECRET = 'sandboxsecret1234';
+
+export const nodeTypes = { [NODE_TYPE]: new Bitrix24(), [TRIGGER_TYPE]: new Bitrix24Trigger() };
+export const credentialTypes = { bitrix24WebhookApi: new Bitrix24WebhookApi(), bitrix24OAuth2Api: new Bitrix24OAuth2Api() };
+
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+export function webhookCredentials(baseUrl: string, overrides: ICredentialDataDecryptedObject = {}): CredentialDataMap {
+	return { bitrix24WebhookApi: { webhookSecretUrl: `${baseUrl}/rest/1/${SECRET}/`, ...overrides } };
+}
+
+/**
+ * Starts one sandbox for the test file (no rate limit unless asked), runs the helper's waits
+ * 1000 times faster and gives every test a fresh budget and an empty sandbox.
+ */
+export function useSandbox(options: Bitrix24SandboxOptions = {}): { sandbox: Bitrix24Sandbox; baseUrl: () => string } {
+	setupNock({ allowLocalhost: true });
+	const sandbox = new Bitrix24Sandbox({ rateLimit: false, ...options });
+	let baseUrl = '';
+	beforeAll(async () => {
+		setTimeScale(1000);
+		baseUrl = await sandbox.start();
+	});
+	afterAll(async () => {
+		await sandbox.stop();
+		setTimeScale(1);
+	});
+	beforeEach(() => {
+		resetGovernors();
+		resetPortalRenames();
+		sandbox.resetData();
+		sandbox.clearLog();
+		sandbox.calls.length = 0;
+		sandbox.faults.reset();
+		sandbox.newTaskCard = options.newTaskCard ?? false;
+		sandbox.redirectTo = undefined;
+		sandbox.operationLimited.clear();
+		for (const id of ['2', '3', '4']) sandbox.addUser({ ID: id, NAME: `User${id}`, LAST_NAME: 'Test' });
+	});
+	return { sandbox, baseUrl: () => baseUrl };
+}
+
+export interface RunB24Options {
+	input?: IDataObject[];
+	continueOnFail?: boolean;
+	timezone?: string;
+	credentials?: CredentialDataMap;
+}
+
+/** One run of the Bitrix24 node against the sandbox (webhook credential unless told otherwise). */
+export async function runB24(
+	baseUrl: string,
+	parameters: INodeParameters,
+	options: RunB24Options = {},
+): Promise<RunWorkflowResult> {
+	return await runWorkflow({
+		nodeTypes,
+		credentialTypes,
+		credentials: options.credentials ?? webhookCredentials(baseUrl),
+		node: { type: NODE_TYPE, parameters },
+		input: options.input ?? [{}],
+		continueOnFail: options.continueOnFail,
+		timezone: options.timezone,
+	});
+}
+
+/** `METHOD /path` of each request the sandbox received. */
+export function lines(requests: readonly RequestLogEntry[]): string[] {
+	return requests.map((request) => `${request.method} ${request.path}`);
+}
+
+/** The webhook path of a method. */
+export const hook = (method: string) => `/rest/1/${SECRET}/${method}`;
+
+/** The JSON of each output item. */
+export const jsonOf = (result: RunWorkflowResult) => result.items.map((item) => item.json);

@@ -1,0 +1,973 @@
+/**
+ * Bitrix24 REST sandbox: the task part of a portal, in memory, on loopback.
+ * Spec: shared/vendors/bitrix24.md. Choices where the vendor file is silent are marked "Choice:".
+ *
+ * Credentials that work against a started sandbox (`baseUrl` = http://127.0.0.1:<port>):
+ * - bitrix24WebhookApi: `webhookSecretUrl` = `${baseUrl}/rest/1/sandboxsecret1234/` (user 1, an
+ *   administrator; more webhooks with `sandbox.webhooks.set(userId, secret)`).
+ * - bitrix24OAuth2Api: `portalUrl` = baseUrl, with `oauthTokenData.access_token` =
+ *   `sandbox-access-token` (sent as `Authorization: Bearer …` or `auth=…`); `/oauth/token/`
+ *   refreshes `sandbox-refresh-token` into a new pair.
+ *
+ * URL forms: `/rest/{user}/{secret}/{method}`, `/rest/{method}` (OAuth), and REST 3.0 under
+ * `/rest/api/…`. Parameters: JSON body, form body or query string (PHP brackets).
+ */
+import { performance } from 'node:perf_hooks';
+
+import {
+	SandboxServer,
+	parseQuery,
+	type SandboxOptions,
+	type SandboxRequest,
+	type SandboxResponse,
+} from './framework';
+
+export interface B24User {
+	ID: string;
+	NAME: string;
+	LAST_NAME: string;
+	EMAIL: string;
+	ACTIVE: boolean;
+	ADMIN: boolean;
+	TIME_ZONE: string;
+}
+
+export interface B24Group {
+	ID: string;
+	NAME: string;
+}
+
+/** A task as stored: the camelCase shape tasks.task.* answer with, string numbers and all. */
+export interface B24Task {
+	id: string;
+	parentId: string | null;
+	title: string;
+	description: string;
+	status: string;
+	priority: string;
+	mark: string | null;
+	responsibleId: string;
+	createdBy: string;
+	accomplices: string[];
+	auditors: string[];
+	groupId: string;
+	createdDate: string;
+	changedDate: string;
+	closedDate: string | null;
+	closedBy: string | null;
+	deadline: string | null;
+	startDatePlan: string | null;
+	endDatePlan: string | null;
+	taskControl: 'Y' | 'N';
+	tags: string[];
+	chatId: string | null;
+	ufCrmTask: string[];
+	/** Other UF_ values by their UPPER code. */
+	custom: Record<string, unknown>;
+}
+
+export interface B24Comment {
+	ID: string;
+	AUTHOR_ID: string;
+	AUTHOR_NAME: string;
+	POST_DATE: string;
+	POST_MESSAGE: string;
+}
+
+export interface B24ChatMessage {
+	id: number;
+	chat_id: number;
+	author_id: number;
+	date: string;
+	text: string;
+}
+
+export interface Bitrix24SandboxOptions extends SandboxOptions {
+	/** Leaky bucket on/off. Default true. */
+	rateLimit?: boolean;
+	/** Requests the bucket holds before refusing (default 50) and drains per second (default 2). */
+	burst?: number;
+	drainPerSecond?: number;
+	/** The portal's UTC offset in dates. Default +03:00. */
+	offset?: string;
+	/** New tasks get a chat (the new task card, tasks module ≥ 25.700). Default false. */
+	newTaskCard?: boolean;
+}
+
+/** A Bitrix24 error: HTTP status, `error`, `error_description`. */
+class B24Error extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		readonly description: string,
+	) {
+		super(description);
+	}
+}
+
+const notAllowed = () => new B24Error(400, '1048582', 'Action on the task is not allowed');
+
+type Params = Record<string, unknown>;
+
+const STANDARD_FIELDS: Record<string, keyof B24Task> = {
+	ID: 'id',
+	PARENT_ID: 'parentId',
+	TITLE: 'title',
+	DESCRIPTION: 'description',
+	STATUS: 'status',
+	PRIORITY: 'priority',
+	MARK: 'mark',
+	RESPONSIBLE_ID: 'responsibleId',
+	CREATED_BY: 'createdBy',
+	ACCOMPLICES: 'accomplices',
+	AUDITORS: 'auditors',
+	GROUP_ID: 'groupId',
+	CREATED_DATE: 'createdDate',
+	CHANGED_DATE: 'changedDate',
+	CLOSED_DATE: 'closedDate',
+	CLOSED_BY: 'closedBy',
+	DEADLINE: 'deadline',
+	START_DATE_PLAN: 'startDatePlan',
+	END_DATE_PLAN: 'endDatePlan',
+	TASK_CONTROL: 'taskControl',
+	CHAT_ID: 'chatId',
+};
+
+const SORTABLE = ['ID', 'TITLE', 'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'PRIORITY', 'REAL_STATUS', 'GROUP_ID'];
+const FILTERABLE = [
+	'ID', 'PARENT_ID', 'GROUP_ID', 'CREATED_BY', 'RESPONSIBLE_ID', 'TITLE', 'TAG', 'REAL_STATUS', 'STATUS', 'PRIORITY',
+	'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'MEMBER', 'ACCOMPLICE', 'AUDITOR', 'UF_CRM_TASK',
+];
+const OPERATOR = /^(!%|!=|!@|=%|%=|<=|>=|!|<|>|=|%|@)?(.*)$/;
+
+function isObject(value: unknown): value is Params {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `x`, `x[0]`-style objects and arrays as a list. */
+function asList(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	if (isObject(value)) return Object.values(value);
+	if (value === undefined || value === null || value === '') return [];
+	return [value];
+}
+
+function toInt(value: unknown): number | undefined {
+	if (typeof value === 'number' && Number.isInteger(value)) return value;
+	if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+	return undefined;
+}
+
+export class Bitrix24Sandbox extends SandboxServer {
+	/** Webhook secrets by user id. */
+	readonly webhooks = new Map<string, string>([['1', 'sandboxsecret1234']]);
+	/** OAuth access tokens → user id. */
+	readonly accessTokens = new Map<string, string>([['sandbox-access-token', '1']]);
+	readonly refreshTokens = new Map<string, string>([['sandbox-refresh-token', '1']]);
+	/** Access tokens that have expired: answered 401 expired_token. */
+	readonly expiredTokens = new Set<string>();
+	readonly users = new Map<string, B24User>();
+	readonly groups = new Map<string, B24Group>();
+	readonly tasks = new Map<number, B24Task>();
+	readonly comments = new Map<number, B24Comment[]>();
+	readonly chats = new Map<number, B24ChatMessage[]>();
+	rateLimitEnabled: boolean;
+	newTaskCard: boolean;
+	/** When set, every /rest/ request is redirected (302) to this origin: a renamed portal. */
+	redirectTo: string | undefined;
+	readonly offset: string;
+	/** Methods over their operating-time budget: the next N calls of each answer 429 OPERATION_TIME_LIMIT. */
+	readonly operationLimited = new Map<string, number>();
+	/** 503 QUERY_LIMIT_EXCEEDED answers sent. */
+	queryLimitRejections = 0;
+	/** Methods called, in order, batch commands included (as `batch:<method>`). */
+	readonly calls: string[] = [];
+
+	private readonly burst: number;
+	private readonly drainPerMs: number;
+	private bucket = 0;
+	private bucketAt = performance.now();
+	private nextTaskId = 1;
+	private nextCommentId = 1;
+	private nextChatId = 1;
+	private nextMessageId = 1;
+	private tokenCounter = 0;
+
+	constructor(options: Bitrix24SandboxOptions = {}) {
+		super(options);
+		this.rateLimitEnabled = options.rateLimit ?? true;
+		this.newTaskCard = options.newTaskCard ?? false;
+		this.offset = options.offset ?? '+03:00';
+		this.burst = options.burst ?? 50;
+		this.drainPerMs = ((options.drainPerSecond ?? 2) * this.timeScale) / 1000;
+		this.addUser({ ID: '1', NAME: 'Sandbox', LAST_NAME: 'Admin', ADMIN: true });
+		this.use((req) => this.dispatchRest(req));
+	}
+
+	// --- state helpers --------------------------------------------------------------------
+
+	/** A date in the portal's offset, whole seconds (the API's resolution). */
+	portalDate(ms: number = this.clock.now()): string {
+		const sign = this.offset.startsWith('-') ? -1 : 1;
+		const [h, m] = this.offset.slice(1).split(':').map(Number);
+		const shifted = new Date(Math.floor(ms / 1000) * 1000 + sign * (h * 60 + m) * 60_000);
+		return `${shifted.toISOString().slice(0, 19)}${this.offset}`;
+	}
+
+	/** Reads an ISO date; without an offset, in the portal's zone. */
+	parseDate(value: unknown): number | undefined {
+		if (typeof value !== 'string' || value.trim() === '') return undefined;
+		const text = value.trim();
+		const withZone = /([+-]\d{2}:?\d{2}|Z)$/.test(text) ? text : `${text.length === 10 ? `${text}T00:00:00` : text}${this.offset}`;
+		const ms = Date.parse(withZone);
+		return Number.isNaN(ms) ? undefined : ms;
+	}
+
+	/** Forgets every task, comment and chat message; ids start again at 1. */
+	resetData(): void {
+		this.tasks.clear();
+		this.comments.clear();
+		this.chats.clear();
+		this.nextTaskId = 1;
+		this.nextCommentId = 1;
+		this.nextChatId = 1;
+		this.nextMessageId = 1;
+	}
+
+	addUser(user: Partial<B24User> & { ID: string }): B24User {
+		const full: B24User = { NAME: `User ${user.ID}`, LAST_NAME: '', EMAIL: `user${user.ID}@example.com`, ACTIVE: true, ADMIN: false, TIME_ZONE: '', ...user };
+		this.users.set(full.ID, full);
+		return full;
+	}
+
+	addGroup(group: B24Group): void {
+		this.groups.set(group.ID, group);
+	}
+
+	/** Adds a task as if created now (tests set dates and ids as they need). */
+	addTask(fields: Partial<B24Task> = {}): B24Task {
+		const id = fields.id !== undefined ? Number(fields.id) : this.nextTaskId;
+		this.nextTaskId = Math.max(this.nextTaskId, id + 1);
+		const now = this.portalDate();
+		const task: B24Task = {
+			id: String(id),
+			parentId: null,
+			title: `Task ${id}`,
+			description: '',
+			status: '2',
+			priority: '1',
+			mark: null,
+			responsibleId: '1',
+			createdBy: '1',
+			accomplices: [],
+			auditors: [],
+			groupId: '0',
+			createdDate: now,
+			changedDate: now,
+			closedDate: null,
+			closedBy: null,
+			deadline: null,
+			startDatePlan: null,
+			endDatePlan: null,
+			taskControl: 'N',
+			tags: [],
+			chatId: this.newTaskCard ? String(this.nextChatId++) : null,
+			ufCrmTask: [],
+			custom: {},
+			...fields,
+		};
+		task.id = String(id);
+		this.tasks.set(id, task);
+		return task;
+	}
+
+	/** Changes a task as a user would, moving its changedDate to now. */
+	updateTask(id: number, patch: Partial<B24Task>): B24Task {
+		const task = this.tasks.get(id);
+		if (!task) throw new Error(`no task ${id}`);
+		Object.assign(task, patch, { changedDate: this.portalDate() });
+		return task;
+	}
+
+	// --- transport ------------------------------------------------------------------------
+
+	private envelope(result: unknown, extra: Params = {}): SandboxResponse {
+		const now = this.clock.now();
+		return {
+			status: 200,
+			body: {
+				result,
+				...extra,
+				time: {
+					start: now / 1000,
+					finish: now / 1000,
+					duration: 0.001,
+					processing: 0,
+					date_start: this.portalDate(now),
+					date_finish: this.portalDate(now),
+					operating_reset_at: Math.floor(now / 1000) + 600,
+					operating: 0,
+				},
+			},
+		};
+	}
+
+	private error(status: number, code: string, description: string): SandboxResponse {
+		return { status, body: { error: code, error_description: description } };
+	}
+
+	/** The leaky bucket: each request adds one; it drains continuously; over the burst → 503. */
+	private admit(): boolean {
+		if (!this.rateLimitEnabled) return true;
+		const now = performance.now();
+		this.bucket = Math.max(0, this.bucket - (now - this.bucketAt) * this.drainPerMs);
+		this.bucketAt = now;
+		if (this.bucket + 1 > this.burst) return false;
+		this.bucket += 1;
+		return true;
+	}
+
+	private params(req: SandboxRequest): Params {
+		const fromBody = isObject(req.body)
+			? req.body
+			: typeof req.body === 'string' && req.body.includes('=')
+				? (parseQuery(req.body) as Params)
+				: {};
+		return { ...(req.query as Params), ...fromBody };
+	}
+
+	/** Who is calling: the webhook's or the token's user; undefined when not authorised. */
+	private caller(req: SandboxRequest, parts: string[], params: Params): { user?: string; expired?: boolean; method: string } {
+		if (parts.length === 3) {
+			const [user, secret, method] = parts;
+			return { user: this.webhooks.get(user) === secret ? user : undefined, method };
+		}
+		const header = String(req.headers.authorization ?? '');
+		const token = header.startsWith('Bearer ') ? header.slice(7) : String(params.auth ?? '');
+		if (this.expiredTokens.has(token)) return { expired: true, method: parts[0] };
+		return { user: this.accessTokens.get(token), method: parts[0] };
+	}
+
+	private async dispatchRest(req: SandboxRequest): Promise<SandboxResponse | undefined> {
+		if (req.path === '/oauth/token') return this.oauthToken(this.params(req));
+		if (req.path === '/oauth/authorize') {
+			return { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Sandbox: allow access?</body></html>' };
+		}
+		const match = /^\/rest\/(api\/)?(.+)$/.exec(req.path);
+		if (!match) return undefined;
+		if (this.redirectTo) {
+			return { status: 302, headers: { Location: `${this.redirectTo}${req.path}${req.rawQuery ? `?${req.rawQuery}` : ''}` }, body: '' };
+		}
+		if (!this.admit()) {
+			this.queryLimitRejections++;
+			return this.error(503, 'QUERY_LIMIT_EXCEEDED', 'Too many requests');
+		}
+		const v3 = match[1] !== undefined;
+		const params = this.params(req);
+		const parts = match[2].split('/').filter(Boolean);
+		if (parts.length !== 1 && parts.length !== 3) return this.error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
+		const { user, expired, method: rawMethod } = this.caller(req, parts, params);
+		if (expired) return this.error(401, 'expired_token', 'The access token provided has expired.');
+		if (!user) return this.error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
+		const method = rawMethod.replace(/\.json$/, '').toLowerCase();
+		const blockedCalls = this.operationLimited.get(method) ?? 0;
+		if (blockedCalls > 0) {
+			this.operationLimited.set(method, blockedCalls - 1);
+			const now = Math.floor(this.clock.now() / 1000);
+			return {
+				status: 429,
+				body: {
+					error: 'OPERATION_TIME_LIMIT',
+					error_description: 'Method is blocked due to operation time limit.',
+					time: { operating_reset_at: now + 1, operating: 481 },
+				},
+			};
+		}
+		try {
+			if (method === 'batch') return this.envelope(this.batch(params, user, v3));
+			this.calls.push(method);
+			const { result, extra } = this.call(method, params, user, v3);
+			return this.envelope(result, extra);
+		} catch (error) {
+			if (error instanceof B24Error) return this.error(error.status, error.code, error.description);
+			throw error;
+		}
+	}
+
+	private oauthToken(params: Params): SandboxResponse {
+		const user = params.grant_type === 'refresh_token' ? this.refreshTokens.get(String(params.refresh_token)) : undefined;
+		if (!user) return this.error(400, 'invalid_grant', 'Invalid refresh token');
+		this.refreshTokens.delete(String(params.refresh_token));
+		const n = ++this.tokenCounter;
+		const access = `sandbox-access-${n}`;
+		const refresh = `sandbox-refresh-${n}`;
+		this.accessTokens.set(access, user);
+		this.refreshTokens.set(refresh, user);
+		return {
+			status: 200,
+			body: {
+				access_token: access,
+				refresh_token: refresh,
+				expires_in: 3600,
+				client_endpoint: `${this.baseUrl}/rest/`,
+				server_endpoint: 'https://oauth.bitrix.info/rest/',
+				domain: 'oauth.bitrix.info',
+				member_id: 'sandbox-member',
+				scope: 'task,user,sonet_group,im',
+				status: 'L',
+				user_id: Number(user),
+			},
+		};
+	}
+
+	// --- batch ----------------------------------------------------------------------------
+
+	/** Replaces `$result[key][a][b]` with the value at that path of an earlier result. */
+	private resolveRefs(value: unknown, results: Params): unknown {
+		if (typeof value === 'string') {
+			return value.replace(/\$result\[([^\]]+)\]((?:\[[^\]]*\])*)/g, (_all, key: string, rest: string) => {
+				let current: unknown = results[key];
+				for (const part of rest.matchAll(/\[([^\]]*)\]/g)) {
+					current = isObject(current) || Array.isArray(current) ? (current as Params)[part[1]] : undefined;
+				}
+				// Choice: an unresolved reference becomes an empty string.
+				return current === undefined || current === null || typeof current === 'object' ? '' : String(current);
+			});
+		}
+		if (Array.isArray(value)) return value.map((entry) => this.resolveRefs(entry, results));
+		if (isObject(value)) {
+			const out: Params = {};
+			for (const [key, entry] of Object.entries(value)) out[key] = this.resolveRefs(entry, results);
+			return out;
+		}
+		return value;
+	}
+
+	private batch(params: Params, user: string, v3: boolean): Params {
+		const commands = isObject(params.cmd) ? params.cmd : {};
+		const halt = String(params.halt ?? '0') === '1' || params.halt === true;
+		const result: Params = {};
+		const errors: Params = {};
+		const totals: Params = {};
+		const nexts: Params = {};
+		let count = 0;
+		for (const [key, command] of Object.entries(commands)) {
+			count++;
+			if (count > 50) {
+				errors[key] = { error: 'ERROR_BATCH_LENGTH_EXCEEDED', error_description: 'Max batch length exceeded' };
+				continue;
+			}
+			const [rawMethod, query = ''] = String(command).split(/\?(.*)/s);
+			const method = rawMethod.replace(/\.json$/, '').toLowerCase();
+			if (method === 'batch') {
+				errors[key] = { error: 'ERROR_BATCH_METHOD_NOT_ALLOWED', error_description: 'Method is not allowed for batch usage' };
+				if (halt) break;
+				continue;
+			}
+			this.calls.push(`batch:${method}`);
+			try {
+				const commandParams = this.resolveRefs(parseQuery(query) as Params, result) as Params;
+				const answer = this.call(method, commandParams, user, v3);
+				result[key] = answer.result;
+				if (answer.extra.total !== undefined) totals[key] = answer.extra.total;
+				if (answer.extra.next !== undefined) nexts[key] = answer.extra.next;
+			} catch (error) {
+				if (!(error instanceof B24Error)) throw error;
+				errors[key] = { error: error.code, error_description: error.description };
+				if (halt) break;
+			}
+		}
+		// Empty maps come back as [], as PHP encodes them.
+		const map = (value: Params) => (Object.keys(value).length ? value : []);
+		return { result: map(result), result_error: map(errors), result_total: map(totals), result_next: map(nexts), result_time: [] };
+	}
+
+	// --- methods --------------------------------------------------------------------------
+
+	private call(method: string, params: Params, user: string, v3: boolean): { result: unknown; extra: Params } {
+		const plain = (result: unknown) => ({ result, extra: {} });
+		if (v3) {
+			if (method === 'tasks.task.chat.message.send') return plain(this.chatSend(params, user));
+			throw new B24Error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
+		}
+		switch (method) {
+			case 'profile': {
+				const me = this.users.get(user)!;
+				return plain({ ID: me.ID, ADMIN: me.ADMIN, NAME: me.NAME, LAST_NAME: me.LAST_NAME, TIME_ZONE: me.TIME_ZONE });
+			}
+			case 'scope':
+				return plain(['task', 'user', 'sonet_group', 'im']);
+			case 'server.time':
+				return plain(this.portalDate());
+			case 'user.get':
+				return this.page([...this.users.values()].filter((u) => !isObject(params.FILTER) || params.FILTER.ACTIVE === undefined || u.ACTIVE), params);
+			case 'sonet_group.get':
+				return this.page([...this.groups.values()], params);
+			case 'tasks.task.getfields':
+				return plain({ fields: this.fields() });
+			case 'tasks.task.add':
+				return plain({ task: this.view(this.add(params, user), ['*']) });
+			case 'tasks.task.update':
+				return plain({ task: this.view(this.update(params), ['*']) });
+			case 'tasks.task.get': {
+				const task = this.tasks.get(toInt(params.taskId) ?? -1);
+				if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#8; Task not found or not accessible');
+				const select = asList(params.select).map(String);
+				return plain({ task: this.view(task, select.length ? select : ['*']) });
+			}
+			case 'tasks.task.list':
+				return this.list(params);
+			case 'tasks.task.delete': {
+				const id = toInt(params.taskId);
+				if (id === undefined) throw new B24Error(400, '0', 'wrong task id');
+				if (!this.tasks.delete(id)) throw new B24Error(400, '1048582', 'No access to delete the task');
+				return plain({ task: true });
+			}
+			case 'tasks.task.start':
+			case 'tasks.task.pause':
+			case 'tasks.task.defer':
+			case 'tasks.task.complete':
+			case 'tasks.task.renew':
+			case 'tasks.task.approve':
+			case 'tasks.task.disapprove':
+			case 'tasks.task.delegate':
+				return plain({ task: this.view(this.changeStatus(method.slice('tasks.task.'.length), params, user), ['*']) });
+			case 'task.commentitem.add':
+				return plain(this.commentAdd(params, user));
+			case 'task.commentitem.getlist':
+				return plain(this.commentList(params));
+			case 'im.dialog.messages.get':
+				return plain(this.chatMessages(params));
+			default:
+				throw new B24Error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
+		}
+	}
+
+	/** Classic list paging: 50 from `start`, with total and next. */
+	private page<T>(list: T[], params: Params): { result: T[]; extra: Params } {
+		const start = Math.max(0, toInt(params.start) ?? 0);
+		const slice = list.slice(start, start + 50);
+		return { result: slice, extra: { total: list.length, ...(start + 50 < list.length ? { next: start + 50 } : {}) } };
+	}
+
+	private fields(): Params {
+		const field = (title: string, type: string, extra: Params = {}) => ({ title, type, ...extra });
+		return {
+			ID: field('ID', 'integer', { primary: true }),
+			PARENT_ID: field('Parent task ID', 'integer'),
+			TITLE: field('Name', 'string', { required: true }),
+			DESCRIPTION: field('Description', 'string'),
+			STATUS: field('Status', 'enum', { values: { 2: 'Pending', 3: 'In progress', 4: 'Supposedly completed', 5: 'Completed', 6: 'Deferred' } }),
+			PRIORITY: field('Priority', 'enum', { values: { 0: 'Low', 1: 'Medium', 2: 'High' } }),
+			RESPONSIBLE_ID: field('Assignee', 'integer', { required: true }),
+			CREATED_BY: field('Created by', 'integer'),
+			GROUP_ID: field('Project', 'integer'),
+			CREATED_DATE: field('Created on', 'datetime'),
+			CHANGED_DATE: field('Modified on', 'datetime'),
+			CLOSED_DATE: field('Completed on', 'datetime'),
+			DEADLINE: field('Deadline', 'datetime'),
+			UF_CRM_TASK: field('CRM items', 'crm'),
+			UF_AUTO_REGION: field('Region', 'string'),
+		};
+	}
+
+	/** The task as answers show it: the selected fields ('*' = all standard ones), camelCase. */
+	view(task: B24Task, select: string[]): Params {
+		const all = select.includes('*');
+		const out: Params = { id: task.id };
+		for (const [upper, camel] of Object.entries(STANDARD_FIELDS)) {
+			if (all || select.includes(upper)) out[camel] = task[camel];
+		}
+		if (all || select.includes('STATUS') || select.includes('SUB_STATUS')) out.subStatus = this.subStatus(task);
+		if (all || select.includes('TAGS')) out.tags = Object.fromEntries(task.tags.map((title, i) => [String(i + 1), { id: i + 1, title }]));
+		if (['UF_CRM_TASK', 'UF_TASK_WEBDAV_FILES', 'UF_MAIL_MESSAGE'].some((code) => select.includes(code))) {
+			out.ufCrmTask = task.ufCrmTask;
+			out.ufTaskWebdavFiles = [];
+			out.ufMailMessage = null;
+		}
+		for (const code of select.filter((name) => name.startsWith('UF_') && name !== 'UF_CRM_TASK')) {
+			const camel = code.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+			out[camel] = task.custom[code] ?? null;
+		}
+		if (all) {
+			out.creator = this.userCard(task.createdBy);
+			out.responsible = this.userCard(task.responsibleId);
+		}
+		return out;
+	}
+
+	private userCard(id: string): Params {
+		const user = this.users.get(id);
+		return { id, name: user ? `${user.NAME} ${user.LAST_NAME}`.trim() : '', link: `/company/personal/user/${id}/` };
+	}
+
+	private subStatus(task: B24Task): string {
+		const deadline = this.parseDate(task.deadline);
+		if (task.status !== '5' && deadline !== undefined && deadline < this.clock.now()) return '-1';
+		return task.status;
+	}
+
+	private requireUser(id: unknown, what: string): string {
+		const value = toInt(id);
+		if (value === undefined || !this.users.has(String(value))) {
+			throw new B24Error(400, 'ERROR_CORE', `User specified in the ${what} field not found`);
+		}
+		return String(value);
+	}
+
+	/** Applies UPPER_CASE `fields` to a task. */
+	private applyFields(task: B24Task, fields: Params): void {
+		for (const [key, value] of Object.entries(fields)) {
+			switch (key) {
+				case 'TITLE':
+					if (String(value ?? '').trim() === '') throw new B24Error(400, 'ERROR_CORE', 'Task title is not specified');
+					task.title = String(value);
+					break;
+				case 'DESCRIPTION':
+					task.description = String(value ?? '');
+					break;
+				case 'RESPONSIBLE_ID':
+					task.responsibleId = this.requireUser(value, 'Responsible');
+					break;
+				case 'CREATED_BY':
+					task.createdBy = this.requireUser(value, 'Created by');
+					break;
+				case 'PRIORITY':
+					if (!['0', '1', '2'].includes(String(value))) throw new B24Error(400, 'ERROR_CORE', 'Incorrect priority');
+					task.priority = String(value);
+					break;
+				case 'GROUP_ID':
+					task.groupId = String(toInt(value) ?? 0);
+					break;
+				case 'PARENT_ID': {
+					const parent = toInt(value) ?? 0;
+					if (parent && !this.tasks.has(parent)) throw new B24Error(400, 'ERROR_CORE', 'Task specified in the Parent Task field not found');
+					task.parentId = parent ? String(parent) : null;
+					break;
+				}
+				case 'ACCOMPLICES':
+					task.accomplices = asList(value).map((id) => this.requireUser(id, 'Participants'));
+					break;
+				case 'AUDITORS':
+					task.auditors = asList(value).map((id) => this.requireUser(id, 'Observers'));
+					break;
+				case 'TAGS':
+					task.tags = asList(value).map(String);
+					break;
+				case 'UF_CRM_TASK':
+					task.ufCrmTask = asList(value).map(String);
+					break;
+				case 'DEADLINE':
+				case 'START_DATE_PLAN':
+				case 'END_DATE_PLAN': {
+					const ms = this.parseDate(value);
+					if (value !== '' && value !== null && ms === undefined) throw new B24Error(400, 'ERROR_CORE', `Wrong date in ${key}`);
+					const camel = STANDARD_FIELDS[key] as 'deadline' | 'startDatePlan' | 'endDatePlan';
+					task[camel] = ms === undefined ? null : this.portalDate(ms);
+					break;
+				}
+				case 'TASK_CONTROL':
+					task.taskControl = value === 'Y' || value === true ? 'Y' : 'N';
+					break;
+				case 'STATUS':
+					if (!['2', '3', '4', '5', '6'].includes(String(value))) throw new B24Error(400, 'ERROR_CORE', 'Incorrect status');
+					task.status = String(value);
+					break;
+				default:
+					if (key.startsWith('UF_')) task.custom[key] = value;
+					// Choice: other keys are ignored, as Bitrix24 ignores unknown fields.
+			}
+		}
+		if ((task.startDatePlan === null) !== (task.endDatePlan === null)) {
+			throw new B24Error(400, 'ERROR_CORE', 'Planned start and end dates must be set together');
+		}
+	}
+
+	private add(params: Params, user: string): B24Task {
+		const fields = isObject(params.fields) ? params.fields : undefined;
+		if (!fields) throw new B24Error(400, '100', 'Could not find value for parameter {fields}');
+		if (String(fields.TITLE ?? '').trim() === '') throw new B24Error(400, 'ERROR_CORE', 'Task title is not specified');
+		if (fields.RESPONSIBLE_ID === undefined) throw new B24Error(400, 'ERROR_CORE', 'Responsible person not specified');
+		const draft = this.addTask({ createdBy: user });
+		try {
+			this.applyFields(draft, fields);
+		} catch (error) {
+			this.tasks.delete(Number(draft.id));
+			throw error;
+		}
+		return draft;
+	}
+
+	private taskFor(params: Params): B24Task {
+		const id = toInt(params.taskId);
+		if (id === undefined) throw new B24Error(400, '0', 'wrong task id');
+		const task = this.tasks.get(id);
+		if (!task) throw notAllowed();
+		return task;
+	}
+
+	private update(params: Params): B24Task {
+		const task = this.taskFor(params);
+		const fields = isObject(params.fields) ? params.fields : undefined;
+		if (!fields || Object.keys(fields).length === 0) throw new B24Error(400, '100', 'Could not find value for parameter {fields}');
+		const copy: B24Task = JSON.parse(JSON.stringify(task)) as B24Task;
+		this.applyFields(copy, fields);
+		Object.assign(task, copy, { changedDate: this.portalDate() });
+		return task;
+	}
+
+	private changeStatus(action: string, params: Params, user: string): B24Task {
+		const task = this.taskFor(params);
+		const set = (status: string) => {
+			task.status = status;
+			task.closedDate = status === '5' ? this.portalDate() : null;
+			task.closedBy = status === '5' ? user : null;
+		};
+		switch (action) {
+			case 'start':
+				if (!['2', '6'].includes(task.status)) throw notAllowed();
+				set('3');
+				break;
+			case 'pause':
+				if (task.status !== '3') throw notAllowed();
+				set('2');
+				break;
+			case 'defer':
+				if (['5', '6'].includes(task.status)) throw notAllowed();
+				set('6');
+				break;
+			case 'complete':
+				if (['4', '5'].includes(task.status)) throw notAllowed();
+				set(task.taskControl === 'Y' && task.createdBy !== user ? '4' : '5');
+				break;
+			case 'renew':
+				if (!['4', '5', '6'].includes(task.status)) throw notAllowed();
+				set('2');
+				break;
+			case 'approve':
+				if (task.status !== '4') throw notAllowed();
+				set('5');
+				break;
+			case 'disapprove':
+				if (task.status !== '4') throw notAllowed();
+				set('2');
+				break;
+			case 'delegate':
+				task.responsibleId = this.requireUser(params.userId, 'Responsible');
+				break;
+		}
+		task.changedDate = this.portalDate();
+		return task;
+	}
+
+	// --- list ----------------------------------------------------------------------------
+
+	private fieldValue(task: B24Task, field: string): unknown {
+		switch (field) {
+			case 'REAL_STATUS':
+				return task.status;
+			case 'STATUS':
+				return this.subStatus(task);
+			case 'UF_CRM_TASK':
+				return task.ufCrmTask;
+			case 'TAG':
+				return task.tags;
+			default: {
+				const camel = STANDARD_FIELDS[field];
+				return camel ? task[camel] : task.custom[field];
+			}
+		}
+	}
+
+	private matches(task: B24Task, rawKey: string, expected: unknown): boolean {
+		const [, op = '', field] = OPERATOR.exec(rawKey)!;
+		if (field === 'MEMBER' || field === 'ACCOMPLICE' || field === 'AUDITOR') {
+			const who = asList(expected).map(String);
+			const members =
+				field === 'MEMBER' ? [task.createdBy, task.responsibleId, ...task.accomplices, ...task.auditors] : field === 'ACCOMPLICE' ? task.accomplices : task.auditors;
+			return who.some((id) => members.includes(id));
+		}
+		const actual = this.fieldValue(task, field);
+		const isDate = /DATE|DEADLINE/.test(field);
+		const compare = (value: unknown, wanted: unknown): number => {
+			if (isDate) return (this.parseDate(value) ?? Number.NaN) - (this.parseDate(wanted) ?? Number.NaN);
+			const a = Number(value);
+			const b = Number(wanted);
+			if (!Number.isNaN(a) && !Number.isNaN(b)) return a - b;
+			return String(value).localeCompare(String(wanted));
+		};
+		const values = Array.isArray(actual) ? actual : [actual];
+		const wanted = asList(expected);
+		const like = (value: unknown, pattern: unknown) =>
+			String(value ?? '').toLowerCase().includes(String(pattern).replace(/%/g, '').toLowerCase());
+		switch (op) {
+			case '':
+			case '=':
+			case '@':
+				return values.some((value) => wanted.some((w) => value !== null && compare(value, w) === 0));
+			case '!':
+			case '!=':
+			case '!@':
+				return !values.some((value) => wanted.some((w) => value !== null && compare(value, w) === 0));
+			case '%':
+			case '=%':
+			case '%=':
+				return values.some((value) => like(value, expected));
+			case '!%':
+				return !values.some((value) => like(value, expected));
+			default: {
+				if (expected === '' || expected === undefined) return true; // an empty bound is no bound
+				const value = values[0];
+				if (value === null || value === undefined) return false;
+				const c = compare(value, expected);
+				if (Number.isNaN(c)) return false;
+				return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+			}
+		}
+	}
+
+	private list(params: Params): { result: unknown; extra: Params } {
+		const filter = isObject(params.filter) ? params.filter : {};
+		for (const key of Object.keys(filter)) {
+			const field = OPERATOR.exec(key)![2];
+			if (!FILTERABLE.includes(field) && !field.startsWith('UF_')) {
+				// Choice: an unknown filter field is an error (Bitrix24 may ignore it silently).
+				throw new B24Error(400, 'ERROR_CORE', `Unknown filter field ${key}`);
+			}
+		}
+		const order = isObject(params.order) ? params.order : { ID: 'desc' };
+		for (const key of Object.keys(order)) {
+			if (!SORTABLE.includes(key.toUpperCase())) throw new B24Error(400, '0', 'Invalid sorting key');
+		}
+		let tasks = [...this.tasks.values()].filter((task) => Object.entries(filter).every(([key, value]) => this.matches(task, key, value)));
+		tasks.sort((a, b) => {
+			for (const [key, direction] of Object.entries(order)) {
+				const field = key.toUpperCase();
+				const va = this.fieldValue(a, field);
+				const vb = this.fieldValue(b, field);
+				let c: number;
+				if (/DATE|DEADLINE/.test(field)) c = (this.parseDate(va) ?? 0) - (this.parseDate(vb) ?? 0);
+				else if (!Number.isNaN(Number(va)) && !Number.isNaN(Number(vb))) c = Number(va) - Number(vb);
+				else c = String(va).localeCompare(String(vb));
+				if (c !== 0) return String(direction).toLowerCase() === 'desc' ? -c : c;
+			}
+			return 0;
+		});
+		const select = asList(params.select).map(String);
+		const start = toInt(params.start) ?? 0;
+		if (start === -1) {
+			tasks = tasks.slice(0, 50);
+			return { result: { tasks: tasks.map((task) => this.view(task, select.length ? select : ['*'])) }, extra: { total: 0 } };
+		}
+		const { result, extra } = this.page(tasks, params);
+		return { result: { tasks: result.map((task) => this.view(task, select.length ? select : ['*'])) }, extra };
+	}
+
+	// --- comments -------------------------------------------------------------------------
+
+	private commentAdd(params: Params, user: string): number {
+		const taskId = toInt(params.TASKID);
+		const task = taskId === undefined ? undefined : this.tasks.get(taskId);
+		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
+		const fields = isObject(params.FIELDS) ? params.FIELDS : {};
+		if (String(fields.POST_MESSAGE ?? '').trim() === '') throw new B24Error(400, 'ERROR_CORE', 'Comment text is not specified');
+		const author = this.users.get(user)!;
+		const comment: B24Comment = {
+			ID: String(this.nextCommentId++),
+			AUTHOR_ID: user,
+			AUTHOR_NAME: `${author.NAME} ${author.LAST_NAME}`.trim(),
+			POST_DATE: this.portalDate(),
+			POST_MESSAGE: String(fields.POST_MESSAGE),
+		};
+		this.comments.set(taskId!, [...(this.comments.get(taskId!) ?? []), comment]);
+		return Number(comment.ID);
+	}
+
+	private commentList(params: Params): B24Comment[] {
+		const taskId = toInt(params.TASKID);
+		const task = taskId === undefined ? undefined : this.tasks.get(taskId);
+		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
+		// Choice: on the new task card the classic list is empty.
+		if (task.chatId) return [];
+		const list = [...(this.comments.get(taskId!) ?? [])];
+		const order = isObject(params.ORDER) ? params.ORDER : { ID: 'desc' };
+		if (String(order.ID ?? 'desc').toLowerCase() === 'desc') list.reverse();
+		return list;
+	}
+
+	private chatSend(params: Params, user: string): Params {
+		const fields = isObject(params.fields) ? params.fields : {};
+		const task = this.tasks.get(toInt(fields.taskId) ?? -1);
+		if (!task) throw new B24Error(400, 'BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION', 'Access denied');
+		if (!task.chatId) throw new B24Error(400, 'BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION', 'Task chat not found');
+		const chatId = Number(task.chatId);
+		this.chats.set(chatId, [
+			...(this.chats.get(chatId) ?? []),
+			{ id: this.nextMessageId++, chat_id: chatId, author_id: Number(user), date: this.portalDate(), text: String(fields.text ?? '') },
+		]);
+		return { result: true };
+	}
+
+	private chatMessages(params: Params): Params {
+		const dialog = /^chat(\d+)$/.exec(String(params.DIALOG_ID ?? ''));
+		if (!dialog) throw new B24Error(400, 'DIALOG_ID_EMPTY', 'Dialog ID can\'t be empty');
+		const limit = Math.min(50, toInt(params.LIMIT) ?? 20);
+		const lastId = toInt(params.LAST_ID);
+		const older = (this.chats.get(Number(dialog[1])) ?? [])
+			.filter((message) => lastId === undefined || message.id < lastId)
+			.sort((a, b) => b.id - a.id)
+			.slice(0, limit);
+		return { chat_id: Number(dialog[1]), messages: older, users: [] };
+	}
+}
+
+export interface SeedDemoOptions {
+	tasks?: number;
+}
+
+/** Demo data: six users, three projects, a few dozen tasks in every status, some comments. */
+export function seedDemo(sandbox: Bitrix24Sandbox, options: SeedDemoOptions = {}): { taskIds: number[] } {
+	const people = [
+		['2', 'Ivan', 'Petrov'],
+		['3', 'Maria', 'Sidorova'],
+		['4', 'Oleg', 'Ivanov'],
+		['5', 'Anna', 'Smirnova'],
+		['6', 'Pavel', 'Kuznetsov'],
+	];
+	for (const [ID, NAME, LAST_NAME] of people) sandbox.addUser({ ID, NAME, LAST_NAME });
+	sandbox.addUser({ ID: '7', NAME: 'Former', LAST_NAME: 'Employee', ACTIVE: false });
+	sandbox.addGroup({ ID: '1', NAME: 'Website relaunch' });
+	sandbox.addGroup({ ID: '2', NAME: 'Sales team' });
+	sandbox.addGroup({ ID: '3', NAME: 'Office move' });
+	const statuses = ['2', '3', '5', '6', '2', '4'];
+	const titles = ['Call the supplier', 'Prepare the offer', 'Update the price list', 'Check the invoice', 'Plan the meeting', 'Write the report'];
+	const taskIds: number[] = [];
+	const now = sandbox.clock.now();
+	for (let n = 0; n < (options.tasks ?? 36); n++) {
+		const created = sandbox.portalDate(now - (40 - n) * 3_600_000);
+		const status = statuses[n % statuses.length];
+		const task = sandbox.addTask({
+			title: `${titles[n % titles.length]} #${n + 1}`,
+			description: `Demo task ${n + 1}`,
+			status,
+			priority: String(n % 3),
+			responsibleId: String(2 + (n % 5)),
+			createdBy: n % 4 === 0 ? '1' : String(2 + ((n + 1) % 5)),
+			groupId: String(n % 4),
+			createdDate: created,
+			changedDate: created,
+			closedDate: status === '5' ? created : null,
+			closedBy: status === '5' ? '1' : null,
+			deadline: sandbox.portalDate(now + (n - 10) * 86_400_000),
+			taskControl: status === '4' ? 'Y' : 'N',
+			tags: n % 5 === 0 ? ['demo'] : [],
+		});
+		taskIds.push(Number(task.id));
+		if (n % 3 === 0) {
+			sandbox.comments.set(Number(task.id), [
+				{ ID: String(1000 + n), AUTHOR_ID: '1', AUTHOR_NAME: 'Sandbox Admin', POST_DATE: created, POST_MESSAGE: `First note on task ${n + 1}` },
+			]);
+		}
+	}
+	return { taskIds };
+}
