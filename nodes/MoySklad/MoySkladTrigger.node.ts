@@ -15,8 +15,9 @@ import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/en
 import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
 import { serverNow } from '../shared/transport/request';
 import type { VendorProfile } from '../shared/transport/types';
-import { assigneeProperty, parseUuid } from './actions/fields';
+import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
 import { condition, doneConditions } from './actions/filter';
+import { taskStateName } from './actions/taskState';
 import {
 	MS_MAX_PAGE,
 	metaRef,
@@ -39,18 +40,17 @@ function revisionOf(task: IDataObject): string {
 
 /**
  * The task list as the polling engine sees it: windows on `updated` (Moscow time, whole
- * seconds), ordered by `updated` then id, offset paging. Completed tasks are listed only
- * when asked for, so events that need them ask.
+ * seconds), ordered by `updated` then id, offset paging. The API lists completed tasks only
+ * when asked for; every event asks: a task created and completed between two polls is still
+ * new, and the engine tells the events apart by the tasks' times and done state.
  */
 function moySkladTaskSource(
 	ctx: IPollFunctions,
-	event: TaskEvent,
 	baseConditions: string[],
 	profile: VendorProfile,
 	credentials: ICredentialDataDecryptedObject,
 ): PollSource<IDataObject, number> {
-	const status = event === 'taskCreated' ? 'open' : 'all';
-	const conditions = [...doneConditions(status), ...baseConditions];
+	const conditions = [...doneConditions('all'), ...baseConditions];
 	const moscow = (ms: number) => toMoscow(DateTime.fromMillis(ms));
 	return {
 		resolutionMs: 1000,
@@ -118,15 +118,7 @@ export class MoySkladTrigger implements INodeType {
 				default: {},
 				options: [
 					assigneeProperty(),
-					{
-						displayName: 'Task Type Name or ID',
-						name: 'stateName',
-						type: 'options',
-						typeOptions: { loadOptionsMethod: 'getTaskStateNames' },
-						default: '',
-						description:
-							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
+					taskTypeFilterProperty(),
 				],
 			},
 			simplifyOption({}, 'on'),
@@ -146,9 +138,12 @@ export class MoySkladTrigger implements INodeType {
 			const href = (metaRef(moySkladBaseUrl(credentials), 'employee', id).meta as IDataObject).href;
 			baseConditions.push(condition('assignee', '=', String(href)));
 		}
-		if (filters.stateName) baseConditions.push(condition('state.name', '=', String(filters.stateName)));
+		if (filters.stateName) {
+			const state = await taskStateName(this, 'Filters → Task Type', filters.stateName);
+			baseConditions.push(condition('state.name', '=', state));
+		}
 
-		const tasks = await pollTasks(moySkladTaskSource(this, event, baseConditions, profile, credentials), {
+		const tasks = await pollTasks(moySkladTaskSource(this, baseConditions, profile, credentials), {
 			event,
 			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
 			state: this.getWorkflowStaticData('node'),

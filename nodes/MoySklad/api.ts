@@ -17,6 +17,15 @@ import type {
 	VendorProfile,
 } from '../shared/transport/types';
 
+/** MoySklad ids are UUIDs. */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID = new RegExp(`^${UUID_PATTERN}$`);
+
+/** Whether a (trimmed) text is a MoySklad id. */
+export function isMsId(text: string): boolean {
+	return UUID.test(text);
+}
+
 /** Largest page of a list; with `expand` the API honours at most 100. */
 export const MS_MAX_PAGE = 1000;
 export const MS_MAX_EXPAND_PAGE = 100;
@@ -329,6 +338,12 @@ export function parseColor(value: unknown): number | undefined {
 export function colorHex(color: unknown): string | null {
 	if (typeof color !== 'number' || !Number.isInteger(color)) return null;
 	return `#${(color & 0xffffff).toString(16).padStart(6, '0').toUpperCase()}`;
+}
+
+/** The account's task types (task states), read from the task metadata. */
+export async function msTaskStates(ctx: RequestContext, itemIndex?: number): Promise<IDataObject[]> {
+	const response = await msRequest<IDataObject>(ctx, 'GET', 'entity/task/metadata', { itemIndex });
+	return Array.isArray(response.body?.states) ? (response.body.states as IDataObject[]) : [];
 }
 
 /** A task type with its colour also as `#RRGGBB`. */

@@ -42,12 +42,6 @@ const cases: BadCase[] = [
 		message: 'Parameter "Task": "https://online.moysklad.ru/app/#customerorder/edit?id=',
 	},
 	{
-		name: 'a task type given by its name instead of its id',
-		parameters: { ...CREATE, additionalFields: { state: '={{ $json.state }}' } },
-		input: { ...GOOD, state: 'Встреча' },
-		message: 'Parameter "Additional Fields → Task Type": "Встреча" is not a MoySklad ID',
-	},
-	{
 		name: 'an unparseable due date',
 		parameters: { ...CREATE, additionalFields: { dueToDate: '={{ $json.due }}' } },
 		input: { ...GOOD, due: 'next tuesday' },

@@ -131,6 +131,24 @@ export function msTask(id = IDS.task, overrides: IDataObject = {}): IDataObject 
 	};
 }
 
+/** A task type (task state) as the API returns it (vendors/moysklad.md §5). */
+export function msState(id: string, name: string, color = 0): IDataObject {
+	return {
+		meta: { ...stateRef(id).meta as IDataObject, metadataHref: `${BASE}/entity/task/metadata` },
+		id,
+		accountId: '0af94520-54f7-11e7-6adb-ede500000001',
+		name,
+		color,
+		stateType: 'Regular',
+		entityType: 'task',
+	};
+}
+
+/** The task metadata answer, which carries the account's task types. */
+export function msMetadata(states: IDataObject[]): IDataObject {
+	return { meta: { href: `${BASE}/entity/task/metadata`, mediaType: 'application/json' }, states };
+}
+
 /** A list answer with `meta.size` and, when more follow, `nextHref`. */
 export function msList(rows: IDataObject[], options: { size?: number; offset?: number; limit?: number; path?: string } = {}): IDataObject {
 	const size = options.size ?? rows.length;

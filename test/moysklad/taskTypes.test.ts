@@ -1,27 +1,15 @@
 /** MoySklad task types (task states): every operation, with the colour converted both ways. */
-import { API, BASE, IDS, lines, ms, record, runMs, useMsEnvironment } from './fixtures';
+import { API, IDS, lines, ms, msMetadata, msState as state, record, runMs, useMsEnvironment } from './fixtures';
 
 useMsEnvironment();
 
 const STATES = `${API}/entity/task/metadata/states`;
 
-function state(id: string, name: string, color: number) {
-	return {
-		meta: { href: `${BASE}/entity/task/metadata/states/${id}`, metadataHref: `${BASE}/entity/task/metadata`, type: 'state', mediaType: 'application/json' },
-		id,
-		accountId: '0af94520-54f7-11e7-6adb-ede500000001',
-		name,
-		color,
-		stateType: 'Regular',
-		entityType: 'task',
-	};
-}
-
 describe('task types', () => {
 	it('lists the types from the task metadata, each colour also as #RRGGBB', async () => {
 		const scope = ms()
 			.get(`${API}/entity/task/metadata`)
-			.reply(200, { meta: {}, states: [state(IDS.state, 'Встреча', 15106326), state(IDS.state2, 'Связаться', 10667543)] });
+			.reply(200, msMetadata([state(IDS.state, 'Встреча', 15106326), state(IDS.state2, 'Связаться', 10667543)]));
 		const log = record(scope);
 
 		const result = await runMs({ resource: 'taskType', operation: 'getAll' });

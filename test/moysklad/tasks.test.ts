@@ -13,6 +13,8 @@ import {
 	employeeRef,
 	lines,
 	msList,
+	msMetadata,
+	msState,
 	msTask,
 	ms,
 	record,
@@ -152,7 +154,12 @@ describe('task: get many', () => {
 	});
 
 	it('builds the filter from every field, dates in Moscow time, a ";" escaped', async () => {
-		const scope = ms().get(`${API}/entity/task`).query(true).reply(200, msList([EXAMPLE]));
+		const scope = ms()
+			.get(`${API}/entity/task/metadata`)
+			.reply(200, msMetadata([msState(IDS.state, 'Встреча')]))
+			.get(`${API}/entity/task`)
+			.query(true)
+			.reply(200, msList([EXAMPLE]));
 		const log = record(scope);
 
 		const result = await runMs(
@@ -177,7 +184,9 @@ describe('task: get many', () => {
 
 		log.stop();
 		expect(result.error).toBeUndefined();
-		expect(log.requests[0].query).toEqual({
+		// The task type is checked against the account's types (the API filters on its name).
+		expect(lines(log)).toEqual([`GET ${API}/entity/task/metadata`, `GET ${API}/entity/task`]);
+		expect(log.requests[1].query).toEqual({
 			filter: [
 				'done=false',
 				`assignee=${BASE}/entity/employee/${IDS.employee}`,

@@ -29,6 +29,7 @@ afterAll(async () => {
 
 beforeEach(() => {
 	sandbox.store.tasks.clear();
+	sandbox.store.states.clear();
 	sandbox.clearLog();
 	sandbox.faults.reset();
 	t0 = Math.floor(Date.now() / 1000) * 1000;
@@ -82,12 +83,12 @@ describe('MoySklad trigger', () => {
 		const { poll } = trigger({ event: 'taskCreated' });
 
 		expect((await poll()).ids).toEqual([]);
-		// Windows in Moscow time, open tasks only for "created", ordered by updated then id.
+		// Windows in Moscow time, done tasks included (see the next test), ordered by updated then id.
 		const window = taskRequests()[taskRequests().length - 1];
 		expect(window.headers).toMatchObject({ authorization: 'Bearer test-token', 'accept-encoding': 'gzip' });
 		expect(window.query).toMatchObject({ order: 'updated,asc;id,asc', limit: '1000', offset: '0' });
 		const filter = String(window.query.filter);
-		expect(filter).toMatch(/^done=false;updated>=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d;updated<=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.999$/);
+		expect(filter).toMatch(/^done=true;done=false;updated>=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d;updated<=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.999$/);
 		const upper = fromMsk(filter.split('updated<=')[1])!;
 		// The window ends at the server's present (Moscow time read back into epoch ms).
 		expect(upper - t0).toBeGreaterThanOrEqual(0);
@@ -106,6 +107,30 @@ describe('MoySklad trigger', () => {
 			status: 'open',
 			createdAt: expect.stringMatching(/\+03:00$/),
 		});
+		expect((await poll()).ids).toEqual([]);
+	});
+
+	it('"created" emits a task created and completed between two polls, exactly once', async () => {
+		const { poll } = trigger({ event: 'taskCreated' });
+		await poll();
+
+		at(3);
+		const task = add({ description: 'Quick call' });
+		at(4);
+		sandbox.changeTask(task.id, { done: true });
+		at(5);
+		const created = await poll();
+		expect(created.ids).toEqual([task.id]);
+		expect(created.json[0]).toMatchObject({ title: 'Quick call', status: 'completed' });
+		expect(String(taskRequests()[taskRequests().length - 1].query.filter)).toMatch(/^done=true;done=false;updated>=/);
+
+		// Later changes of the same task, done or reopened, are not new again.
+		expect((await poll()).ids).toEqual([]);
+		at(6);
+		sandbox.changeTask(task.id, { description: 'Quick call, notes added' });
+		expect((await poll()).ids).toEqual([]);
+		at(7);
+		sandbox.changeTask(task.id, { done: false });
 		expect((await poll()).ids).toEqual([]);
 	});
 
@@ -233,6 +258,10 @@ describe('MoySklad trigger', () => {
 		at(2);
 		const after = add({ description: 'at 00:00:00 Moscow time, the next day' });
 		at(3);
+		// The trigger estimates the server's clock from earlier answers plus real time, which
+		// barely moves during a test: a manual run (it changes no state) shows it the sandbox's
+		// new time, so that the next poll's first window reaches past midnight.
+		await poll('manual');
 		const result = await poll();
 		expect(result.ids).toEqual([before.id, after.id]);
 		expect(result.json.map((t) => t.updatedAt)).toEqual(['2026-12-31T23:59:59.500+03:00', '2027-01-01T00:00:00+03:00']);
@@ -257,6 +286,35 @@ describe('MoySklad trigger', () => {
 		sandbox.changeTask(match.id, { description: 'x' });
 		sandbox.changeTask(other.id, { description: 'y' });
 		expect((await poll()).ids).toEqual([match.id]);
+	});
+
+	it.each([
+		['its name in another case', 'встреча'],
+		['its id', 'id'],
+	])('filters on the task type given by %s, under the type\'s own name', async (_how, value) => {
+		const meeting = sandbox.addState({ name: 'Встреча', color: 1 });
+		const { poll } = trigger({ event: 'taskCreated', filters: { stateName: value === 'id' ? meeting.id : value } });
+		await poll();
+		expect(String(taskRequests()[0].query.filter)).toMatch(/^done=true;done=false;state\.name=Встреча;updated>=/);
+		// The types were read once for the poll.
+		expect(sandbox.requests.filter((r) => r.path.endsWith('/entity/task/metadata'))).toHaveLength(1);
+	});
+
+	it('fails a poll whose task type filter names no type of the account, before reading tasks', async () => {
+		sandbox.addState({ name: 'Встреча', color: 1 });
+		sandbox.addState({ name: 'Связаться', color: 2 });
+		const result = await runPoll({
+			nodeTypes: { [TRIGGER_TYPE]: new MoySkladTrigger() },
+			credentialTypes: { moySkladApi: new MoySkladApi() },
+			credentials: { moySkladApi: credentials() },
+			node: { type: TRIGGER_TYPE, parameters: { event: 'taskCreated', filters: { stateName: 'Звонок' } } },
+		});
+		expect(result.items).toBeNull();
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Parameter "Filters → Task Type": no task state named "Звонок"; the account has: Встреча, Связаться',
+		});
+		expect(taskRequests()).toHaveLength(0);
 	});
 
 	it('reports a failing poll as an error, keeps its state, and catches up on the next poll', async () => {

@@ -8,6 +8,28 @@ import { MS_MAX_BATCH, describeErrors, moySkladBaseUrl, moySkladHint, msRequest,
 /** One item's element of a bulk call, or the error that kept it out. */
 export type Prepared<T = IDataObject> = { itemIndex: number; body: T } | Error;
 
+/**
+ * Prepares each item's element in turn; preparing may read (task types given by name). An
+ * item's error becomes its result; without "Continue On Fail" the first one ends the
+ * preparing, so that the failing run sends nothing more.
+ */
+export async function prepareEachInTurn<T>(
+	ctx: IExecuteFunctions,
+	indices: number[],
+	prepare: (itemIndex: number) => Promise<T>,
+): Promise<Array<T | Error>> {
+	const prepared: Array<T | Error> = [];
+	for (const index of indices) {
+		try {
+			prepared.push(await prepare(index));
+		} catch (error) {
+			prepared.push(error as Error);
+			if (!ctx.continueOnFail()) break;
+		}
+	}
+	return prepared;
+}
+
 /** The base URL of the node's credential, for building references. */
 export async function baseUrlOf(ctx: IExecuteFunctions): Promise<string> {
 	return moySkladBaseUrl((await profileOf(ctx)).credentials);

@@ -4,11 +4,8 @@ import { z } from 'zod';
 import { parseDateInput } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
 import { parseJsonParameter, requireText, type InputContext } from '../../shared/validation';
-import { metaRef, toMoscow } from '../api';
-
-/** MoySklad ids are UUIDs. */
-export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const UUID = new RegExp(`^${UUID_PATTERN}$`);
+import { isMsId, metaRef, toMoscow } from '../api';
+import { taskStateRef } from './taskState';
 
 /** Longest task description and note text the API stores. */
 export const MAX_TEXT = 4096;
@@ -46,7 +43,7 @@ export function parseUuid(
 	value: unknown,
 ): string {
 	const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-	if (!UUID.test(text)) {
+	if (!isMsId(text)) {
 		throw inputError(
 			ctx.getNode(),
 			parameter,
@@ -88,6 +85,10 @@ export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number, name 
 	}
 	return parseUuid(ctx, itemIndex, label, value);
 }
+
+/** How a task type parameter takes a name as well as an id (part of its description). */
+export const TASK_TYPE_HINT =
+	'By ID or by name: a name (e.g. from an expression) is looked up in the account\'s task types, exactly first, then ignoring case.';
 
 /** Fields shared by create's "Additional Fields" and update's "Update Fields". */
 export function taskFieldOptions(): INodeProperties[] {
@@ -154,10 +155,21 @@ export function taskFieldOptions(): INodeProperties[] {
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getTaskStates' },
 			default: '',
-			description:
-				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			description: `The task type. ${TASK_TYPE_HINT} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 		},
 	];
+}
+
+/** The task type filter (Get Many, trigger): the list offers names, as the API filters on `state.name`. */
+export function taskTypeFilterProperty(): INodeProperties {
+	return {
+		displayName: 'Task Type Name or ID',
+		name: 'stateName',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTaskStateNames' },
+		default: '',
+		description: `Only tasks of this type. ${TASK_TYPE_HINT} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
 }
 
 /** The assignee dropdown (create: required; update: in Update Fields). */
@@ -179,14 +191,17 @@ const extraFieldsSchema = z
 	.record(z.string(), z.unknown())
 	.refine((value) => !('meta' in value) && !('id' in value), { message: 'must not contain "meta" or "id"' });
 
-/** Turns one item's optional task fields into the API's task body, references as meta objects. */
-export function taskFieldsBody(
+/**
+ * Turns one item's optional task fields into the API's task body, references as meta objects
+ * (a task type given by name is looked up in the account's task types).
+ */
+export async function taskFieldsBody(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	baseUrl: string,
 	fields: IDataObject,
 	collection: string,
-): IDataObject {
+): Promise<IDataObject> {
 	const name = (field: string) => `${collection} → ${field}`;
 	const body: IDataObject =
 		fields.extraFields === undefined
@@ -201,7 +216,7 @@ export function taskFieldsBody(
 	}
 	if (given(fields.dueToDate)) body.dueToDate = moscowDate(ctx, itemIndex, name('Due Date'), fields.dueToDate);
 	if (given(fields.state)) {
-		body.state = metaRef(baseUrl, 'state', parseUuid(ctx, itemIndex, name('Task Type'), fields.state));
+		body.state = await taskStateRef(ctx, baseUrl, name('Task Type'), fields.state, itemIndex);
 	}
 	const agent = locatorValue(fields.agent);
 	const hasAgent = given(agent);

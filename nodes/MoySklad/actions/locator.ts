@@ -1,5 +1,5 @@
 import type { TaskLocatorOptions } from '../../shared/descriptions';
-import { UUID_PATTERN } from './fields';
+import { UUID_PATTERN } from '../api';
 
 /** Task links: the web UI's (…/app/#task/edit?id=<id>) or the API's (…/entity/task/<id>). */
 export const MS_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {

@@ -1,6 +1,6 @@
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { MS_MAX_PAGE, msList, msRequest } from '../api';
+import { MS_MAX_PAGE, msList, msTaskStates } from '../api';
 
 /** Active (not archived) employees, sorted by name. */
 export async function getEmployees(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
@@ -12,17 +12,12 @@ export async function getEmployees(this: ILoadOptionsFunctions): Promise<INodePr
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function taskStates(ctx: ILoadOptionsFunctions): Promise<IDataObject[]> {
-	const response = await msRequest<IDataObject>(ctx, 'GET', 'entity/task/metadata');
-	return Array.isArray(response.body?.states) ? (response.body.states as IDataObject[]) : [];
-}
-
 /** Task types by id (create, update). */
 export async function getTaskStates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return (await taskStates(this)).map((state) => ({ name: String(state.name), value: String(state.id) }));
+	return (await msTaskStates(this)).map((state) => ({ name: String(state.name), value: String(state.id) }));
 }
 
 /** Task types by name: the task list filters on `state.name`. */
 export async function getTaskStateNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return (await taskStates(this)).map((state) => ({ name: String(state.name), value: String(state.name) }));
+	return (await msTaskStates(this)).map((state) => ({ name: String(state.name), value: String(state.name) }));
 }

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption } from '../../../shared/descriptions';
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
 import { assigneeProperty, parseText, parseUuid, taskFieldOptions, taskFieldsBody } from '../fields';
 
 const show = { resource: ['task'], operation: ['create'] };
@@ -35,14 +35,14 @@ const description: INodeProperties[] = [
 /** Creates one task per input item; all items go out as one bulk array (1000 per request). */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const baseUrl = await baseUrlOf(this);
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareEachInTurn(this, itemIndices, async (itemIndex) => {
 		const text = parseText(this, itemIndex, 'Description', this.getNodeParameter('description', itemIndex));
 		const assignee = parseUuid(this, itemIndex, 'Assignee', this.getNodeParameter('assignee', itemIndex, ''));
 		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 		return {
 			itemIndex,
 			body: {
-				...taskFieldsBody(this, itemIndex, baseUrl, fields, 'Additional Fields'),
+				...(await taskFieldsBody(this, itemIndex, baseUrl, fields, 'Additional Fields')),
 				description: text,
 				assignee: metaRef(baseUrl, 'employee', assignee),
 			},

@@ -7,8 +7,9 @@ import { requirePositiveInt } from '../../../shared/validation';
 import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef, msList } from '../../api';
 import { baseUrlOf, taskOutput } from '../bulk';
 import { expandOption, expandQuery } from '../expand';
-import { assigneeProperty, inputContext, moscowDate, parseUuid } from '../fields';
+import { assigneeProperty, inputContext, moscowDate, parseUuid, taskTypeFilterProperty } from '../fields';
 import { condition, doneConditions } from '../filter';
+import { taskStateName } from '../taskState';
 
 const show = { resource: ['task'], operation: ['getAll'] };
 
@@ -58,15 +59,7 @@ const description: INodeProperties[] = [
 				default: 'all',
 				description: 'MoySklad itself lists only open tasks unless asked otherwise',
 			},
-			{
-				displayName: 'Task Type Name or ID',
-				name: 'stateName',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getTaskStateNames' },
-				default: '',
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
+			taskTypeFilterProperty(),
 			{
 				displayName: 'Updated After',
 				name: 'updatedFrom',
@@ -120,7 +113,7 @@ const description: INodeProperties[] = [
 ];
 
 /** The `filter` value of the Filters collection. */
-function filterValue(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string, filters: IDataObject): string {
+async function filterValue(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string, filters: IDataObject): Promise<string> {
 	const name = (label: string) => `Filters → ${label}`;
 	const given = (value: unknown) => value !== undefined && value !== '' && value !== null;
 	const status = String(filters.status ?? 'all');
@@ -135,7 +128,10 @@ function filterValue(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string,
 	if (given(filters.assignee)) reference('assignee', 'employee', 'Assignee');
 	if (given(filters.author)) reference('author', 'employee', 'Author');
 	if (given(filters.agent)) reference('agent', 'counterparty', 'Counterparty ID');
-	if (given(filters.stateName)) conditions.push(condition('state.name', '=', String(filters.stateName)));
+	if (given(filters.stateName)) {
+		const state = await taskStateName(ctx, name('Task Type'), filters.stateName, itemIndex);
+		conditions.push(condition('state.name', '=', state));
+	}
 	if (given(filters.description)) conditions.push(condition('description', '~', String(filters.description)));
 	if (given(filters.updatedFrom)) {
 		conditions.push(condition('updated', '>=', moscowDate(ctx, itemIndex, name('Updated After'), filters.updatedFrom)));
@@ -161,7 +157,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	const baseUrl = await baseUrlOf(this);
 	const expand = expandQuery(options);
 	const qs: IDataObject = {
-		filter: filterValue(this, itemIndex, baseUrl, filters),
+		filter: await filterValue(this, itemIndex, baseUrl, filters),
 		order: orderValue(String(options.sortBy ?? 'created'), String(options.sortDirection ?? 'asc')),
 		...expand,
 	};

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
-import { baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
 import { assigneeProperty, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 import { MS_TASK_LOCATOR } from '../locator';
 
@@ -40,10 +40,10 @@ const description: INodeProperties[] = [
  */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const baseUrl = await baseUrlOf(this);
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareEachInTurn(this, itemIndices, async (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
 		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const body = taskFieldsBody(this, itemIndex, baseUrl, fields, 'Update Fields');
+		const body = await taskFieldsBody(this, itemIndex, baseUrl, fields, 'Update Fields');
 		if (Object.keys(body).length === 0) {
 			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
 		}
