@@ -1,0 +1,126 @@
+/**
+ * Everything `npm start` and the end-to-end tests run: the vendor sandboxes (unless a real
+ * account is configured), n8n with this package as a community package, the owner account,
+ * one credential per vendor and the example workflows.
+ */
+import { join } from 'node:path';
+
+import type { SandboxServer } from '../../../test/sandbox/framework';
+import { VENDORS } from '../vendors';
+import type { StartedSandbox, VendorEntry } from '../vendors/types';
+import { N8nClient, type CredentialSummary } from './client';
+import { bindCredentials, loadExamples, type Example } from './examples';
+import { info, step } from './log';
+import { startN8n, type N8nProcess } from './n8n';
+import { buildAndInstallPackage, shippedCredentialTypes } from './pack';
+import { repoRoot } from './paths';
+import { ensureRuntime, type Runtime } from './runtime';
+import type { Settings } from './settings';
+
+export interface StackOptions {
+	settings: Settings;
+	userFolder: string;
+	brokerPort: number;
+	logFile: string;
+}
+
+export interface RunningVendor {
+	entry: VendorEntry;
+	/** Undefined when the vendor uses a real account from the settings. */
+	sandbox?: StartedSandbox<SandboxServer>;
+	credential: CredentialSummary;
+}
+
+export interface ImportedExample extends Example {
+	id: string;
+}
+
+export interface Stack {
+	runtime: Runtime;
+	n8n: N8nProcess;
+	client: N8nClient;
+	vendors: RunningVendor[];
+	examples: ImportedExample[];
+	/** Example files left out because a credential type they need is missing. */
+	skippedExamples: Example[];
+	stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+	const root = repoRoot();
+	const { settings } = options;
+	const runtime = await ensureRuntime();
+	await buildAndInstallPackage(root, options.userFolder);
+
+	const started: Array<{ entry: VendorEntry; sandbox?: StartedSandbox<SandboxServer> }> = [];
+	let n8n: N8nProcess | undefined;
+	const stop = async () => {
+		await n8n?.stop();
+		await Promise.all(started.map((v) => v.sandbox?.stop()));
+	};
+	try {
+		const shipped = shippedCredentialTypes(root);
+		for (const entry of VENDORS) {
+			if (!shipped.includes(entry.credentialType)) {
+				info(`${entry.title}: left out, the package does not ship its nodes yet (package.json "n8n" lists no ${entry.credentialType})`);
+				continue;
+			}
+			if (settings.accounts[entry.id]) {
+				info(`${entry.title}: using the account from the settings (no sandbox)`);
+				started.push({ entry });
+				continue;
+			}
+			const sandbox = await step(`${entry.title}: starting the sandbox with demo data`, () => entry.startSandbox());
+			info(`${entry.title} sandbox: ${sandbox.baseUrl}`);
+			started.push({ entry, sandbox });
+		}
+
+		n8n = await step(`starting n8n on 127.0.0.1:${settings.port} (log: ${options.logFile})`, () =>
+			startN8n({
+				runtime,
+				userFolder: options.userFolder,
+				port: settings.port,
+				brokerPort: options.brokerPort,
+				owner: settings.owner,
+				logFile: options.logFile,
+			}),
+		);
+		const client = new N8nClient(n8n.url, runtime.n8nDir);
+		await client.login(settings.owner.email, settings.owner.password);
+
+		const vendors: RunningVendor[] = [];
+		await step('credentials pointing at the sandboxes / configured accounts', async () => {
+			for (const { entry, sandbox } of started) {
+				const account = settings.accounts[entry.id];
+				const credential = sandbox
+					? await client.upsertCredential(`${entry.title} sandbox`, entry.credentialType, sandbox.credentialData)
+					: await client.upsertCredential(`${entry.title} account`, account.credentialType ?? entry.credentialType, account.data);
+				vendors.push({ entry, sandbox, credential });
+			}
+		});
+
+		const { examples, skipped } = await step('example workflows', () => importExamples(client, root, vendors));
+		return { runtime, n8n, client, vendors, examples, skippedExamples: skipped, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+/** Imports each example not yet in n8n (by name); a user's edits of an imported one are kept. */
+async function importExamples(client: N8nClient, root: string, vendors: RunningVendor[]) {
+	const byType = new Map(vendors.map((v) => [v.credential.type, v.credential]));
+	const existing = new Map((await client.workflows()).map((w) => [w.name, w.id]));
+	const examples: ImportedExample[] = [];
+	const skipped: Example[] = [];
+	for (const example of loadExamples(join(root, 'examples'))) {
+		if (!example.credentialTypes.every((type) => byType.has(type))) {
+			skipped.push(example);
+			continue;
+		}
+		const id =
+			existing.get(example.workflow.name) ?? (await client.createWorkflow(bindCredentials(example, byType))).id;
+		examples.push({ ...example, id });
+	}
+	return { examples, skipped };
+}
