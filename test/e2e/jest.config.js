@@ -1,0 +1,19 @@
+/**
+ * End-to-end tests: real n8n 2.41.1 (installed into the per-user cache on first use) with this
+ * package as a community package, the vendor sandboxes, and Debian's Chromium for the editor.
+ * One n8n serves the whole run, so the tests live in one file and run in band.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+	rootDir: '../..',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['**/*.e2e.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+	},
+	maxWorkers: 1,
+	// The first run installs n8n (minutes); the steps set their own, longer timeouts.
+	testTimeout: 120000,
+	verbose: true,
+};
