@@ -177,6 +177,42 @@ describe('circuit breaker', () => {
 	});
 });
 
+describe('sharing the account with other processes (queue-mode workers)', () => {
+	it('after a limit answer, drops the stored burst and sends at half the rate', async () => {
+		// 10 a second at scale 10: one every 10 ms; at half the share, one every 20 ms.
+		const governor = new AccountGovernor({ capacity: 3, refillPerSecond: 10, maxInFlight: 100 });
+		governor.recordLimitAnswer();
+		const answeredAt = Date.now();
+
+		const next = await acquire(governor);
+
+		expect(next.at - answeredAt).toBeGreaterThanOrEqual(19);
+	});
+
+	it('halves the requests in flight, and wins them back with the answers that follow', async () => {
+		const governor = new AccountGovernor({ capacity: 100, refillPerSecond: 10_000, maxInFlight: 4 });
+		governor.recordLimitAnswer();
+
+		const held = [await acquire(governor), await acquire(governor)];
+		let third = false;
+		const waiting = governor.acquire().then((release) => {
+			third = true;
+			return release;
+		});
+		await pause(20);
+		expect(third).toBe(false);
+		held[0].release();
+		(await waiting)();
+		held[1].release();
+
+		// 50 answers later the share is whole again: four at once.
+		for (let i = 0; i < 50; i++) (await governor.acquire())();
+		const four = await Promise.all([0, 1, 2, 3].map(async () => await governor.acquire()));
+		expect(four).toHaveLength(4);
+		four.forEach((release) => release());
+	});
+});
+
 describe('governorFor', () => {
 	it('gives one governor per account key, until reset', () => {
 		const policy = { capacity: 1, refillPerSecond: 1, maxInFlight: 1 };

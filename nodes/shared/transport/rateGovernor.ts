@@ -7,6 +7,13 @@ import type { RateLimitPolicy } from './types';
 const CIRCUIT_THRESHOLD = 10;
 const CIRCUIT_WINDOW_MS = 60_000;
 const CIRCUIT_COOLDOWN_MS = 60_000;
+/**
+ * Other processes (n8n queue-mode workers) may spend the same account's budget: each limit
+ * answer halves the share of the policy's rate this process uses, and every answer after it
+ * wins a little back, until the processes together stay under the vendor's limit.
+ */
+const MIN_SHARE = 1 / 16;
+const SHARE_REGAINED_PER_ANSWER = 0.01;
 
 export class CircuitOpenError extends Error {
 	constructor(readonly retryInMs: number) {
@@ -27,6 +34,8 @@ export class AccountGovernor {
 	private pausedUntil = 0;
 	private openUntil = 0;
 	private limitAnswers: number[] = [];
+	/** Share of the policy's rate, in-flight cap and window this process uses (1 = all). */
+	private share = 1;
 	/** When recent requests came back (ascending), for the policy's sliding window. */
 	private answeredAt: number[] = [];
 	private slotWaiters: Array<() => void> = [];
@@ -56,6 +65,7 @@ export class AccountGovernor {
 			released = true;
 			// +1: the clock has whole milliseconds; never count a request as older than it is.
 			if (this.policy.window) this.answeredAt.push(now() + 1);
+			this.share = Math.min(1, this.share + SHARE_REGAINED_PER_ANSWER);
 			this.inFlight--;
 			this.slotWaiters.shift()?.();
 		};
@@ -72,6 +82,10 @@ export class AccountGovernor {
 		const scale = getTimeScale();
 		this.limitAnswers = this.limitAnswers.filter((at) => t - at < CIRCUIT_WINDOW_MS / scale);
 		this.limitAnswers.push(t);
+		this.share = Math.max(MIN_SHARE, this.share / 2);
+		// The server's budget is spent, whatever burst this process thought it had left.
+		this.tokens = 0;
+		this.lastRefill = t;
 		if (this.limitAnswers.length >= CIRCUIT_THRESHOLD) {
 			this.openUntil = t + CIRCUIT_COOLDOWN_MS / scale;
 			this.limitAnswers = [];
@@ -93,13 +107,13 @@ export class AccountGovernor {
 		if (!window) return undefined;
 		const span = window.windowMs / getTimeScale();
 		this.answeredAt = this.answeredAt.filter((at) => at > t - span);
-		if (this.inFlight + this.answeredAt.length < window.limit) return undefined;
+		if (this.inFlight + this.answeredAt.length < Math.max(1, Math.floor(window.limit * this.share))) return undefined;
 		if (this.answeredAt.length === 0) return Infinity;
 		return Math.max(1, Math.ceil(this.answeredAt[0] + span - t));
 	}
 
 	private refill(t: number): void {
-		const perMs = (this.policy.refillPerSecond * getTimeScale()) / 1000;
+		const perMs = (this.policy.refillPerSecond * this.share * getTimeScale()) / 1000;
 		this.tokens = Math.min(this.policy.capacity, this.tokens + (t - this.lastRefill) * perMs);
 		this.lastRefill = t;
 	}
@@ -107,7 +121,7 @@ export class AccountGovernor {
 	private async take(): Promise<void> {
 		for (;;) {
 			this.checkCircuit();
-			if (this.inFlight >= this.policy.maxInFlight) {
+			if (this.inFlight >= Math.max(1, Math.round(this.policy.maxInFlight * this.share))) {
 				await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
 				continue;
 			}
@@ -131,7 +145,7 @@ export class AccountGovernor {
 				this.inFlight++;
 				return;
 			}
-			const perMs = (this.policy.refillPerSecond * getTimeScale()) / 1000;
+			const perMs = (this.policy.refillPerSecond * this.share * getTimeScale()) / 1000;
 			await sleep(Math.max(1, Math.ceil((1 - this.tokens) / perMs)));
 		}
 	}

@@ -13,6 +13,8 @@ const MAX_BACKOFF_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 /** The longest limit wait honoured inside a run. */
 const MAX_RETRY_AFTER_MS = 120_000;
+/** Redirects followed per request (same host only). */
+const MAX_REDIRECTS = 5;
 
 /** Network failures that prove the request never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -143,6 +145,9 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(this.getNode(), `Refused to send credentials to another host than ${new URL(baseUrl).origin}`);
 	}
 	const idempotent = isIdempotent(request);
+	// Where the request goes now: a redirect on the account's own host moves it.
+	const target = { url, method: request.method, qs: request.qs, body: request.body };
+	let redirects = 0;
 
 	for (let attempt = 1; ; attempt++) {
 		let release: () => void;
@@ -161,10 +166,10 @@ export async function apiRequest<T = unknown>(
 		}
 
 		const options: IHttpRequestOptions = {
-			method: request.method,
-			url,
-			qs: request.qs,
-			body: request.body,
+			method: target.method,
+			url: target.url,
+			qs: target.qs,
+			body: target.body,
 			headers: { ...(profile.defaultHeaders ?? {}), ...(request.headers ?? {}) },
 			json: true,
 			returnFullResponse: true,
@@ -173,7 +178,9 @@ export async function apiRequest<T = unknown>(
 			timeout: REQUEST_TIMEOUT_MS,
 		};
 		if (profile.qsArrayFormat) options.arrayFormat = profile.qsArrayFormat;
-		if (request.followRedirects === false) options.disableFollowRedirect = true;
+		// Redirects are followed here, not by n8n's HTTP client: it sends the Authorization
+		// header on to whatever host the Location names.
+		options.disableFollowRedirect = true;
 
 		let response: RawResponse;
 		try {
@@ -191,8 +198,22 @@ export async function apiRequest<T = unknown>(
 				throw new NodeOperationError(this.getNode(), 'The request was cancelled', { itemIndex: request.itemIndex });
 			}
 			if (cause.response) {
-				// 401 after n8n's own re-authentication, or an error status older n8n threw.
 				observeClock(governor, cause.response.headers);
+				// An answer met on the way, e.g. by preAuthentication's token request: a limit answer
+				// (nothing was processed) or, for an idempotent request, a server error is retried
+				// as if the request itself had met it.
+				const signal = profile.limitSignal(cause.response);
+				const waitMs = signal.kind === 'limited' ? (signal.retryAfterMs ?? backoffMs(attempt)) : undefined;
+				if (waitMs !== undefined && waitMs <= MAX_RETRY_AFTER_MS && attempt < MAX_ATTEMPTS) {
+					governor.recordLimitAnswer();
+					governor.pause(waitMs);
+					continue;
+				}
+				if (cause.response.statusCode >= 500 && idempotent && attempt < MAX_ATTEMPTS) {
+					await sleep(backoffMs(attempt) / getTimeScale());
+					continue;
+				}
+				// 401 after n8n's own re-authentication, or an error status older n8n threw.
 				await refreshSecrets();
 				throw vendorApiError(errorContext, cause.response);
 			}
@@ -248,6 +269,36 @@ export async function apiRequest<T = unknown>(
 		}
 
 		const status = response.statusCode;
+		const location = status >= 300 && status < 400 ? headerValue(response.headers, 'location') : undefined;
+		let next: URL | undefined;
+		try {
+			next = location ? new URL(location, target.url) : undefined;
+		} catch {
+			// An unreadable Location: the 3xx is reported as the answer it is.
+		}
+		if (next && request.followRedirects !== false) {
+			if (next.origin !== new URL(baseUrl).origin) {
+				await refreshSecrets();
+				throw helperApiError(
+					errorContext,
+					'the server redirected the request to another host',
+					`${profile.displayName} answered ${status} with a redirect to ${next.origin}. The request was not sent there: credentials go only to the account's own host. Check the address in the credential.`,
+					status,
+				);
+			}
+			if (redirects < MAX_REDIRECTS) {
+				redirects++;
+				// As browsers and HTTP clients do: 303, and 301/302 after a write, continue as a GET.
+				if (status === 303 || ((status === 301 || status === 302) && !['GET', 'HEAD'].includes(target.method))) {
+					target.method = 'GET';
+					target.body = undefined;
+				}
+				target.url = next.href;
+				target.qs = undefined;
+				attempt--;
+				continue;
+			}
+		}
 		const redirect = request.followRedirects === false && status >= 300 && status < 400;
 		if ((status >= 200 && status < 300) || redirect) {
 			const empty = profile.emptyStatuses?.includes(status) || response.body === '';
