@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { parseServiceUrl } from '../nodes/shared/serviceUrl';
+
 /** The parts of an inbound webhook URL: https://{portal}/rest/{user}/{secret}/ */
 export interface Bitrix24Webhook {
 	/** Scheme, host and port of the portal. */
@@ -14,8 +16,6 @@ export interface Bitrix24Webhook {
 	secret: string;
 }
 
-/** Hosts where plain HTTP is allowed: a local sandbox, never a real portal. */
-export const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 const WEBHOOK_PATH = /^\/rest\/(\d+)\/([A-Za-z0-9_]{4,})(?:\/(?:[a-z][a-z0-9_.]*)?)?$/i;
 
 /**
@@ -25,16 +25,9 @@ const WEBHOOK_PATH = /^\/rest\/(\d+)\/([A-Za-z0-9_]{4,})(?:\/(?:[a-z][a-z0-9_.]*
 export function parseBitrix24Webhook(raw: unknown): Bitrix24Webhook | { problem: string } {
 	const text = typeof raw === 'string' ? raw.trim() : '';
 	const example = 'https://your-portal.bitrix24.com/rest/1/abcdefgh12345678/';
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		return { problem: `Webhook URL is not a URL; copy it from Bitrix24, e.g. ${example}` };
-	}
-	// Plain HTTP only for a local sandbox: the secret must not cross the network unencrypted.
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))) {
-		return { problem: 'Webhook URL must start with https:// (Bitrix24 requires HTTPS)' };
-	}
+	const url = parseServiceUrl(text);
+	if (url === 'not a URL') return { problem: `Webhook URL is not a URL; copy it from Bitrix24, e.g. ${example}` };
+	if (url === 'not HTTPS') return { problem: 'Webhook URL must start with https:// (Bitrix24 requires HTTPS)' };
 	const match = WEBHOOK_PATH.exec(url.pathname);
 	if (!match) {
 		return {

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationParameters, operationProperty } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { searchTasks } from './methods/listSearch';
@@ -27,18 +28,6 @@ export const amoCrmCredentials: INodeTypeDescription['credentials'] = [
 	{ name: 'amoCrmApi', required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
 	{ name: 'amoCrmOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 ];
-
-function operationProperty(resource: string, options: Array<{ name: string; value: string; action: string; description: string }>, defaultValue: string): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
-}
 
 export class AmoCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -94,9 +83,7 @@ export class AmoCrm implements INodeType {
 				[{ name: 'Get Many', value: 'getAll', action: 'Get many task types', description: 'Get the account\'s task types' }],
 				'getAll',
 			),
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap((operation) => operation.description),
-			),
+			...operationParameters(operations),
 		],
 	};
 

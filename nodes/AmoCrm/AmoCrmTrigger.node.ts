@@ -7,11 +7,10 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { createHash } from 'crypto';
 
 import { simplifyOption } from '../shared/descriptions';
-import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
-import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import type { PollSource, TaskEvent } from '../shared/polling/engine';
+import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
 import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoList, amoPage, simplifyAmoTask } from './api';
@@ -19,11 +18,10 @@ import { amoCrmCredentials, authenticationProperty } from './AmoCrm.node';
 import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
 
-/** The fields whose change a user would call an update (a digest tells same-second changes apart). */
+/** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {
 	const { text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration } = task;
-	const content = JSON.stringify([text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration]);
-	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+	return revisionDigest([text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration]);
 }
 
 /** amoCRM's task list as the polling engine sees it: windows on `updated_at`, ordered by id. */
@@ -107,9 +105,7 @@ export class AmoCrmTrigger implements INodeType {
 	methods = { loadOptions: { getUsers, getTaskTypes } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event') as TaskEvent;
 		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const input = { node: this.getNode() };
 		const baseFilter: IDataObject = {};
 		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleUserIds);
@@ -118,19 +114,8 @@ export class AmoCrmTrigger implements INodeType {
 		if (types.length) baseFilter.task_type = types;
 
 		const { data } = await resolveCredential(this, amoCrmProfile);
-		const tasks = await pollTasks(amoTaskSource(this, baseFilter, data), {
-			event,
-			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
-			state: this.getWorkflowStaticData('node'),
-			budgetMs: pollBudgetMs(this),
-		});
-		if (tasks.length === 0) return null;
-		const baseUrl = amoCrmBaseUrl(data);
-		const timezone = this.getTimezone();
-		return [
-			tasks.map((task) => ({
-				json: simplify ? (simplifyAmoTask(task, baseUrl, timezone) as unknown as IDataObject) : task,
-			})),
-		];
+		return await emitPolledTasks(this, amoTaskSource(this, baseFilter, data), (task, timezone) =>
+			simplifyAmoTask(task, amoCrmBaseUrl(data), timezone),
+		);
 	}
 }

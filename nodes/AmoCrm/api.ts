@@ -1,7 +1,8 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { collectPages, type PagingOptions } from '../shared/paging';
-import { nodeParameter } from '../shared/parameters';
+import { credentialTypeByAuthentication } from '../shared/parameters';
+import { parseServiceUrl } from '../shared/serviceUrl';
 import { unixSecondsToIso } from '../shared/dates';
 import { idString, type CommonTask } from '../shared/taskShape';
 import { stringValues } from '../shared/transport/redact';
@@ -20,23 +21,14 @@ export const AMO_MAX_PAGE = 250;
 /** Elements per bulk create / update request (the vendor's advice for batch writes). */
 export const AMO_MAX_BATCH = 50;
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
-
 /** What is wrong with the credential's host, naming the field to fix; undefined when it is fine. */
 export function amoCrmCredentialProblem(credentials: ICredentialDataDecryptedObject): string | undefined {
 	const domain = String(credentials.domain ?? 'amocrm.ru');
 	if (domain === 'custom') {
 		const raw = String(credentials.baseUrl ?? '').trim();
-		let url: URL;
-		try {
-			url = new URL(raw);
-		} catch {
-			return `Base URL "${raw}" is not a URL; use e.g. https://mycompany.kommo.com`;
-		}
-		// Plain HTTP only for a local sandbox: tokens must not cross the network unencrypted.
-		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-			return `Base URL "${raw}" must start with https://`;
-		}
+		const url = parseServiceUrl(raw);
+		if (url === 'not a URL') return `Base URL "${raw}" is not a URL; use e.g. https://mycompany.kommo.com`;
+		if (url === 'not HTTPS') return `Base URL "${raw}" must start with https://`;
 		return undefined;
 	}
 	const subdomain = String(credentials.subdomain ?? '').trim();
@@ -88,11 +80,7 @@ function parseError(response: RawResponse): ParsedVendorError {
 
 export const amoCrmProfile: VendorProfile = {
 	displayName: 'amoCRM',
-	credentialType(context: RequestContext): string {
-		return nodeParameter<string>(context, 'authentication', 'accessToken') === 'oAuth2'
-			? 'amoCrmOAuth2Api'
-			: 'amoCrmApi';
-	},
+	credentialType: credentialTypeByAuthentication('accessToken', 'amoCrmOAuth2Api', 'amoCrmApi'),
 	credentialProblem: amoCrmCredentialProblem,
 	baseUrl: amoCrmBaseUrl,
 	accountKey: (credentials) => amoCrmBaseUrl(credentials),

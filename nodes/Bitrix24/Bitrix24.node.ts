@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationParameters, operationProperty, type OperationOption } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { searchTasks } from './methods/listSearch';
@@ -27,20 +28,6 @@ export const bitrix24Credentials: INodeTypeDescription['credentials'] = [
 	{ name: 'bitrix24WebhookApi', required: true, displayOptions: { show: { authentication: ['webhook'] } } },
 	{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 ];
-
-type OperationOption = { name: string; value: string; action: string; description: string };
-
-function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
-}
 
 const op = (name: string, value: string, action: string, description: string): OperationOption => ({ name, value, action, description });
 
@@ -104,9 +91,7 @@ export class Bitrix24 implements INodeType {
 				[op('Get Many', 'getAll', 'Get task statuses, priorities or fields', 'Get statuses, priorities or the portal\'s task fields')],
 				'getAll',
 			),
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap((operation) => operation.description),
-			),
+			...operationParameters(operations),
 		],
 	};
 

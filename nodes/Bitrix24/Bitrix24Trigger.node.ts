@@ -7,12 +7,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 
 import { simplifyOption } from '../shared/descriptions';
-import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
-import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import type { PollSource, TaskEvent } from '../shared/polling/engine';
+import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
 import { inputError } from '../shared/transport/errors';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
@@ -23,11 +22,10 @@ import { listTasks } from './list';
 import { getGroups, getUsers } from './methods/loadOptions';
 import { B24_STATUSES, simplifyB24Task } from './taskShape';
 
-/** The fields whose change a user would call an update (a digest tells same-second changes apart). */
+/** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {
 	const { title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan } = task;
-	const content = JSON.stringify([title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan]);
-	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+	return revisionDigest([title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan]);
 }
 
 /** The portal's UTC offset as its answers show it ("+03:00" in time.date_start). */
@@ -151,9 +149,7 @@ export class Bitrix24Trigger implements INodeType {
 	methods = { loadOptions: { getUsers, getGroups } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event') as TaskEvent;
 		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const input = { node: this.getNode() };
 		const baseFilter: IDataObject = {};
 		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleIds);
@@ -168,19 +164,9 @@ export class Bitrix24Trigger implements INodeType {
 		if (statuses.length) baseFilter.REAL_STATUS = statuses.map(Number);
 
 		const { data } = await resolveCredential(this, bitrix24Profile);
-		const tasks = await pollTasks(bitrix24TaskSource(this, baseFilter, data), {
-			event,
-			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
-			state: this.getWorkflowStaticData('node'),
-			budgetMs: pollBudgetMs(this),
-		});
-		if (tasks.length === 0) return null;
-		const origin = portalOrigin(data);
-		const timezone = this.getTimezone();
-		return [
-			tasks.map((task) => ({
-				json: simplify ? (simplifyB24Task(task, origin, timezone) as unknown as IDataObject) : task,
-			})),
-		];
+		// The portal's origin is read after the poll: an answer may have told of a renamed portal.
+		return await emitPolledTasks(this, bitrix24TaskSource(this, baseFilter, data), (task, timezone) =>
+			simplifyB24Task(task, portalOrigin(data), timezone),
+		);
 	}
 }

@@ -1,8 +1,10 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { LOOPBACK_HOST, parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
-import { nodeParameter } from '../shared/parameters';
+import { parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
+import { credentialTypeByAuthentication } from '../shared/parameters';
+import { isSecureOrLoopback, parseServiceUrl } from '../shared/serviceUrl';
+import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
@@ -39,15 +41,9 @@ export function bitrix24CredentialProblem(credentials: ICredentialDataDecryptedO
 		return 'problem' in webhook ? webhook.problem : undefined;
 	}
 	const raw = String(credentials.portalUrl ?? '').trim();
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		return `Portal URL "${raw}" is not a URL; use e.g. https://your-portal.bitrix24.com`;
-	}
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))) {
-		return `Portal URL "${raw}" must start with https://`;
-	}
+	const url = parseServiceUrl(raw);
+	if (url === 'not a URL') return `Portal URL "${raw}" is not a URL; use e.g. https://your-portal.bitrix24.com`;
+	if (url === 'not HTTPS') return `Portal URL "${raw}" must start with https://`;
 	return undefined;
 }
 
@@ -101,10 +97,7 @@ export function describeBitrix24Error(code: string, text: string): string {
 function parseError(response: RawResponse): ParsedVendorError {
 	const parsed = errorBody(response);
 	if (parsed) return { message: describeBitrix24Error(parsed.code, parsed.text) };
-	if (typeof response.body === 'string' && response.body.trim() !== '' && !/<html/i.test(response.body)) {
-		return { message: response.body.trim().slice(0, 300) };
-	}
-	return { message: `HTTP ${response.statusCode}` };
+	return plainErrorMessage(response);
 }
 
 function limitSignal(response: RawResponse): LimitSignal {
@@ -148,11 +141,7 @@ function hint(statusCode: number, parsed: ParsedVendorError): string | undefined
 function profileFor(plan: 'standard' | 'enterprise'): VendorProfile {
 	return {
 		displayName: 'Bitrix24',
-		credentialType(context: RequestContext): string {
-			return nodeParameter<string>(context, 'authentication', 'webhook') === 'oAuth2'
-				? 'bitrix24OAuth2Api'
-				: 'bitrix24WebhookApi';
-		},
+		credentialType: credentialTypeByAuthentication('webhook', 'bitrix24OAuth2Api', 'bitrix24WebhookApi'),
 		credentialProblem: bitrix24CredentialProblem,
 		baseUrl: (credentials) => `${portalOrigin(credentials)}/rest`,
 		accountKey,
@@ -223,7 +212,7 @@ export async function b24Call(
 			next = undefined;
 		}
 		// The secret follows the redirect: only over HTTPS (plain HTTP only between local sandboxes).
-		const secure = next?.protocol === 'https:' || (next?.protocol === 'http:' && LOOPBACK_HOST.test(next.hostname));
+		const secure = isSecureOrLoopback(next);
 		if (!next || !secure || next.origin === current || moves >= MAX_PORTAL_MOVES) {
 			throw new NodeOperationError(
 				ctx.getNode(),

@@ -1,30 +1,16 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationParameters, operationProperty } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { searchCounterparties, searchTasks } from './methods/listSearch';
 import { getEmployees, getTaskStateNames, getTaskStates } from './methods/loadOptions';
-
-type OperationOption = { name: string; value: string; action: string; description: string };
-
-function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
-}
 
 export class MoySklad implements INodeType {
 	description: INodeTypeDescription = {
@@ -87,9 +73,7 @@ export class MoySklad implements INodeType {
 				],
 				'getAll',
 			),
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap((operation) => operation.description),
-			),
+			...operationParameters(operations),
 		],
 	};
 

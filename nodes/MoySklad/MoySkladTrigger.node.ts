@@ -7,12 +7,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 
 import { simplifyOption } from '../shared/descriptions';
-import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
-import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import type { PollSource, TaskEvent } from '../shared/polling/engine';
+import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
 import { serverNow } from '../shared/transport/request';
 import type { VendorProfile } from '../shared/transport/types';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
@@ -31,11 +30,10 @@ import {
 } from './api';
 import { getEmployees, getTaskStateNames } from './methods/loadOptions';
 
-/** The fields whose change a user would call an update (a digest tells same-second changes apart). */
+/** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {
 	const { description, done, dueToDate, assignee, state, agent, operation, completed } = task;
-	const content = JSON.stringify([description, done, dueToDate, assignee, state, agent, operation, completed]);
-	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+	return revisionDigest([description, done, dueToDate, assignee, state, agent, operation, completed]);
 }
 
 /**
@@ -128,9 +126,7 @@ export class MoySkladTrigger implements INodeType {
 	methods = { loadOptions: { getEmployees, getTaskStateNames } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event') as TaskEvent;
 		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const { profile, credentials } = await profileOf(this);
 		const baseConditions: string[] = [];
 		if (filters.assignee) {
@@ -143,18 +139,10 @@ export class MoySkladTrigger implements INodeType {
 			baseConditions.push(condition('state.name', '=', state));
 		}
 
-		const tasks = await pollTasks(moySkladTaskSource(this, baseConditions, profile, credentials), {
-			event,
-			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
-			state: this.getWorkflowStaticData('node'),
-			budgetMs: pollBudgetMs(this),
-		});
-		if (tasks.length === 0) return null;
-		const timezone = this.getTimezone();
-		return [
-			tasks.map((task) => ({
-				json: simplify ? (simplifyMoySkladTask(task, timezone) as unknown as IDataObject) : task,
-			})),
-		];
+		return await emitPolledTasks(
+			this,
+			moySkladTaskSource(this, baseConditions, profile, credentials),
+			simplifyMoySkladTask,
+		);
 	}
 }

@@ -5,7 +5,9 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods }
 import { moySkladAuthorization, MOYSKLAD_API_URL } from '../../credentials/MoySkladApi.credentials';
 import { isoInZone } from '../shared/dates';
 import { collectPages, type Page, type PagingOptions } from '../shared/paging';
+import { parseServiceUrl } from '../shared/serviceUrl';
 import type { CommonTask } from '../shared/taskShape';
+import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
@@ -43,21 +45,12 @@ const BUDGET_WINDOW_MS = 3000;
 /** Requests in flight at once per user (the API answers 429 / 1073 above 5). */
 const MAX_IN_FLIGHT = 5;
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
-
 /** What is wrong with the credential, naming the field; undefined when it can be used. */
 export function moySkladCredentialProblem(credentials: ICredentialDataDecryptedObject): string | undefined {
 	const raw = String(credentials.baseUrl || MOYSKLAD_API_URL).trim();
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		return `API URL "${raw}" is not a URL; leave the default ${MOYSKLAD_API_URL}`;
-	}
-	// Plain HTTP only for a local test server: credentials must not cross the network unencrypted.
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-		return `API URL "${raw}" must start with https://`;
-	}
+	const url = parseServiceUrl(raw);
+	if (url === 'not a URL') return `API URL "${raw}" is not a URL; leave the default ${MOYSKLAD_API_URL}`;
+	if (url === 'not HTTPS') return `API URL "${raw}" must start with https://`;
 	if (url.hostname === 'online.moysklad.ru') {
 		return `API URL "${raw}": online.moysklad.ru no longer serves JSON API 1.2; use ${MOYSKLAD_API_URL}`;
 	}
@@ -117,10 +110,7 @@ function parseError(response: RawResponse): ParsedVendorError {
 	if (response.statusCode === 415) {
 		return { message: 'HTTP 415: the request lacked "Accept-Encoding: gzip" or had an unsupported body type' };
 	}
-	if (typeof response.body === 'string' && response.body.trim() !== '' && !/<html/i.test(response.body)) {
-		return { message: response.body.trim().slice(0, 300) };
-	}
-	return { message: `HTTP ${response.statusCode}` };
+	return plainErrorMessage(response);
 }
 
 function limitSignal(response: RawResponse): LimitSignal {

@@ -1,29 +1,15 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { operationParameters, operationProperty } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { getFormFields, getForms, getLists, getMembers } from './methods/loadOptions';
-
-type OperationOption = { name: string; value: string; action: string; description: string };
-
-function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
-}
 
 export const pyrusCredentials: INodeTypeDescription['credentials'] = [{ name: 'pyrusApi', required: true }];
 
@@ -90,9 +76,7 @@ export class Pyrus implements INodeType {
 				[{ name: 'Get Many', value: 'getAll', action: 'Get many lists', description: 'Get the lists (projects) available to the credential\'s user' }],
 				'getAll',
 			),
-			...Object.values(operations).flatMap((byOperation) =>
-				Object.values(byOperation).flatMap((operation) => operation.description),
-			),
+			...operationParameters(operations),
 		],
 	};
 

@@ -6,13 +6,12 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
-import { createHash } from 'crypto';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import { simplifyOption } from '../shared/descriptions';
-import { pollTasks, type PollSource, type TaskEvent } from '../shared/polling/engine';
-import { pollBudgetMs, triggerEventProperty } from '../shared/polling/trigger';
+import type { PollSource, TaskEvent } from '../shared/polling/engine';
+import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericId, parseNumericIdList } from '../shared/validation';
 import {
@@ -26,6 +25,7 @@ import {
 	toPyrusDateTime,
 } from './api';
 import { pyrusCredentials } from './Pyrus.node';
+import { listIdProperty } from './actions/task/fields';
 import { getForms, getLists } from './methods/loadOptions';
 
 /** Register page of a poll: large enough for a busy form, small enough to answer quickly. */
@@ -43,8 +43,7 @@ function pyrusTime(ms: number): string {
  */
 function revisionOf(task: IDataObject): string {
 	const { last_note_id, close_date, current_step, responsible, due, due_date, text, subject, fields, approvals, list_ids } = task;
-	const content = JSON.stringify([last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids]);
-	return createHash('sha1').update(content).digest('hex').slice(0, 12);
+	return revisionDigest([last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids]);
 }
 
 function record(task: IDataObject) {
@@ -107,6 +106,11 @@ function registerSource(
 	};
 }
 
+/** The oldest `last_modified_date` of a page (the times sort as text). */
+function oldestChange(tasks: IDataObject[]): string | undefined {
+	return tasks.map((task) => String(task.last_modified_date ?? '')).sort()[0];
+}
+
 /**
  * A list's tasks: a window on `last_modified_date`; a cut page (`has_more`) continues below
  * the oldest change it held. The engine splits windows that need more than one page.
@@ -123,12 +127,26 @@ function listSource(
 		stablePaging: false,
 		serverNow: () => serverNow(pyrusProfile, credentials),
 		async fetchWindow(window, before) {
-			const body = await read({
+			const qs: IDataObject = {
 				modified_after: pyrusTime(window.fromMs - 1000),
 				modified_before: before ?? pyrusTime(window.toMs + 1000),
-			});
-			const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
-			const oldest = tasks.map((task) => String(task.last_modified_date ?? '')).sort()[0];
+			};
+			let body = await read(qs);
+			let tasks = (body.tasks as IDataObject[] | undefined) ?? [];
+			let oldest = oldestChange(tasks);
+			if (body.has_more === true && oldest === before) {
+				// One second holds more changes than a page, and shrinking the window cannot get
+				// past it: read up to that second whole (the engine drops what it already took).
+				body = await read({ ...qs, item_count: PYRUS_REGISTER_CAP });
+				tasks = (body.tasks as IDataObject[] | undefined) ?? [];
+				oldest = oldestChange(tasks);
+				if (body.has_more === true && oldest === before) {
+					throw new NodeOperationError(
+						ctx.getNode(),
+						`Pyrus: more than ${PYRUS_REGISTER_CAP} tasks of list ${listId} changed within one second (${before}); the trigger cannot read them all`,
+					);
+				}
+			}
 			const next = body.has_more === true && oldest && oldest !== before ? oldest : undefined;
 			return { items: tasks.filter((task) => inWindow(task, window)), next };
 		},
@@ -177,17 +195,7 @@ export class PyrusTrigger implements INodeType {
 					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 				displayOptions: { show: { source: ['form'] } },
 			},
-			{
-				displayName: 'List Name or ID',
-				name: 'listId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getLists' },
-				default: '',
-				required: true,
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				displayOptions: { show: { source: ['list'] } },
-			},
+			listIdProperty({ source: ['list'] }),
 			{
 				displayName: 'Filters',
 				name: 'filters',
@@ -213,9 +221,7 @@ export class PyrusTrigger implements INodeType {
 	methods = { loadOptions: { getForms, getLists } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event') as TaskEvent;
 		const sourceKind = this.getNodeParameter('source', 'form') as string;
-		const simplify = this.getNodeParameter('simplify', true) as boolean;
 		const input = { node: this.getNode() };
 		const { data } = await resolveCredential(this, pyrusProfile);
 		let source: PollSource<IDataObject, number> | PollSource<IDataObject, string>;
@@ -227,18 +233,8 @@ export class PyrusTrigger implements INodeType {
 			const filter: IDataObject = steps.length ? { steps: steps.join(',') } : {};
 			source = registerSource(this, parseNumericId(input, 'Form', this.getNodeParameter('formId', '')), filter, data);
 		}
-		const tasks = await pollTasks(source as PollSource<IDataObject, unknown>, {
-			event,
-			mode: this.getMode() === 'manual' ? 'manual' : 'trigger',
-			state: this.getWorkflowStaticData('node'),
-			budgetMs: pollBudgetMs(this),
-		});
-		if (tasks.length === 0) return null;
-		const timezone = this.getTimezone();
-		return [
-			tasks.map((task) => ({
-				json: simplify ? (simplifyPyrusTask(task, data, timezone) as unknown as IDataObject) : task,
-			})),
-		];
+		return await emitPolledTasks(this, source as PollSource<IDataObject, unknown>, (task, timezone) =>
+			simplifyPyrusTask(task, data, timezone),
+		);
 	}
 }

@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods }
 
 import { isoInZone } from '../shared/dates';
 import { idString, type CommonTask } from '../shared/taskShape';
+import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest } from '../shared/transport/request';
 import type { LimitSignal, ParsedVendorError, RawResponse, RequestContext, VendorProfile } from '../shared/transport/types';
@@ -51,10 +52,7 @@ function parseError(response: RawResponse): ParsedVendorError {
 			return { message: [text, code ? `(${code})` : undefined].filter(Boolean).join(' '), description: code ? CODE_HINTS[code] : undefined };
 		}
 	}
-	if (typeof response.body === 'string' && response.body.trim() !== '' && !/<html/i.test(response.body)) {
-		return { message: response.body.trim().slice(0, 300) };
-	}
-	return { message: `HTTP ${response.statusCode}` };
+	return plainErrorMessage(response);
 }
 
 /** A fix by status, when the error code had none of its own. */

@@ -1,10 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { parseServiceUrl } from '../shared/serviceUrl';
+
 /** Cloud Pyrus: the API and the separate accounts host that issues tokens. */
 export const PYRUS_CLOUD_API = 'https://api.pyrus.com/v4';
 export const PYRUS_CLOUD_AUTH = 'https://accounts.pyrus.com/api/v4/auth';
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 function trimSlashes(url: string): string {
 	return url.trim().replace(/\/+$/, '');
@@ -19,16 +19,11 @@ function serverUrl(credentials: ICredentialDataDecryptedObject): string {
 export function pyrusServerProblem(credentials: ICredentialDataDecryptedObject): string | undefined {
 	const raw = serverUrl(credentials);
 	if (raw === '') return undefined;
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
+	const url = parseServiceUrl(raw);
+	if (url === 'not a URL') {
 		return `Server URL "${raw}" is not a URL; use e.g. https://pyrus.example.com/api/v4, or leave it empty for the cloud`;
 	}
-	// Plain HTTP only for a local server: the security key must not cross the network unencrypted.
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-		return `Server URL "${raw}" must start with https://`;
-	}
+	if (url === 'not HTTPS') return `Server URL "${raw}" must start with https://`;
 	return undefined;
 }
 

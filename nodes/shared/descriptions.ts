@@ -1,4 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OperationMap } from './execute';
+import { inputContext, requirePositiveInt } from './validation';
 
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 
@@ -23,6 +26,18 @@ export function returnAllAndLimit(show: Show, maxLimit?: number): INodePropertie
 			displayOptions: { show: { ...show, returnAll: [false] } },
 		},
 	];
+}
+
+/** The item's "Return All" and "Limit" (a whole number of at least 1; 0 when returning all). */
+export function returnAllAndLimitValues(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { returnAll: boolean; limit: number } {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? 0
+		: requirePositiveInt(inputContext(ctx, itemIndex), 'Limit', ctx.getNodeParameter('limit', itemIndex, 50));
+	return { returnAll, limit };
 }
 
 /** "Simplify": the common task shape instead of the vendor's raw object. */
@@ -96,3 +111,51 @@ export function taskLocator(options: TaskLocatorOptions): INodeProperties {
 		displayOptions: { show: options.show },
 	};
 }
+
+/** One entry of a resource's Operation picker. */
+export type OperationOption = { name: string; value: string; action: string; description: string };
+
+/** The Operation picker of one resource. */
+export function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultValue,
+	};
+}
+
+/** The parameters of every operation of a node, in the order of its router. */
+export function operationParameters(operations: OperationMap): INodeProperties[] {
+	return Object.values(operations).flatMap((byOperation) =>
+		Object.values(byOperation).flatMap((operation) => operation.description),
+	);
+}
+
+/** "Sort Direction" of a list's Options. */
+export const sortDirectionOption: INodeProperties = {
+	displayName: 'Sort Direction',
+	name: 'sortDirection',
+	type: 'options',
+	options: [{ name: 'Ascending', value: 'asc' }, { name: 'Descending', value: 'desc' }],
+	default: 'asc',
+};
+
+/** "Updated After" / "Updated Before" of a task list's Filters (`updatedFrom`, `updatedTo`). */
+export const updatedRangeFilters: INodeProperties[] = [
+	{
+		displayName: 'Updated After',
+		name: 'updatedFrom',
+		type: 'dateTime',
+		default: '',
+	},
+	{
+		displayName: 'Updated Before',
+		name: 'updatedTo',
+		type: 'dateTime',
+		default: '',
+	},
+];

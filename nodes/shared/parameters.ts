@@ -14,3 +14,18 @@ export function nodeParameter<T>(
 	}
 	return (context as IPollFunctions).getNodeParameter(name, fallback) as T;
 }
+
+/**
+ * A profile's `credentialType` for a node whose "Authentication" parameter offers OAuth2
+ * (`oAuth2`) and one other way (its default): the OAuth2 credential type, else the other.
+ */
+export function credentialTypeByAuthentication(
+	defaultAuthentication: string,
+	oAuth2CredentialType: string,
+	otherCredentialType: string,
+): (context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions) => string {
+	return (context) =>
+		nodeParameter<string>(context, 'authentication', defaultAuthentication) === 'oAuth2'
+			? oAuth2CredentialType
+			: otherCredentialType;
+}

@@ -1,4 +1,5 @@
-import type { INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { inputError } from './transport/errors';
@@ -99,4 +100,32 @@ export function requirePositiveInt(
 		);
 	}
 	return n;
+}
+
+/** The node and item an input problem is reported against. */
+export function inputContext(ctx: Pick<IExecuteFunctions, 'getNode'>, itemIndex: number): InputContext {
+	return { node: ctx.getNode(), itemIndex };
+}
+
+/**
+ * The value of a resource locator parameter. n8n's own message for a link that the By URL
+ * regex does not match carries no item index: such a link is refused naming the parameter
+ * (`badLink` says what a good link looks like); any other failure keeps n8n's message.
+ */
+export function resourceLocatorValue(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	badLink: (link: string) => string,
+): unknown {
+	try {
+		return ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
+	} catch (error) {
+		const raw = ctx.getNodeParameter(name, itemIndex, '') as { mode?: unknown; value?: unknown } | string;
+		if (typeof raw === 'object' && raw !== null && raw.mode === 'url') {
+			throw inputError(ctx.getNode(), label, badLink(String(raw.value ?? '')), itemIndex);
+		}
+		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	}
 }

@@ -4,9 +4,8 @@
  * break a parameter's own rules are stopped by n8n before the node runs).
  */
 import nock from 'nock';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { CredentialDataMap } from '../harness';
+import { expectInputError, type BadInputCase } from '../harness';
 import { API, amo, amoTask, halList, lines, record, runAmo, tokenCredentials, useAmoEnvironment } from './fixtures';
 
 useAmoEnvironment();
@@ -16,14 +15,7 @@ const GET_TASK_5 = { resource: 'task', operation: 'get', taskId: fromJson('5') }
 const CREATE = { resource: 'task', operation: 'create', text: '={{ $json.text }}', completeTill: '={{ $json.due }}' };
 const DUE = '2026-03-01T15:30:00+03:00';
 
-interface BadCase {
-	name: string;
-	parameters: INodeParameters;
-	input?: IDataObject;
-	credentials?: CredentialDataMap;
-	/** The start of the message: it names the parameter. */
-	message: string;
-}
+type BadCase = BadInputCase;
 
 const cases: BadCase[] = [
 	{
@@ -228,10 +220,7 @@ describe('bad input sends nothing', () => {
 		log.stop();
 		expect(log.unmatched).toEqual([]);
 		expect(nock.pendingMocks()).toEqual([]);
-		expect(result.status).toBe('error');
-		expect(result.items).toEqual([]);
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', context: { itemIndex: 0 } });
-		expect(result.error!.message.startsWith(badCase.message)).toBe(true);
+		expectInputError(result, badCase.message);
 	});
 
 	it('a plain http:// base URL is allowed for a loopback sandbox', async () => {

@@ -9,10 +9,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmOAuth2Api } from '../../credentials/AmoCrmOAuth2Api.credentials';
 import { AmoCrm } from '../../nodes/AmoCrm/AmoCrm.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { recordRequests, runWorkflow, setupNock } from '../harness';
-import type { CredentialDataMap, RecordedRequest, RequestLog, RunWorkflowResult } from '../harness';
+import { recordRequests, requestLines, runNode, useVendorEnvironment } from '../harness';
+import type { CredentialDataMap, RequestLog, RunNodeOptions, RunWorkflowResult } from '../harness';
 
 export const NODE_TYPE = 'n8n-nodes-crm-tasks.amoCrm';
 export const HOST = 'https://acme.amocrm.ru';
@@ -34,10 +32,7 @@ export function tokenCredentials(overrides: ICredentialDataDecryptedObject = {})
  * gives every test a fresh rate budget. Call once at the top of a test file.
  */
 export function useAmoEnvironment(): void {
-	setupNock();
-	beforeAll(() => setTimeScale(1000));
-	afterAll(() => setTimeScale(1));
-	beforeEach(() => resetGovernors());
+	useVendorEnvironment();
 }
 
 /** The account's API host, for interceptors. */
@@ -45,24 +40,11 @@ export function amo(): nock.Scope {
 	return nock(HOST);
 }
 
-export interface RunAmoOptions {
-	input?: IDataObject[];
-	continueOnFail?: boolean;
-	timezone?: string;
-	credentials?: CredentialDataMap;
-}
+export type RunAmoOptions = RunNodeOptions;
 
 /** One run of the amoCRM node (long-lived token unless `credentials` says otherwise). */
 export async function runAmo(parameters: INodeParameters, options: RunAmoOptions = {}): Promise<RunWorkflowResult> {
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: options.credentials ?? tokenCredentials(),
-		node: { type: NODE_TYPE, parameters },
-		input: options.input ?? [{}],
-		continueOnFail: options.continueOnFail,
-		timezone: options.timezone,
-	});
+	return await runNode({ nodeTypes, credentialTypes, type: NODE_TYPE }, tokenCredentials(), parameters, options);
 }
 
 /** A bulk write of tasks answered with `answers`, then the read-back by id answered with `tasks`. */
@@ -85,7 +67,7 @@ export function record(...scopes: nock.Scope[]): RequestLog {
 
 /** `METHOD /path` of each recorded request. */
 export function lines(log: RequestLog): string[] {
-	return log.requests.map((request: RecordedRequest) => `${request.method} ${request.path}`);
+	return requestLines(log.requests);
 }
 
 /** A task as amoCRM returns it (vendors/amocrm.md §5.2). */

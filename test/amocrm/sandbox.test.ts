@@ -6,7 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { runWorkflow, setupNock } from '../harness';
+import { runNode, setupNock } from '../harness';
 import { AmoCrmSandbox, seedDemo } from '../sandbox/amocrm';
 import { credentialTypes, NODE_TYPE, nodeTypes } from './fixtures';
 
@@ -37,11 +37,8 @@ beforeEach(() => {
 });
 
 async function run(parameters: INodeParameters, input: IDataObject[], continueOnFail = false) {
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } },
-		node: { type: NODE_TYPE, parameters },
+	const credentials = { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } };
+	return await runNode({ nodeTypes, credentialTypes, type: NODE_TYPE }, credentials, parameters, {
 		input,
 		continueOnFail,
 		timezone: 'Europe/Moscow',

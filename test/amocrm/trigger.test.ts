@@ -7,12 +7,11 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmTrigger } from '../../nodes/AmoCrm/AmoCrmTrigger.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { runPoll, setupNock } from '../harness';
+import { pollSequence, runPoll, useVendorEnvironment } from '../harness';
 import { AmoCrmSandbox } from '../sandbox/amocrm';
 
-setupNock({ allowLocalhost: true });
+useVendorEnvironment({ allowLocalhost: true });
 
 const TYPE = 'n8n-nodes-crm-tasks.amoCrmTrigger';
 let sandbox: AmoCrmSandbox;
@@ -21,18 +20,13 @@ let baseUrl: string;
 let t0: number;
 
 beforeAll(async () => {
-	setTimeScale(1000);
 	sandbox = new AmoCrmSandbox({ rateLimit: false });
 	baseUrl = await sandbox.start();
 });
 
-afterAll(async () => {
-	await sandbox.stop();
-	setTimeScale(1);
-});
+afterAll(async () => await sandbox.stop());
 
 beforeEach(() => {
-	resetGovernors();
 	sandbox.store.tasks.clear();
 	sandbox.clearLog();
 	sandbox.clock.skewMs = 0;
@@ -49,27 +43,11 @@ function at(seconds: number): number {
 }
 
 function trigger(parameters: INodeParameters) {
-	let staticData: IDataObject = {};
-	const poll = async (mode: 'trigger' | 'manual' = 'trigger', extra: { pollBudgetMs?: number } = {}) => {
-		const result = await runPoll({
-			nodeTypes: { [TYPE]: new AmoCrmTrigger() },
-			credentialTypes: { amoCrmApi: new AmoCrmApi() },
-			credentials: { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } },
-			node: { type: TYPE, parameters },
-			mode,
-			staticData,
-			timezone: 'Europe/Moscow',
-			...extra,
-		});
-		expect(result.error).toBeUndefined();
-		staticData = result.staticData;
-		return {
-			result,
-			ids: (result.items?.[0] ?? []).map((item) => String(item.json.id)),
-			json: (result.items?.[0] ?? []).map((item) => item.json),
-		};
-	};
-	return { poll, state: () => staticData };
+	return pollSequence(
+		{ nodeTypes: { [TYPE]: new AmoCrmTrigger() }, credentialTypes: { amoCrmApi: new AmoCrmApi() }, type: TYPE },
+		() => ({ amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } }),
+		parameters,
+	);
 }
 
 /** The engine's watermark in the trigger node's static data. */

@@ -2,9 +2,7 @@
  * Bad input: a NodeOperationError that names the parameter (or the credential field), with
  * the item index, and no request sent. Values come through expressions, as in real workflows.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
-
-import type { CredentialDataMap } from '../harness';
+import { expectInputError, type BadInputCase, type CredentialDataMap } from '../harness';
 import { runB24, useSandbox, webhookCredentials } from './fixtures';
 
 const { sandbox, baseUrl } = useSandbox();
@@ -13,14 +11,8 @@ const fromJson = (value: string) => ({ __rl: true, mode: 'id', value });
 const CREATE = { resource: 'task', operation: 'create', title: 'Call', responsibleId: '2' };
 const GET_MANY = { resource: 'task', operation: 'getAll' };
 
-interface BadCase {
-	name: string;
-	parameters: INodeParameters;
-	input?: IDataObject;
-	credentials?: (baseUrl: string) => CredentialDataMap;
-	/** The whole message, or its start: it names the parameter. */
-	message: string;
-}
+/** Credentials depend on the sandbox's address. */
+type BadCase = BadInputCase<(baseUrl: string) => CredentialDataMap>;
 
 const cases: BadCase[] = [
 	{
@@ -165,10 +157,7 @@ describe('bad input stops before any request', () => {
 		});
 
 		expect(sandbox.requests).toEqual([]);
-		expect(result.status).toBe('error');
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message.startsWith(message)).toBe(true);
-		expect(result.error).toMatchObject({ context: { itemIndex: 0 } });
+		expectInputError(result, message);
 	});
 
 	it('names the second item when only it is bad, and sends nothing for the batch', async () => {

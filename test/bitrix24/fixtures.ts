@@ -2,7 +2,7 @@
  * Shared setup of the Bitrix24 suites: node and credential types, credentials for the
  * loopback sandbox, and `runB24()`, one run of the node through n8n-core's engine.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { Bitrix24OAuth2Api } from '../../credentials/Bitrix24OAuth2Api.credentials';
 import { Bitrix24WebhookApi } from '../../credentials/Bitrix24WebhookApi.credentials';
@@ -11,8 +11,8 @@ import { Bitrix24Trigger } from '../../nodes/Bitrix24/Bitrix24Trigger.node';
 import { resetPortalRenames } from '../../nodes/Bitrix24/api';
 import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { runWorkflow, setupNock } from '../harness';
-import type { CredentialDataMap, RunWorkflowResult } from '../harness';
+import { requestLines, runNode, SUITE_TIME_SCALE, setupNock } from '../harness';
+import type { CredentialDataMap, RunNodeOptions, RunWorkflowResult } from '../harness';
 import { Bitrix24Sandbox, type Bitrix24SandboxOptions } from '../sandbox/bitrix24';
 import type { RequestLogEntry } from '../sandbox/framework';
 
@@ -24,7 +24,7 @@ export const SECRET = 'sandboxsecret1234';
 export const nodeTypes = { [NODE_TYPE]: new Bitrix24(), [TRIGGER_TYPE]: new Bitrix24Trigger() };
 export const credentialTypes = { bitrix24WebhookApi: new Bitrix24WebhookApi(), bitrix24OAuth2Api: new Bitrix24OAuth2Api() };
 
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+export { byId } from '../harness';
 
 export function webhookCredentials(baseUrl: string, overrides: ICredentialDataDecryptedObject = {}): CredentialDataMap {
 	return { bitrix24WebhookApi: { webhookSecretUrl: `${baseUrl}/rest/1/${SECRET}/`, ...overrides } };
@@ -39,7 +39,7 @@ export function useSandbox(options: Bitrix24SandboxOptions = {}): { sandbox: Bit
 	const sandbox = new Bitrix24Sandbox({ rateLimit: false, ...options });
 	let baseUrl = '';
 	beforeAll(async () => {
-		setTimeScale(1000);
+		setTimeScale(SUITE_TIME_SCALE);
 		baseUrl = await sandbox.start();
 	});
 	afterAll(async () => {
@@ -61,12 +61,7 @@ export function useSandbox(options: Bitrix24SandboxOptions = {}): { sandbox: Bit
 	return { sandbox, baseUrl: () => baseUrl };
 }
 
-export interface RunB24Options {
-	input?: IDataObject[];
-	continueOnFail?: boolean;
-	timezone?: string;
-	credentials?: CredentialDataMap;
-}
+export type RunB24Options = RunNodeOptions;
 
 /** One run of the Bitrix24 node against the sandbox (webhook credential unless told otherwise). */
 export async function runB24(
@@ -74,20 +69,12 @@ export async function runB24(
 	parameters: INodeParameters,
 	options: RunB24Options = {},
 ): Promise<RunWorkflowResult> {
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: options.credentials ?? webhookCredentials(baseUrl),
-		node: { type: NODE_TYPE, parameters },
-		input: options.input ?? [{}],
-		continueOnFail: options.continueOnFail,
-		timezone: options.timezone,
-	});
+	return await runNode({ nodeTypes, credentialTypes, type: NODE_TYPE }, webhookCredentials(baseUrl), parameters, options);
 }
 
 /** `METHOD /path` of each request the sandbox received. */
 export function lines(requests: readonly RequestLogEntry[]): string[] {
-	return requests.map((request) => `${request.method} ${request.path}`);
+	return requestLines(requests);
 }
 
 /** The webhook path of a method. */

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { runPoll } from '../harness';
+import { pollSequence, runPoll } from '../harness';
 import { TRIGGER_TYPE, credentialTypes, hook, nodeTypes, useSandbox, webhookCredentials } from './fixtures';
 
 const { sandbox, baseUrl } = useSandbox({ offset: '-05:00' });
@@ -26,26 +26,7 @@ function at(seconds: number): void {
 }
 
 function trigger(parameters: INodeParameters) {
-	let staticData: IDataObject = {};
-	const poll = async (mode: 'trigger' | 'manual' = 'trigger') => {
-		const result = await runPoll({
-			nodeTypes,
-			credentialTypes,
-			credentials: webhookCredentials(baseUrl()),
-			node: { type: TRIGGER_TYPE, parameters },
-			mode,
-			staticData,
-			timezone: 'Europe/Moscow',
-		});
-		expect(result.error).toBeUndefined();
-		staticData = result.staticData;
-		return {
-			result,
-			ids: (result.items?.[0] ?? []).map((item) => String(item.json.id)),
-			json: (result.items?.[0] ?? []).map((item) => item.json),
-		};
-	};
-	return { poll, state: () => staticData };
+	return pollSequence({ nodeTypes, credentialTypes, type: TRIGGER_TYPE }, () => webhookCredentials(baseUrl()), parameters);
 }
 
 const listRequests = () => sandbox.requests.filter((request) => request.path === hook('tasks.task.list'));

@@ -1,30 +1,12 @@
 /** The amoCRM credential types: expressions resolved by n8n's own expression engine. */
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { AmoCrmApi, amoCrmCredentialTest } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmOAuth2Api } from '../../credentials/AmoCrmOAuth2Api.credentials';
 import { AmoCrm } from '../../nodes/AmoCrm/AmoCrm.node';
-import { HarnessNodeTypes } from '../harness';
+import { credentialExpressionResolver } from '../harness';
 
-const node: INode = {
-	id: '1',
-	name: 'amoCRM',
-	type: 'n8n-nodes-crm-tasks.amoCrm',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-const workflow = new Workflow({
-	nodes: [node],
-	connections: {},
-	active: false,
-	nodeTypes: new HarnessNodeTypes({ [node.type]: new AmoCrm() }),
-});
-
-function resolve(expression: string, keys: Record<string, ICredentialDataDecryptedObject>): unknown {
-	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', keys, undefined, '');
-}
+const resolve = credentialExpressionResolver('n8n-nodes-crm-tasks.amoCrm', new AmoCrm());
 
 function defaultOf(type: AmoCrmApi | AmoCrmOAuth2Api, name: string): string {
 	const property = type.properties.find((p) => p.name === name);

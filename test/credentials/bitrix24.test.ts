@@ -1,18 +1,12 @@
 /** The Bitrix24 credential types: the webhook URL parser, authenticate, and expressions resolved by n8n. */
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { Bitrix24OAuth2Api } from '../../credentials/Bitrix24OAuth2Api.credentials';
 import { Bitrix24WebhookApi, parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
 import { Bitrix24 } from '../../nodes/Bitrix24/Bitrix24.node';
-import { HarnessNodeTypes } from '../harness';
+import { credentialExpressionResolver } from '../harness';
 
-const node: INode = { id: '1', name: 'Bitrix24', type: 'n8n-nodes-crm-tasks.bitrix24', typeVersion: 1, position: [0, 0], parameters: {} };
-const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes({ [node.type]: new Bitrix24() }) });
-
-function resolve(expression: string, keys: Record<string, ICredentialDataDecryptedObject>): unknown {
-	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', keys, undefined, '');
-}
+const resolve = credentialExpressionResolver('n8n-nodes-crm-tasks.bitrix24', new Bitrix24());
 
 describe('Bitrix24 webhook credential', () => {
 	it.each([

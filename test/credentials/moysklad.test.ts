@@ -1,29 +1,15 @@
 /** The MoySklad credential: auth header, test request (n8n's expression engine), and checks. */
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { MOYSKLAD_API_URL, MoySkladApi } from '../../credentials/MoySkladApi.credentials';
 import { MoySklad } from '../../nodes/MoySklad/MoySklad.node';
 import { moySkladCredentialProblem, moySkladProfile } from '../../nodes/MoySklad/api';
-import { HarnessNodeTypes } from '../harness';
+import { credentialExpressionResolver } from '../harness';
 
-const node: INode = {
-	id: '1',
-	name: 'MoySklad',
-	type: 'n8n-nodes-crm-tasks.moySklad',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-const workflow = new Workflow({
-	nodes: [node],
-	connections: {},
-	active: false,
-	nodeTypes: new HarnessNodeTypes({ [node.type]: new MoySklad() }),
-});
+const resolveKeys = credentialExpressionResolver('n8n-nodes-crm-tasks.moySklad', new MoySklad());
 
 function resolve(expression: string, credentials: ICredentialDataDecryptedObject): unknown {
-	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $credentials: credentials }, undefined, '');
+	return resolveKeys(expression, { $credentials: credentials });
 }
 
 describe('MoySklad credential', () => {

@@ -1,18 +1,16 @@
 /** The Pyrus credential type: token exchange, Bearer header, API address, test request. */
-import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { PyrusApi } from '../../credentials/PyrusApi.credentials';
 import { Pyrus } from '../../nodes/Pyrus/Pyrus.node';
-import { HarnessNodeTypes } from '../harness';
+import { credentialExpressionResolver } from '../harness';
 
 const type = new PyrusApi();
 
-const node: INode = { id: '1', name: 'Pyrus', type: 'n8n-nodes-crm-tasks.pyrus', typeVersion: 1, position: [0, 0], parameters: {} };
-const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes({ [node.type]: new Pyrus() }) });
+const resolveKeys = credentialExpressionResolver('n8n-nodes-crm-tasks.pyrus', new Pyrus());
 
 function resolve(expression: string, credentials: ICredentialDataDecryptedObject): unknown {
-	return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $credentials: credentials }, undefined, '');
+	return resolveKeys(expression, { $credentials: credentials });
 }
 
 /** A stand-in for n8n's request helper that records the token request and answers it. */

@@ -23,3 +23,5 @@ export { HarnessNodeTypes, ITEMS_NODE_TYPE, MANUAL_TRIGGER_TYPE } from './node-t
 export type { NodeTypeMap } from './node-types';
 export { recordRequests, setupNock } from './nock';
 export type { RecordedRequest, RequestLog, SetupNockOptions } from './nock';
+export { byId, credentialExpressionResolver, expectInputError, pollSequence, requestLines, runNode, SUITE_TIME_SCALE, useVendorEnvironment } from './vendor-suite';
+export type { BadInputCase, NodeUnderTest, PollStep, RunNodeOptions } from './vendor-suite';

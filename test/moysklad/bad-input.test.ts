@@ -3,9 +3,9 @@
  * request sent. Values come through expressions, as in real workflows.
  */
 import nock from 'nock';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialDataMap } from '../harness';
+import { expectInputError, type BadInputCase } from '../harness';
 import { IDS, ms, msTask, record, runMs, tokenCredentials, useMsEnvironment, API } from './fixtures';
 
 useMsEnvironment();
@@ -19,14 +19,7 @@ const CREATE = {
 };
 const GOOD = { text: 'Call the client', assignee: IDS.employee };
 
-interface BadCase {
-	name: string;
-	parameters: INodeParameters;
-	input?: IDataObject;
-	credentials?: CredentialDataMap;
-	/** The start of the message: it names the parameter. */
-	message: string;
-}
+type BadCase = BadInputCase;
 
 const cases: BadCase[] = [
 	{
@@ -137,9 +130,7 @@ describe('bad input', () => {
 		const result = await runMs(badCase.parameters, { input: [badCase.input ?? {}], credentials: badCase.credentials });
 
 		log.stop();
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: expect.stringContaining(badCase.message) });
-		expect(String(result.error?.message).startsWith(badCase.message.slice(0, 12))).toBe(true);
-		expect((result.error as unknown as IDataObject).context).toMatchObject({ itemIndex: 0 });
+		expectInputError(result, badCase.message);
 		// Nothing left: not a single request, matched or not.
 		expect(log.requests).toEqual([]);
 		expect(log.unmatched).toEqual([]);

@@ -9,10 +9,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 import { MoySkladApi } from '../../credentials/MoySkladApi.credentials';
 import { MoySklad } from '../../nodes/MoySklad/MoySklad.node';
 import { MoySkladTrigger } from '../../nodes/MoySklad/MoySkladTrigger.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { recordRequests, runWorkflow, setupNock } from '../harness';
-import type { CredentialDataMap, RecordedRequest, RequestLog, RunWorkflowResult } from '../harness';
+import { recordRequests, requestLines, runNode, useVendorEnvironment } from '../harness';
+import type { CredentialDataMap, RequestLog, RunNodeOptions, RunWorkflowResult } from '../harness';
 
 export const NODE_TYPE = 'n8n-nodes-crm-tasks.moySklad';
 export const TRIGGER_TYPE = 'n8n-nodes-crm-tasks.moySkladTrigger';
@@ -58,34 +56,18 @@ export function basicCredentials(): CredentialDataMap {
  * every test a fresh budget. Call once at the top of a test file.
  */
 export function useMsEnvironment(options: { allowLocalhost?: boolean } = {}): void {
-	setupNock(options);
-	beforeAll(() => setTimeScale(1000));
-	afterAll(() => setTimeScale(1));
-	beforeEach(() => resetGovernors());
+	useVendorEnvironment(options);
 }
 
 export function ms(): nock.Scope {
 	return nock(HOST);
 }
 
-export interface RunMsOptions {
-	input?: IDataObject[];
-	continueOnFail?: boolean;
-	timezone?: string;
-	credentials?: CredentialDataMap;
-}
+export type RunMsOptions = RunNodeOptions;
 
 /** One run of the MoySklad node (access token unless `credentials` says otherwise). */
 export async function runMs(parameters: INodeParameters, options: RunMsOptions = {}): Promise<RunWorkflowResult> {
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: options.credentials ?? tokenCredentials(),
-		node: { type: NODE_TYPE, parameters },
-		input: options.input ?? [{}],
-		continueOnFail: options.continueOnFail,
-		timezone: options.timezone,
-	});
+	return await runNode({ nodeTypes, credentialTypes, type: NODE_TYPE }, tokenCredentials(), parameters, options);
 }
 
 export function record(...scopes: nock.Scope[]): RequestLog {
@@ -94,7 +76,7 @@ export function record(...scopes: nock.Scope[]): RequestLog {
 
 /** `METHOD /path` of each recorded request. */
 export function lines(log: RequestLog): string[] {
-	return log.requests.map((request: RecordedRequest) => `${request.method} ${request.path}`);
+	return requestLines(log.requests);
 }
 
 /** A reference as the node builds it. */
@@ -180,4 +162,4 @@ export function taskRange(first: number, count: number): IDataObject[] {
 	return Array.from({ length: count }, (_, i) => msTask(`47bc1d9b-8b87-11e8-d9ce-${(first + i).toString(16).padStart(12, '0')}`));
 }
 
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+export { byId } from '../harness';

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../harness';
+import { runNode } from '../harness';
 import type { RunWorkflowResult } from '../harness';
 import { MoySkladSandbox, seedDemo, type SeedDemoResult } from '../sandbox/moysklad';
 import { NODE_TYPE, credentialTypes, nodeTypes, useMsEnvironment } from './fixtures';
@@ -25,13 +25,10 @@ beforeEach(() => {
 });
 
 async function run(parameters: INodeParameters, input: IDataObject[] = [{}], continueOnFail = false): Promise<RunWorkflowResult> {
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: {
-			moySkladApi: { authType: 'basic', login: 'admin@sandbox', password: 'sandbox-password', requestCost: 4, baseUrl: sandbox.api },
-		},
-		node: { type: NODE_TYPE, parameters },
+	const credentials = {
+		moySkladApi: { authType: 'basic', login: 'admin@sandbox', password: 'sandbox-password', requestCost: 4, baseUrl: sandbox.api },
+	};
+	return await runNode({ nodeTypes, credentialTypes, type: NODE_TYPE }, credentials, parameters, {
 		input,
 		continueOnFail,
 		timezone: 'Europe/Moscow',

@@ -3,14 +3,14 @@
  * loopback MoySklad sandbox (real HTTP, gzip). The sandbox clock is frozen per step so that
  * "the same second" is exact; its times are Moscow local time without offset.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { MoySkladApi } from '../../credentials/MoySkladApi.credentials';
 import { MoySkladTrigger } from '../../nodes/MoySklad/MoySkladTrigger.node';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { runPoll } from '../harness';
+import { pollSequence, runPoll } from '../harness';
 import { MoySkladSandbox, fromMsk, type MsTask } from '../sandbox/moysklad';
-import { TRIGGER_TYPE, useMsEnvironment } from './fixtures';
+import { TRIGGER_TYPE, credentialTypes, nodeTypes, useMsEnvironment } from './fixtures';
 
 useMsEnvironment({ allowLocalhost: true });
 
@@ -48,26 +48,7 @@ function credentials(): ICredentialDataDecryptedObject {
 }
 
 function trigger(parameters: INodeParameters) {
-	let staticData: IDataObject = {};
-	const poll = async (mode: 'trigger' | 'manual' = 'trigger') => {
-		const result = await runPoll({
-			nodeTypes: { [TRIGGER_TYPE]: new MoySkladTrigger() },
-			credentialTypes: { moySkladApi: new MoySkladApi() },
-			credentials: { moySkladApi: credentials() },
-			node: { type: TRIGGER_TYPE, parameters },
-			mode,
-			staticData,
-			timezone: 'Europe/Moscow',
-		});
-		expect(result.error).toBeUndefined();
-		staticData = result.staticData;
-		return {
-			result,
-			ids: (result.items?.[0] ?? []).map((item) => String(item.json.id)),
-			json: (result.items?.[0] ?? []).map((item) => item.json),
-		};
-	};
-	return { poll, state: () => staticData };
+	return pollSequence({ nodeTypes, credentialTypes, type: TRIGGER_TYPE }, () => ({ moySkladApi: credentials() }), parameters);
 }
 
 const taskRequests = () => sandbox.requests.filter((r) => r.path === '/api/remap/1.2/entity/task');

@@ -4,8 +4,9 @@
  * checked against the form's schema, so those cases read the form (GET) and write nothing.
  */
 import nock from 'nock';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
+import { expectInputError, type BadInputCase } from '../harness';
 import { API, FORM_321, api, byId, lines, record, runPyrus, simpleTask, usePyrusEnvironment } from './fixtures';
 
 usePyrusEnvironment();
@@ -19,12 +20,7 @@ const FORM = (field: string, value: string): INodeParameters => ({
 	fields: { field: [{ field, value }] },
 });
 
-interface BadCase {
-	name: string;
-	parameters: INodeParameters;
-	input?: IDataObject;
-	/** The start of the message: it names the parameter. */
-	message: string;
+interface BadCase extends Omit<BadInputCase, 'credentials'> {
 	/** The form schema is read first (field names need it). */
 	readsForm?: boolean;
 }
@@ -182,11 +178,7 @@ describe('bad input sends nothing', () => {
 		expect(log.unmatched).toEqual([]);
 		expect(lines(log)).toEqual(badCase.readsForm ? [`GET ${API}/forms/321`] : []);
 		expect(nock.pendingMocks()).toEqual([]);
-		expect(result.status).toBe('error');
-		expect(result.items).toEqual([]);
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', context: { itemIndex: 0 } });
-		expect(result.error!.message).toContain(badCase.message);
-		expect(result.error!.message.startsWith(badCase.message.slice(0, 20))).toBe(true);
+		expectInputError(result, badCase.message);
 	});
 
 	it('field updates on a simple task: read, then refused without a comment', async () => {

@@ -9,10 +9,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 import { PyrusApi } from '../../credentials/PyrusApi.credentials';
 import { Pyrus } from '../../nodes/Pyrus/Pyrus.node';
 import { PyrusTrigger } from '../../nodes/Pyrus/PyrusTrigger.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { recordRequests, runWorkflow, setupNock } from '../harness';
-import type { CredentialDataMap, RecordedRequest, RequestLog, RunWorkflowResult } from '../harness';
+import { recordRequests, requestLines, runNode, useVendorEnvironment } from '../harness';
+import type { CredentialDataMap, RequestLog, RunNodeOptions, RunWorkflowResult } from '../harness';
 import { DEMO_FORM } from '../sandbox/pyrus';
 
 export const NODE_TYPE = 'n8n-nodes-crm-tasks.pyrus';
@@ -38,34 +36,18 @@ export function pyrusCredentials(overrides: ICredentialDataDecryptedObject = {})
 
 /** Registers nock, runs waits 1000 times faster, gives every test a fresh rate budget. */
 export function usePyrusEnvironment(options: { allowLocalhost?: boolean } = {}): void {
-	setupNock(options);
-	beforeAll(() => setTimeScale(1000));
-	afterAll(() => setTimeScale(1));
-	beforeEach(() => resetGovernors());
+	useVendorEnvironment(options);
 }
 
 export function api(): nock.Scope {
 	return nock(API_HOST);
 }
 
-export interface RunPyrusOptions {
-	input?: IDataObject[];
-	continueOnFail?: boolean;
-	timezone?: string;
-	credentials?: CredentialDataMap;
-}
+export type RunPyrusOptions = RunNodeOptions;
 
 /** One run of the Pyrus node. */
 export async function runPyrus(parameters: INodeParameters, options: RunPyrusOptions = {}): Promise<RunWorkflowResult> {
-	return await runWorkflow({
-		nodeTypes,
-		credentialTypes,
-		credentials: options.credentials ?? pyrusCredentials(),
-		node: { type: NODE_TYPE, parameters },
-		input: options.input ?? [{}],
-		continueOnFail: options.continueOnFail,
-		timezone: options.timezone,
-	});
+	return await runNode({ nodeTypes, credentialTypes, type: NODE_TYPE }, pyrusCredentials(), parameters, options);
 }
 
 export function record(...scopes: nock.Scope[]): RequestLog {
@@ -74,10 +56,10 @@ export function record(...scopes: nock.Scope[]): RequestLog {
 
 /** `METHOD /path` of each recorded request. */
 export function lines(log: RequestLog): string[] {
-	return log.requests.map((request: RecordedRequest) => `${request.method} ${request.path}`);
+	return requestLines(log.requests);
 }
 
-export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+export { byId } from '../harness';
 
 export const BOB = { id: 1731, first_name: 'Bob', last_name: 'Smith', email: 'bob.smith@example.com', type: 'user' };
 export const JOHN = { id: 1733, first_name: 'John', last_name: 'Snow', email: 'john.snow@example.com', type: 'user' };

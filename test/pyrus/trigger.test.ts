@@ -6,7 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialDataMap } from '../harness';
-import { runPoll } from '../harness';
+import { pollSequence, runPoll } from '../harness';
 import { DEMO_FORM, PyrusSandbox } from '../sandbox/pyrus';
 import { TRIGGER_TYPE, credentialTypes, nodeTypes, usePyrusEnvironment } from './fixtures';
 
@@ -48,26 +48,7 @@ function formTask(id: number, extra: IDataObject = {}) {
 }
 
 function trigger(parameters: INodeParameters) {
-	let staticData: IDataObject = {};
-	const poll = async (mode: 'trigger' | 'manual' = 'trigger') => {
-		const result = await runPoll({
-			nodeTypes,
-			credentialTypes,
-			credentials,
-			node: { type: TRIGGER_TYPE, parameters },
-			mode,
-			staticData,
-			timezone: 'Europe/Moscow',
-		});
-		expect(result.error).toBeUndefined();
-		staticData = result.staticData;
-		return {
-			result,
-			ids: (result.items?.[0] ?? []).map((item) => String(item.json.id)),
-			json: (result.items?.[0] ?? []).map((item) => item.json),
-		};
-	};
-	return { poll, state: () => staticData };
+	return pollSequence({ nodeTypes, credentialTypes, type: TRIGGER_TYPE }, () => credentials, parameters);
 }
 
 const registerCalls = () => sandbox.requests.filter((r) => r.path === '/api/v4/forms/321/register');

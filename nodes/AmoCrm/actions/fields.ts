@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { parseDateInput, toUnixSeconds } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
-import { parseNumericId, requireText, type InputContext } from '../../shared/validation';
+import { inputContext, parseNumericId, requireText, resourceLocatorValue } from '../../shared/validation';
+
+export { inputContext };
 
 export const ENTITY_TYPES = [
 	{ name: 'Lead', value: 'leads' },
@@ -87,9 +88,6 @@ export function taskFieldOptions(): INodeProperties[] {
 	];
 }
 
-export function inputContext(ctx: IExecuteFunctions, itemIndex: number): InputContext {
-	return { node: ctx.getNode(), itemIndex };
-}
 
 /** A due date as amoCRM's Unix seconds. */
 export function dueSeconds(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): number {
@@ -135,21 +133,6 @@ export function taskFieldsBody(ctx: IExecuteFunctions, itemIndex: number, fields
 
 /** The task id from the resource locator (list, id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
-	let value: unknown;
-	try {
-		value = ctx.getNodeParameter('taskId', itemIndex, '', { extractValue: true });
-	} catch (error) {
-		// n8n's own message for a link the By URL regex does not match carries no item index.
-		const raw = ctx.getNodeParameter('taskId', itemIndex, '') as { mode?: unknown; value?: unknown } | string;
-		if (typeof raw === 'object' && raw !== null && raw.mode === 'url') {
-			throw inputError(
-				ctx.getNode(),
-				'Task',
-				`"${String(raw.value ?? '')}" is not a link to an amoCRM task: use e.g. https://mycompany.amocrm.ru/api/v4/tasks/12345`,
-				itemIndex,
-			);
-		}
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
+	const value = resourceLocatorValue(ctx, itemIndex, 'taskId', 'Task', (link) => `"${link}" is not a link to an amoCRM task: use e.g. https://mycompany.amocrm.ru/api/v4/tasks/12345`);
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);
 }

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { isoInZone, parseDateInput } from '../../shared/dates';
@@ -7,14 +6,17 @@ import type { TaskLocatorOptions } from '../../shared/descriptions';
 import { resolveCredential } from '../../shared/transport/request';
 import { inputError } from '../../shared/transport/errors';
 import {
+	inputContext,
 	parseJsonParameter,
 	parseNumericId,
 	parseNumericIdList,
 	requireText,
-	type InputContext,
+	resourceLocatorValue,
 } from '../../shared/validation';
 import { bitrix24Profile, portalOrigin } from '../api';
 import { B24_PRIORITIES, simplifyB24Task } from '../taskShape';
+
+export { inputContext };
 
 /** Task links of the web UI: …/tasks/task/view/123/ (personal or group task). */
 export const B24_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
@@ -24,27 +26,10 @@ export const B24_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
 	urlPlaceholder: 'https://your-portal.bitrix24.com/company/personal/user/1/tasks/task/view/123/',
 };
 
-export function inputContext(ctx: IExecuteFunctions, itemIndex: number): InputContext {
-	return { node: ctx.getNode(), itemIndex };
-}
 
 /** The task id from the resource locator (list, id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
-	let value: unknown;
-	try {
-		value = ctx.getNodeParameter('taskId', itemIndex, '', { extractValue: true });
-	} catch (error) {
-		const raw = ctx.getNodeParameter('taskId', itemIndex, '') as { mode?: unknown; value?: unknown } | string;
-		if (typeof raw === 'object' && raw !== null && raw.mode === 'url') {
-			throw inputError(
-				ctx.getNode(),
-				'Task',
-				`"${String(raw.value ?? '')}" is not a link to a Bitrix24 task: use e.g. ${B24_TASK_LOCATOR.urlPlaceholder}`,
-				itemIndex,
-			);
-		}
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
+	const value = resourceLocatorValue(ctx, itemIndex, 'taskId', 'Task', (link) => `"${link}" is not a link to a Bitrix24 task: use e.g. ${B24_TASK_LOCATOR.urlPlaceholder}`);
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);
 }
 

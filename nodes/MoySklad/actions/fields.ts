@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 import { parseDateInput } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
-import { parseJsonParameter, requireText, type InputContext } from '../../shared/validation';
+import { inputContext, parseJsonParameter, requireText } from '../../shared/validation';
+
+export { inputContext };
 import { isMsId, metaRef, toMoscow } from '../api';
 import { taskStateRef } from './taskState';
 
@@ -23,9 +25,6 @@ export const DOCUMENT_TYPES = [
 	{ name: 'Supply', value: 'supply' },
 ];
 
-export function inputContext(ctx: IExecuteFunctions, itemIndex: number): InputContext {
-	return { node: ctx.getNode(), itemIndex };
-}
 
 /** A value from a resource locator inside a collection, or a plain string. */
 function locatorValue(value: unknown): unknown {

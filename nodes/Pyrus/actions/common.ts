@@ -6,7 +6,9 @@ import { parseDateInput } from '../../shared/dates';
 import type { TaskLocatorOptions } from '../../shared/descriptions';
 import { inputError } from '../../shared/transport/errors';
 import { resolveCredential } from '../../shared/transport/request';
-import { parseJsonParameter, parseNumericId, type InputContext } from '../../shared/validation';
+import { inputContext, parseJsonParameter, parseNumericId, resourceLocatorValue } from '../../shared/validation';
+
+export { inputContext };
 import { pyrusProfile, simplifyPyrusTask, toPyrusDateTime } from '../api';
 
 /** Pyrus task links: https://pyrus.com/t#id12345 (cloud or an on-premise host). */
@@ -19,27 +21,10 @@ export const PYRUS_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
 export const MEMBER_DESCRIPTION =
 	'Person IDs or emails, separated by commas. Choose from the members list with an <a href="https://docs.n8n.io/code/expressions/">expression</a> if needed.';
 
-export function inputContext(ctx: IExecuteFunctions, itemIndex: number): InputContext {
-	return { node: ctx.getNode(), itemIndex };
-}
 
 /** The task id from the resource locator (id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
-	let value: unknown;
-	try {
-		value = ctx.getNodeParameter('taskId', itemIndex, '', { extractValue: true });
-	} catch (error) {
-		const raw = ctx.getNodeParameter('taskId', itemIndex, '') as { mode?: unknown; value?: unknown } | string;
-		if (typeof raw === 'object' && raw !== null && raw.mode === 'url') {
-			throw inputError(
-				ctx.getNode(),
-				'Task',
-				`"${String(raw.value ?? '')}" is not a link to a Pyrus task: use e.g. https://pyrus.com/t#id12345`,
-				itemIndex,
-			);
-		}
-		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	}
+	const value = resourceLocatorValue(ctx, itemIndex, 'taskId', 'Task', (link) => `"${link}" is not a link to a Pyrus task: use e.g. https://pyrus.com/t#id12345`);
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);
 }
 

@@ -2,7 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { redactDeep, redactText } from './redact';
-import type { ApiRequest, RawResponse, VendorProfile } from './types';
+import type { ApiRequest, ParsedVendorError, RawResponse, VendorProfile } from './types';
 
 export interface ErrorContext {
 	node: INode;
@@ -87,4 +87,15 @@ function buildApiError(
 /** Bad input: names the parameter and sends nothing. */
 export function inputError(node: INode, parameter: string, problem: string, itemIndex?: number): NodeOperationError {
 	return new NodeOperationError(node, `Parameter "${parameter}": ${problem}`, { itemIndex });
+}
+
+/**
+ * The message of an error answer in none of the vendor's own error shapes: a short plain-text
+ * body (never an HTML error page), else the status.
+ */
+export function plainErrorMessage(response: RawResponse): ParsedVendorError {
+	if (typeof response.body === 'string' && response.body.trim() !== '' && !/<html/i.test(response.body)) {
+		return { message: response.body.trim().slice(0, 300) };
+	}
+	return { message: `HTTP ${response.statusCode}` };
 }

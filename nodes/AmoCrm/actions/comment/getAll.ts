@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, taskLocator } from '../../../shared/descriptions';
-import { requirePositiveInt } from '../../../shared/validation';
+import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
 import { amoList } from '../../api';
-import { inputContext, taskIdParameter } from '../fields';
+import { taskIdParameter } from '../fields';
 import { AMO_TASK_LOCATOR } from '../locator';
 import { linkedEntity } from './linkedEntity';
 
@@ -35,10 +34,7 @@ const description: INodeProperties[] = [
 /** Notes of the task's linked entity, newest last, as amoCRM lists them. */
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const taskId = taskIdParameter(this, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll
-		? 0
-		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const entity = await linkedEntity(this, taskId, itemIndex);
 

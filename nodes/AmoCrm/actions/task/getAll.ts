@@ -3,9 +3,9 @@ import { z } from 'zod';
 
 import { parseDateInput, toUnixSeconds } from '../../../shared/dates';
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
-import { parseJsonParameter, parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
+import { parseJsonParameter, parseNumericIdList } from '../../../shared/validation';
 import { amoList } from '../../api';
 import { taskOutput } from '../bulk';
 import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
@@ -67,18 +67,7 @@ const description: INodeProperties[] = [
 				description: 'Comma-separated task IDs',
 			},
 			taskTypesFilter,
-			{
-				displayName: 'Updated After',
-				name: 'updatedFrom',
-				type: 'dateTime',
-				default: '',
-			},
-			{
-				displayName: 'Updated Before',
-				name: 'updatedTo',
-				type: 'dateTime',
-				default: '',
-			},
+			...updatedRangeFilters,
 		],
 	},
 	{
@@ -109,16 +98,7 @@ const description: INodeProperties[] = [
 				default: 'id',
 				description: 'The field to sort by (amoCRM sorts tasks only by these three)',
 			},
-			{
-				displayName: 'Sort Direction',
-				name: 'sortDirection',
-				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				default: 'asc',
-			},
+			sortDirectionOption,
 		],
 	},
 	simplifyOption(show),
@@ -172,10 +152,7 @@ function filterQuery(ctx: IExecuteFunctions, itemIndex: number, filters: IDataOb
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll
-		? 0
-		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extra = parseJsonParameter(

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, taskLocator } from '../../../shared/descriptions';
-import { requirePositiveInt } from '../../../shared/validation';
+import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
 import { b24Call } from '../../api';
-import { B24_TASK_LOCATOR, inputContext, taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
 import { cardTypeOption, commentMode } from './mode';
 
 const show = { resource: ['comment'], operation: ['getAll'] };
@@ -38,10 +37,8 @@ async function chatMessages(ctx: IExecuteFunctions, chatId: number, wanted: numb
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const taskId = taskIdParameter(this, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const wanted = returnAll
-		? Infinity
-		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
+	const wanted = returnAll ? Infinity : limit;
 	const { mode, chatId } = await commentMode(this, taskId, itemIndex);
 	if (mode === 'chat') {
 		const messages = await chatMessages(this, chatId!, wanted, itemIndex);

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
-import { parseJsonParameter, parseNumericId, parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
+import { parseJsonParameter, parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { listTasks, type TaskQuery } from '../../list';
 import { B24_META_STATUSES, B24_STATUSES } from '../../taskShape';
 import { b24Date, inputContext, taskOutput } from '../fields';
@@ -131,16 +131,7 @@ const description: INodeProperties[] = [
 				default: 'ID',
 				description: 'Sorting by ID pages by key, which stays exact while tasks change',
 			},
-			{
-				displayName: 'Sort Direction',
-				name: 'sortDirection',
-				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				default: 'asc',
-			},
+			sortDirectionOption,
 		],
 	},
 	simplifyOption(show),
@@ -198,10 +189,7 @@ export function selectOf(ctx: IExecuteFunctions, itemIndex: number, picked: unkn
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll
-		? 0
-		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const sortBy = String(options.sortBy ?? 'ID');

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import type { OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
-import { requirePositiveInt } from '../../../shared/validation';
 import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef, msList } from '../../api';
 import { baseUrlOf, taskOutput } from '../bulk';
 import { expandOption, expandQuery } from '../expand';
-import { assigneeProperty, inputContext, moscowDate, parseUuid, taskTypeFilterProperty } from '../fields';
+import { assigneeProperty, moscowDate, parseUuid, taskTypeFilterProperty } from '../fields';
 import { condition, doneConditions } from '../filter';
 import { taskStateName } from '../taskState';
 
@@ -60,18 +59,7 @@ const description: INodeProperties[] = [
 				description: 'MoySklad itself lists only open tasks unless asked otherwise',
 			},
 			taskTypeFilterProperty(),
-			{
-				displayName: 'Updated After',
-				name: 'updatedFrom',
-				type: 'dateTime',
-				default: '',
-			},
-			{
-				displayName: 'Updated Before',
-				name: 'updatedTo',
-				type: 'dateTime',
-				default: '',
-			},
+			...updatedRangeFilters,
 		],
 	},
 	{
@@ -97,16 +85,7 @@ const description: INodeProperties[] = [
 				],
 				default: 'created',
 			},
-			{
-				displayName: 'Sort Direction',
-				name: 'sortDirection',
-				type: 'options',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-				default: 'asc',
-			},
+			sortDirectionOption,
 		],
 	},
 	simplifyOption(show),
@@ -148,10 +127,7 @@ function orderValue(field: string, direction: string): string {
 }
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll
-		? 0
-		: requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const baseUrl = await baseUrlOf(this);

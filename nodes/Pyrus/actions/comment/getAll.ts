@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, taskLocator } from '../../../shared/descriptions';
-import { requirePositiveInt } from '../../../shared/validation';
-import { inputContext, PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
+import { PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
 import { readTask } from '../task/get';
 
 const show = { resource: ['comment'], operation: ['getAll'] };
@@ -13,8 +12,7 @@ const description: INodeProperties[] = [taskLocator({ ...PYRUS_TASK_LOCATOR, sho
 /** The task's comments, oldest first, as the task read returns them. */
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const taskId = taskIdParameter(this, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? 0 : requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
 	const task = await readTask(this, taskId, itemIndex);
 	const comments = ((task.comments as IDataObject[] | undefined) ?? []).map((comment) => ({ ...comment, task_id: task.id }));
 	return returnAll ? comments : comments.slice(0, limit);

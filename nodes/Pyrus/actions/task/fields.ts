@@ -46,6 +46,19 @@ export const formIdProperty = (show: IDisplayOptions['show']): INodeProperties =
 	displayOptions: { show },
 });
 
+/** The list (project) whose tasks are read. */
+export const listIdProperty = (show: IDisplayOptions['show']): INodeProperties => ({
+	displayName: 'List Name or ID',
+	name: 'listId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getLists' },
+	default: '',
+	required: true,
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	displayOptions: { show },
+});
+
 const stepsSchema = z.array(z.array(z.union([z.number().int().positive(), z.string().min(1)])));
 
 /** Approvers per step: `[[1731], ["a@b.com", 1725]]` (outer position = step). */

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, simplifyOption } from '../../../shared/descriptions';
+import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
-import { parseNumericId, parseNumericIdList, requirePositiveInt } from '../../../shared/validation';
+import { parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { PYRUS_INBOX_ALL, PYRUS_LIST_PAGE, PYRUS_REGISTER_CAP, pyrusRequest } from '../../api';
 import { inputContext, isSet, pyrusDateTimeParameter, taskOutput } from '../common';
 import { fieldEntries, flattenFields, loadForm } from '../formFields';
-import { formIdProperty } from './fields';
+import { formIdProperty, listIdProperty } from './fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };
 const bySource = (source: string) => ({ show: { ...show, source: [source] } });
@@ -52,17 +52,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	formIdProperty({ ...show, source: ['form'] }),
-	{
-		displayName: 'List Name or ID',
-		name: 'listId',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getLists' },
-		default: '',
-		required: true,
-		description:
-			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		displayOptions: bySource('list'),
-	},
+	listIdProperty({ ...show, source: ['list'] }),
 	...returnAllAndLimit(show),
 	{
 		displayName: 'Filters',
@@ -235,8 +225,7 @@ async function fromInbox(ctx: IExecuteFunctions, itemIndex: number, wanted: Want
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const source = this.getNodeParameter('source', itemIndex, 'form') as string;
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? 0 : requirePositiveInt(inputContext(this, itemIndex), 'Limit', this.getNodeParameter('limit', itemIndex, 50));
+	const { returnAll, limit } = returnAllAndLimitValues(this, itemIndex);
 	const wanted = { returnAll, limit };
 	const read = source === 'list' ? fromList : source === 'inbox' ? fromInbox : fromRegister;
 	const tasks = await read(this, itemIndex, wanted);
