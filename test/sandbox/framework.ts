@@ -316,6 +316,8 @@ export interface FaultMatch {
 	method?: string;
 	/** Exact path, or a RegExp tested against the path. */
 	path?: string | RegExp;
+	/** A RegExp tested against the raw request body (e.g. one item's marker in a bulk write). */
+	body?: RegExp;
 }
 
 export interface ScriptedFault {
@@ -346,6 +348,7 @@ export type FaultDecision =
 function faultMatches(match: FaultMatch | undefined, req: SandboxRequest): boolean {
 	if (!match) return true;
 	if (match.method && match.method.toUpperCase() !== req.method) return false;
+	if (match.body && !match.body.test(req.rawBody)) return false;
 	if (match.path instanceof RegExp) return match.path.test(req.path);
 	if (match.path !== undefined) return match.path === req.path;
 	return true;
@@ -547,9 +550,13 @@ export class SandboxServer {
 		this.router.add(method, pattern, handler);
 	}
 
-	/** Middleware runs in registration order before routing. */
-	use(mw: Middleware): void {
-		this.middleware.push(mw);
+	/**
+	 * Middleware runs in registration order before routing. `first` puts it ahead of what is
+	 * registered already (a test's observer ahead of a vendor middleware that answers everything).
+	 */
+	use(mw: Middleware, position: 'last' | 'first' = 'last'): void {
+		if (position === 'first') this.middleware.unshift(mw);
+		else this.middleware.push(mw);
 	}
 
 	/** A vendor window (real ms) as enforced at this sandbox's time scale. */

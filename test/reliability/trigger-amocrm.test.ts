@@ -1,0 +1,19 @@
+/**
+ * Every change emitted exactly once by the trigger under a seeded stream of bursts, changes
+ * while paging and clock skew (test/reliability/trigger-vendors.ts says how).
+ */
+import { setupNock } from '../harness';
+import { itEmitsEveryChangeOnce, amoCrmTrigger } from './trigger-vendors';
+
+setupNock({ allowLocalhost: true });
+
+itEmitsEveryChangeOnce(amoCrmTrigger, {
+	seed: 7001,
+	steps: 110,
+	changesPerStep: [5, 30],
+	massBurstSteps: [20, 55, 90],
+	massExtra: 40,
+	pagingChangeChance: 0.5,
+	createShare: 0.3,
+	maxSkewMs: 5000,
+});

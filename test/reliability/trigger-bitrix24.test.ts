@@ -1,0 +1,19 @@
+/**
+ * Every change emitted exactly once by the trigger under a seeded stream of bursts, changes
+ * while paging and clock skew (test/reliability/trigger-vendors.ts says how).
+ */
+import { setupNock } from '../harness';
+import { itEmitsEveryChangeOnce, bitrix24Trigger } from './trigger-vendors';
+
+setupNock({ allowLocalhost: true });
+
+itEmitsEveryChangeOnce(bitrix24Trigger, {
+	seed: 7004,
+	steps: 110,
+	changesPerStep: [5, 30],
+	massBurstSteps: [20, 55, 90],
+	massExtra: 40,
+	pagingChangeChance: 0.5,
+	createShare: 0.15,
+	maxSkewMs: 5000,
+});
