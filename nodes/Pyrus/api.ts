@@ -79,8 +79,9 @@ export const pyrusProfile: VendorProfile = {
 	accountKey: (credentials) =>
 		`${pyrusConfiguredApi(credentials)}|${String(credentials.login ?? '').trim().toLowerCase()}|${String(credentials.personId ?? '').trim()}`,
 	secrets: (credentials) => stringValues(credentials, ['secretKey', 'accessToken']),
-	// 5,000 requests in any 10 minutes per user; sends spread at ~8 a second with short bursts.
-	rateLimit: { capacity: 20, refillPerSecond: 8, maxInFlight: 5, window: { limit: 5000, windowMs: 600_000 } },
+	// 5,000 requests in any 10 minutes per user: the window binds, so a job may use the budget at
+	// once (five at a time); X-RateLimit-Remaining: 0 pauses the account until the reset.
+	rateLimit: { capacity: 5000, refillPerSecond: 5000 / 600, maxInFlight: 5, window: { limit: 5000, windowMs: 600_000 } },
 	limitSignal(response: RawResponse): LimitSignal {
 		// X-RateLimit-Reset: seconds until the next interval.
 		const reset = Number(header(response, 'x-ratelimit-reset'));
