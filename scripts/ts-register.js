@@ -1,31 +1,38 @@
 /**
- * Lets a plain `node` child process load this repository's TypeScript (`node -r
- * ./test/reliability/ts-register.js file.ts`): each .ts file outside node_modules is
- * transpiled on require with the `typescript` package the project already has. No type
- * check (jest and tsc do that); sound because the project compiles with isolatedModules.
+ * Lets plain `node` load the package's TypeScript (nodes, credentials, test harness, sandboxes)
+ * without a build step: each .ts file is transpiled on load with `typescript`'s transpileModule
+ * (no type check; `npm run typecheck` does that) using tsconfig.json's compiler options. Used by
+ * `npm run bench` and the child processes of test/reliability/workers.test.ts.
  */
-'use strict';
 const fs = require('fs');
+const path = require('path');
 const ts = require('typescript');
 
-const compilerOptions = {
-	module: ts.ModuleKind.CommonJS,
-	target: ts.ScriptTarget.ES2022,
-	esModuleInterop: true,
-	sourceMap: false,
-	inlineSourceMap: true,
-};
+const root = path.resolve(__dirname, '..');
+const configFile = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
+const { options } = ts.convertCompilerOptionsFromJson(configFile.config.compilerOptions, root);
+const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: false, declaration: false };
 
-function compileTypeScript(module, filename) {
+require.extensions['.ts'] = function compileTypeScript(module, filename) {
 	const source = fs.readFileSync(filename, 'utf8');
 	const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
 	module._compile(outputText, filename);
-}
+};
 
-// `.ts` goes before `.json` in the resolution order: `./AmoCrm.node` must find AmoCrm.node.ts,
-// not the AmoCrm.node.json (codex) file beside it.
-const extensions = require.extensions;
-const later = ['.json', '.node'].map((ext) => [ext, extensions[ext]]);
-for (const [ext] of later) delete extensions[ext];
-extensions['.ts'] = compileTypeScript;
-for (const [ext, loader] of later) extensions[ext] = loader;
+// Inside the package, `./AmoCrm.node` means AmoCrm.node.ts, not the codex AmoCrm.node.json
+// beside it (node would try .json before any added extension).
+const Module = require('module');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function resolvePackageTypeScript(request, parent, ...rest) {
+	if (request.startsWith('.') && parent && parent.filename && !parent.filename.includes('node_modules')) {
+		const candidate = path.resolve(path.dirname(parent.filename), `${request}.ts`);
+		if (fs.existsSync(candidate)) return candidate;
+	}
+	return resolveFilename.call(this, request, parent, ...rest);
+};
+
+// n8n-core writes its settings under N8N_USER_FOLDER; keep that out of $HOME (as test/setup-env.ts).
+if (!process.env.N8N_USER_FOLDER) {
+	const os = require('os');
+	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-tasks-node-'));
+}

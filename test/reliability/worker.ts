@@ -1,6 +1,6 @@
 /**
  * One queue-mode worker of test/reliability/workers.test.ts, run as its own OS process:
- * `node -r ./test/reliability/ts-register.js test/reliability/worker.ts '<jobs JSON>'`.
+ * `node -r ./scripts/ts-register.js test/reliability/worker.ts '<jobs JSON>'`.
  * Per job (one per vendor, each against that vendor's sandbox in the parent) it runs a bulk
  * job through the node (n8n-core's engine, real HTTP): creates the tasks in one execution,
  * then gets each of them by id in another. It prints `READY` once loaded, starts all jobs at

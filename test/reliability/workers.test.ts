@@ -31,7 +31,7 @@ interface Worker {
 
 /** Starts one worker process; it loads, says READY, and waits for `go()`. */
 function startWorker(jobs: WorkerJob[]): Worker {
-	const child = spawn(process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(__dirname, 'worker.ts'), JSON.stringify(jobs)], {
+	const child = spawn(process.execPath, ['-r', join(__dirname, '..', '..', 'scripts', 'ts-register.js'), join(__dirname, 'worker.ts'), JSON.stringify(jobs)], {
 		cwd: ROOT,
 		// Each worker gets its own n8n user folder (test/setup-env.ts makes one).
 		env: { ...process.env, N8N_USER_FOLDER: '' },
