@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption } from '../../../shared/descriptions';
+import { collectPages } from '../../../shared/paging';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { PYRUS_INBOX_ALL, PYRUS_LIST_PAGE, PYRUS_REGISTER_CAP, pyrusRequest } from '../../api';
@@ -171,19 +172,18 @@ async function registerQuery(ctx: IExecuteFunctions, itemIndex: number, formId: 
 async function fromRegister(ctx: IExecuteFunctions, itemIndex: number, wanted: Wanted): Promise<IDataObject[]> {
 	const formId = parseNumericId(inputContext(ctx, itemIndex), 'Form', ctx.getNodeParameter('formId', itemIndex, ''));
 	const qs = await registerQuery(ctx, itemIndex, formId);
-	const out: IDataObject[] = [];
-	let lastId = 0;
-	for (;;) {
-		const pageSize = wanted.returnAll ? PYRUS_REGISTER_CAP : Math.min(PYRUS_REGISTER_CAP, wanted.limit - out.length);
-		const page: IDataObject = { ...qs, sort: 'id', item_count: pageSize };
-		if (lastId > 0) page.id = `gt${lastId}`;
-		const body = await pyrusRequest.call(ctx, 'GET', `/forms/${formId}/register`, { qs: page, itemIndex });
-		const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
-		out.push(...tasks);
-		if (tasks.length < pageSize || (!wanted.returnAll && out.length >= wanted.limit)) break;
-		lastId = Math.max(...tasks.map((task) => Number(task.id)));
-	}
-	return out;
+	return await collectPages<IDataObject, number>(
+		async (lastId, pageSize) => {
+			const page: IDataObject = { ...qs, sort: 'id', item_count: pageSize };
+			if (lastId !== undefined) page.id = `gt${lastId}`;
+			const body = await pyrusRequest.call(ctx, 'GET', `/forms/${formId}/register`, { qs: page, itemIndex });
+			const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
+			// A short page is the register's end.
+			const next = tasks.length < pageSize ? undefined : Math.max(...tasks.map((task) => Number(task.id)));
+			return { items: tasks, next };
+		},
+		{ ...wanted, maxPageSize: PYRUS_REGISTER_CAP },
+	);
 }
 
 /**
