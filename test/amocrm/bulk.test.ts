@@ -262,6 +262,25 @@ describe('create: partial failure of a batch', () => {
 		]);
 	});
 
+	it('answers that name none of the request_ids sent, one per element, are matched by position', async () => {
+		// amoCRM echoes request_id, or numbers answers itself (seed 000, #tasks-add); its own
+		// example answers request_id "example" to a request that sent it.
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(200, { _embedded: { tasks: [{ id: 910, request_id: 'a' }, { id: 911, request_id: 'b' }] } })
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(910), amoTask(911)]));
+		record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(2), continueOnFail: true });
+
+		expect(result.items.map((item) => [item.json.id, item.pairedItem])).toEqual([
+			[910, { item: 0 }],
+			[911, { item: 1 }],
+		]);
+	});
+
 	it('without Continue On Fail, fails on the rejected item and writes nothing more', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)

@@ -85,12 +85,16 @@ export async function writeTasks(
 					itemIndex: pending[0].itemIndex,
 				});
 				const answers = embedded(response.body, 'tasks');
-				// Answers carry the request_id sent; only an answer with none at all is matched by position.
-				const byRequestId = answers.some((answer) => answer.request_id !== undefined);
+				// Answers carry the request_id sent (seed 000, #tasks-add). Only answers that name none of
+				// the request_ids sent (none at all, or one answer per element) are matched by position.
+				const sentIds = new Set(pending.map(({ itemIndex }) => String(itemIndex)));
+				const namesSent = answers.some((answer) => answer.request_id !== undefined && sentIds.has(String(answer.request_id)));
+				const byPosition =
+					!namesSent && (answers.every((answer) => answer.request_id === undefined) || answers.length === pending.length);
 				pending.forEach((element, position) => {
-					const answer = byRequestId
-						? answers.find((a) => String(a.request_id) === String(element.itemIndex))
-						: answers[position];
+					const answer = byPosition
+						? answers[position]
+						: answers.find((a) => String(a.request_id) === String(element.itemIndex));
 					if (answer) {
 						written.set(element.itemIndex, { element, answer });
 						claimed.add(Number(answer.id));
