@@ -25,6 +25,10 @@ const idOf = (i: number) => 5000 + i;
 
 type Element = { text: string; complete_till: number; request_id: string };
 
+/** amoCRM's clock in these tests, as the Date header of its answers carries it. */
+const AMO_NOW = 1700000000;
+const AMO_NOW_HTTP = new Date(AMO_NOW * 1000).toUTCString();
+
 describe('create: many items', () => {
 	it('sends 120 items as 3 POSTs of 50/50/20 and maps each result to its item', async () => {
 		const scope = amo()
@@ -112,14 +116,18 @@ describe('create: many items', () => {
 });
 
 describe('create: partial failure of a batch', () => {
-	it('gives the rejected element its own error and sends the others again', async () => {
+	it('gives the rejected element its own error, finds the others were not stored, and sends them again', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
 			.reply(
 				400,
 				validationErrors([{ requestId: '1', path: 'complete_till', detail: 'This value should be greater than now.' }]),
-				PROBLEM_JSON,
+				{ ...PROBLEM_JSON, Date: AMO_NOW_HTTP },
 			)
+			// The look-up: nothing changed since the rejected POST.
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(204)
 			.post(`${API}/tasks`)
 			.reply(200, {
 				_embedded: {
@@ -138,18 +146,28 @@ describe('create: partial failure of a batch', () => {
 
 		log.stop();
 		expect(result.error).toBeUndefined();
-		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
+		expect(lines(log)).toEqual([`POST ${API}/tasks`, `GET ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].body).toEqual([
 			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' },
 			{ text: 'Task for item 1', complete_till: 1700000001, request_id: '1' },
 			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '2' },
 		]);
-		expect(log.requests[1].body).toEqual([
+		// Tasks changed since just before the POST, by amoCRM's clock (the 400's Date header, years
+		// before n8n's): a few seconds of slack before it, and a minute after.
+		const lookup = log.requests[1].query;
+		expect(lookup).toMatchObject({ 'order[id]': 'asc', page: '1', limit: '250' });
+		const from = AMO_NOW - Number(lookup['filter[updated_at][from]']);
+		const to = Number(lookup['filter[updated_at][to]']) - AMO_NOW;
+		expect(from).toBeGreaterThanOrEqual(3);
+		expect(from).toBeLessThanOrEqual(30);
+		expect(to).toBeGreaterThanOrEqual(62);
+		expect(to).toBeLessThanOrEqual(90);
+		expect(log.requests[2].body).toEqual([
 			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' },
 			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '2' },
 		]);
-		expect(log.requests[1].headers.authorization).toBe(BEARER);
-		expect(log.requests[2].query).toEqual({ 'filter[id][]': ['700', '702'], limit: '250' });
+		expect(log.requests[2].headers.authorization).toBe(BEARER);
+		expect(log.requests[3].query).toEqual({ 'filter[id][]': ['700', '702'], limit: '250' });
 		expect(result.items).toEqual([
 			{ json: amoTask(700, { text: 'Task for item 0' }), pairedItem: { item: 0 } },
 			{
@@ -163,12 +181,45 @@ describe('create: partial failure of a batch', () => {
 		]);
 	});
 
-	it('keeps resending while each answer rejects another element, then maps what was stored', async () => {
+	it('finds the valid elements stored (the other reading of a rejected array) and does not send them again', async () => {
+		// What amoCRM stored although it answered 400: items 0 and 2, created in the POST's second.
+		const stored = [
+			amoTask(700, { text: 'Task for item 0', complete_till: 1700000000, created_at: AMO_NOW, updated_at: AMO_NOW }),
+			amoTask(702, { text: 'Task for item 2', complete_till: 1700000002, created_at: AMO_NOW, updated_at: AMO_NOW }),
+		];
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(400, validationErrors([{ requestId: '1', path: 'text', detail: 'Too long.' }]), { ...PROBLEM_JSON, Date: AMO_NOW_HTTP })
+			.get(`${API}/tasks`)
+			.query(true)
+			// A task of someone else, changed in that window but created long before, is no look-alike.
+			.reply(200, halList('tasks', [amoTask(55, { text: 'Older', complete_till: 1700000000, updated_at: AMO_NOW }), ...stored]));
+		const log = record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(3), continueOnFail: true });
+
+		log.stop();
+		expect(lines(log)).toEqual([`POST ${API}/tasks`, `GET ${API}/tasks`]);
+		expect(log.unmatched).toEqual([]);
+		expect(result.items).toEqual([
+			{ json: stored[0], pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ error: 'amoCRM rejected this task: text: Too long.' }), pairedItem: { item: 1 } },
+			{ json: stored[1], pairedItem: { item: 2 } },
+		]);
+	});
+
+	it('keeps resending while each answer rejects another element and nothing was stored, then maps what was', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
 			.reply(400, validationErrors([{ requestId: '1', path: 'text', detail: 'Too long.' }]), PROBLEM_JSON)
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(204)
 			.post(`${API}/tasks`)
 			.reply(400, validationErrors([{ requestId: '2', path: 'complete_till', detail: 'In the past.' }]), PROBLEM_JSON)
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(204)
 			.post(`${API}/tasks`)
 			.reply(200, { _embedded: { tasks: [{ id: 800, request_id: '0' }] } })
 			.get(`${API}/tasks`)
@@ -179,9 +230,16 @@ describe('create: partial failure of a batch', () => {
 		const result = await runAmo(CREATE, { input: inputs(3), continueOnFail: true });
 
 		log.stop();
-		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
-		expect((log.requests[1].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0', '2']);
-		expect((log.requests[2].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0']);
+		expect(lines(log)).toEqual([
+			`POST ${API}/tasks`,
+			`GET ${API}/tasks`,
+			`POST ${API}/tasks`,
+			`GET ${API}/tasks`,
+			`POST ${API}/tasks`,
+			`GET ${API}/tasks`,
+		]);
+		expect((log.requests[2].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0', '2']);
+		expect((log.requests[4].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0']);
 		expect(result.items.map((item) => item.json.id ?? item.json.error)).toEqual([
 			800,
 			'amoCRM rejected this task: text: Too long.',
@@ -207,6 +265,25 @@ describe('create: partial failure of a batch', () => {
 		]);
 	});
 
+	it('answers that name none of the request_ids sent, one per element, are matched by position', async () => {
+		// amoCRM echoes request_id, or numbers answers itself (seed 000, #tasks-add); its own
+		// example answers request_id "example" to a request that sent it.
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(200, { _embedded: { tasks: [{ id: 910, request_id: 'a' }, { id: 911, request_id: 'b' }] } })
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(910), amoTask(911)]));
+		record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(2), continueOnFail: true });
+
+		expect(result.items.map((item) => [item.json.id, item.pairedItem])).toEqual([
+			[910, { item: 0 }],
+			[911, { item: 1 }],
+		]);
+	});
+
 	it('without Continue On Fail, fails on the rejected item and writes nothing more', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
@@ -228,7 +305,8 @@ describe('create: partial failure of a batch', () => {
 			name: 'NodeApiError',
 			httpCode: '400',
 			message: 'amoCRM rejected this task: text: This value should not be blank.',
-			description: 'amoCRM: Bad Request: Request validation failed',
+			description:
+				'amoCRM: Bad Request: Request validation failed\namoCRM does not document whether it stored the other tasks sent with this one (2): check them in amoCRM before running the items again.',
 			context: { itemIndex: 1 },
 		});
 	});

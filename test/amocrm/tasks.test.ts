@@ -637,7 +637,7 @@ describe('task: update, complete, reopen', () => {
 		expect(result.items).toEqual([{ json: amoTask(56981), pairedItem: { item: 0 } }]);
 	});
 
-	it('keeps the write answer when reading the task back fails', async () => {
+	it('when reading the task back fails, the item says what was written and that the read failed', async () => {
 		const scope = amo()
 			.patch(`${API}/tasks`)
 			.reply(200, { _embedded: { tasks: [{ id: 3, updated_at: 1709290000, request_id: '0' }] } })
@@ -653,7 +653,17 @@ describe('task: update, complete, reopen', () => {
 		expect(result.error).toBeUndefined();
 		// The write is done: one PATCH; only the read was retried.
 		expect(log.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
-		expect(result.items).toEqual([{ json: { id: 3, updated_at: 1709290000, request_id: '0' }, pairedItem: { item: 0 } }]);
+		expect(result.items).toEqual([
+			{
+				json: {
+					id: 3,
+					updated_at: 1709290000,
+					is_completed: false,
+					readBackError: 'The task was written, but reading it back failed: amoCRM: busy. The other fields are the ones sent.',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 });
 

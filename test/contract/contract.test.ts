@@ -36,6 +36,14 @@ describe('substitute and pick', () => {
 		expect(() => substitute('a/{{missing}}', {})).toThrow('{{missing}}');
 	});
 
+	it('turns a whole-string {{number:name}} into a number, and refuses a value that is none', () => {
+		expect(substitute({ body: [{ id: '{{number:id}}', text: 'id {{id}}' }] }, { id: '1000001' })).toEqual({
+			body: [{ id: 1000001, text: 'id 1000001' }],
+		});
+		expect(() => substitute('{{number:id}}', { id: 'abc' })).toThrow('not a number');
+		expect(() => substitute('{{number:missing}}', {})).toThrow('{{number:missing}}');
+	});
+
 	it('reads a dotted path and refuses a missing one', () => {
 		expect(pick({ rows: [{ id: 5 }] }, 'rows.0.id')).toBe('5');
 		expect(() => pick({ rows: [] }, 'rows.0.id')).toThrow('rows.0.id');

@@ -82,9 +82,19 @@ export function loadContracts(vendor: string): ContractPair[] {
 	});
 }
 
-/** Replaces `{{name}}` in every string of `value` with `vars[name]` (unknown names throw). */
+/**
+ * Replaces `{{name}}` in every string of `value` with `vars[name]` (unknown names throw). A string
+ * that is exactly `{{number:name}}` becomes the number `vars[name]` (a JSON body's numeric id).
+ */
 export function substitute<T>(value: T, vars: Record<string, string>): T {
 	if (typeof value === 'string') {
+		const whole = /^\{\{number:(\w+)\}\}$/.exec(value);
+		if (whole) {
+			const name = whole[1];
+			if (!(name in vars)) throw new Error(`contract placeholder {{number:${name}}} has no value`);
+			if (!/^-?\d+(\.\d+)?$/.test(vars[name])) throw new Error(`contract placeholder {{number:${name}}} is not a number: ${vars[name]}`);
+			return Number(vars[name]) as T;
+		}
 		return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
 			if (!(name in vars)) throw new Error(`contract placeholder {{${name}}} has no value`);
 			return vars[name];

@@ -322,6 +322,80 @@ describe('amoCRM sandbox: API behaviour', () => {
 		expect(sandbox.store.tasks.size).toBe(before);
 	});
 
+	test('rejectedBatch storesValid: a rejected POST or PATCH array still writes its valid elements', async () => {
+		sandbox.rejectedBatch = 'storesValid';
+		try {
+			const before = sandbox.store.tasks.size;
+			const post = await call(base, 'POST', '/api/v4/tasks', {
+				body: [
+					{ text: 'Kept A', complete_till: 1700003600 },
+					{ text: '', complete_till: 1700003600 },
+					{ text: 'Kept B', complete_till: 1700003600 },
+				],
+			});
+			expect(post.status).toBe(400);
+			expect(post.json<ValidationProblem>()['validation-errors'].map((v) => v.request_id)).toEqual(['1']);
+			const kept = [...sandbox.store.tasks.values()].slice(before);
+			expect(kept.map((t) => t.text)).toEqual(['Kept A', 'Kept B']);
+
+			const patch = await call(base, 'PATCH', '/api/v4/tasks', {
+				body: [
+					{ id: kept[0].id, text: 'Changed A' },
+					{ id: kept[1].id, task_type_id: 77 },
+				],
+			});
+			expect(patch.status).toBe(400);
+			expect(sandbox.store.tasks.get(kept[0].id)?.text).toBe('Changed A');
+			expect(sandbox.store.tasks.get(kept[1].id)?.task_type_id).toBe(1);
+		} finally {
+			sandbox.rejectedBatch = 'storesNone';
+		}
+	});
+
+	test('rejectedBatch storesNone (default): a rejected PATCH array changes nothing', async () => {
+		const task = sandbox.addTask({ text: 'Untouched' });
+		const patch = await call(base, 'PATCH', '/api/v4/tasks', {
+			body: [{ id: task.id, text: 'Changed' }, { id: task.id, task_type_id: 77 }],
+		});
+		expect(patch.status).toBe(400);
+		expect(sandbox.store.tasks.get(task.id)?.text).toBe('Untouched');
+	});
+
+	test('completeWithoutResult: accepted completes without a result; rejected asks for result', async () => {
+		const open = sandbox.addTask({ text: 'Open' });
+		const accepted = await call(base, 'PATCH', `/api/v4/tasks/${open.id}`, { body: { is_completed: true } });
+		expect(accepted.status).toBe(200);
+		expect(accepted.json<{ id: number; request_id: string }>()).toMatchObject({ id: open.id, request_id: '0' });
+		expect(sandbox.store.tasks.get(open.id)).toMatchObject({ is_completed: true, result: null });
+
+		sandbox.completeWithoutResult = 'rejected';
+		try {
+			const other = sandbox.addTask({ text: 'Other' });
+			const single = await call(base, 'PATCH', `/api/v4/tasks/${other.id}`, { body: { is_completed: true } });
+			expect(single.status).toBe(400);
+			expect(single.json<ValidationProblem>()['validation-errors'][0].errors).toEqual([
+				{ code: 'NotBlank', path: 'result', detail: 'This value should not be blank.' },
+			]);
+			const batch = await call(base, 'PATCH', '/api/v4/tasks', {
+				body: [{ id: other.id, is_completed: true, result: { text: 'Done' } }],
+			});
+			expect(batch.status).toBe(200);
+			expect(sandbox.store.tasks.get(other.id)).toMatchObject({ is_completed: true, result: { text: 'Done' } });
+		} finally {
+			sandbox.completeWithoutResult = 'accepted';
+		}
+	});
+
+	test('filter[is_completed] as seed 000 sends it: a list of one', async () => {
+		const done = await listAll(base, 'filter[is_completed][]=1');
+		const open = await listAll(base, 'filter[is_completed]=0');
+		expect(done.length).toBeGreaterThan(0);
+		expect(done.every((t) => t.is_completed)).toBe(true);
+		expect(open.every((t) => !t.is_completed)).toBe(true);
+		const both = await call(base, 'GET', '/api/v4/tasks?filter[is_completed][]=1&filter[is_completed][]=0');
+		expect(both.status).toBe(400);
+	});
+
 	test('create: stores tasks with sequential ids, echoes request_id, stamps sandbox time', async () => {
 		const nextId = sandbox.store.nextTaskId;
 		const res = await call(base, 'POST', '/api/v4/tasks', {

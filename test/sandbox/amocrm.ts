@@ -1,6 +1,12 @@
 /**
  * amoCRM / Kommo API v4 sandbox: the task-related part of the API, in memory, on loopback.
- * Spec: shared/vendors/amocrm.md. Choices where the vendor file is silent are marked "Choice:".
+ *
+ * Sources: seed 000 (amoCRM «Задачи» API page, sections named by their anchors: #tasks-list,
+ * #task-detail, #tasks-add, #tasks-edit, #tasks-complete) and shared/vendors/amocrm.md (§n).
+ * The documented request/answer pairs are in test/contract/amocrm/. A behaviour the sources do
+ * not settle says "unconfirmed"; where a client could go wrong under another reading, the
+ * sandbox has a switch for each reading (`rejectedBatch`, `completeWithoutResult`,
+ * `updatedAtBounds`) and the node is tested under all of them.
  */
 import {
 	HttpError,
@@ -140,10 +146,26 @@ export interface AmoCrmSandboxOptions extends SandboxOptions {
 	 */
 	strictEntities?: boolean;
 	/**
-	 * How `filter[updated_at][from]`/`[to]` bound the list. amoCRM does not document it, so
-	 * clients must work with either. Default inclusive.
+	 * How `filter[updated_at][from]`/`[to]` bound the list. Unconfirmed: seed 000 (#tasks-list)
+	 * says only "ОТ и ДО", so clients must work with either. Default inclusive.
 	 */
 	updatedAtBounds?: 'inclusive' | 'exclusive';
+	/**
+	 * What amoCRM keeps of an array (POST or PATCH /tasks) it rejects with 400 and
+	 * `validation-errors`. Unconfirmed: seed 000 (#tasks-add, #tasks-edit) says only "400 —
+	 * Переданы некорректные данные. Подробности доступны в теле ответа", and the answer names
+	 * only the rejected elements. `storesNone` (default): nothing of the array is written.
+	 * `storesValid`: the valid elements are written all the same (and their ids are not in the
+	 * answer).
+	 */
+	rejectedBatch?: 'storesNone' | 'storesValid';
+	/**
+	 * An edit that sets `is_completed: true` without `result`. Seed 000 (#tasks-complete): "Для
+	 * завершения задачи необходимо передать свойство result и is_completed"; whether amoCRM
+	 * refuses one without the other is unconfirmed. `accepted` (default): the task is completed
+	 * without a result. `rejected`: a validation error on `result` (NotBlank).
+	 */
+	completeWithoutResult?: 'accepted' | 'rejected';
 	accountId?: number;
 	accountName?: string;
 	subdomain?: string;
@@ -233,7 +255,10 @@ function intParam(value: QueryValue | undefined, path: string): number | undefin
 	return Number(value);
 }
 
-/** `filter[updated_at]=T` means ">= T"; `[from]`/`[to]` are both inclusive. */
+/**
+ * Source: seed 000 (#tasks-list) — `filter[updated_at]` is a timestamp ("changed after") or
+ * `[from]`/`[to]`. Unconfirmed: whether the bounds include their second (see `updatedAtBounds`).
+ */
 function timeRange(value: QueryValue | undefined, path: string): { from?: number; to?: number } | undefined {
 	if (value === undefined) return undefined;
 	if (typeof value === 'string') return { from: intParam(value, path) };
@@ -268,7 +293,8 @@ function paging(query: QueryObject): { page: number; limit: number } {
 	const limit = intParam(query.limit, 'limit') ?? DEFAULT_LIMIT;
 	if (page < 1) throw queryError('page', 'GreaterThanOrEqual', 'This value should be greater than or equal to 1.');
 	if (limit < 1) throw queryError('limit', 'GreaterThanOrEqual', 'This value should be greater than or equal to 1.');
-	// Values above the maximum are not honoured: they act as the maximum.
+	// Source: seed 000 (#tasks-list) — limit at most 250. Unconfirmed: a larger value acts as 250,
+	// and the default is 50 (the official library's default, vendors/amocrm.md §4).
 	return { page, limit: Math.min(limit, MAX_LIMIT) };
 }
 
@@ -332,6 +358,8 @@ export class AmoCrmSandbox extends SandboxServer {
 	usersForbidden: boolean;
 	strictEntities: boolean;
 	updatedAtBounds: 'inclusive' | 'exclusive';
+	rejectedBatch: 'storesNone' | 'storesValid';
+	completeWithoutResult: 'accepted' | 'rejected';
 	readonly blockAfter429s: number;
 
 	private readonly limiter: SlidingWindow;
@@ -347,6 +375,8 @@ export class AmoCrmSandbox extends SandboxServer {
 		this.usersForbidden = options.usersForbidden ?? false;
 		this.strictEntities = options.strictEntities ?? true;
 		this.updatedAtBounds = options.updatedAtBounds ?? 'inclusive';
+		this.rejectedBatch = options.rejectedBatch ?? 'storesNone';
+		this.completeWithoutResult = options.completeWithoutResult ?? 'accepted';
 		this.blockAfter429s = options.blockAfter429s ?? 20;
 		this.limiter = this.createLimiter(options.requestsPerSecond ?? 7, 1000);
 		// Only the limiter's own 429s count towards the block (scaled minute).
@@ -550,7 +580,12 @@ export class AmoCrmSandbox extends SandboxServer {
 		return { status: 429, headers: { 'Content-Type': 'text/plain', ...headers }, body: 'Too Many Requests' };
 	}
 
-	/** Block, then rate limit, then auth: the same order as nginx in front of the API. */
+	/**
+	 * Block, then rate limit, then auth. Sources: vendors/amocrm.md §3.1 (7 requests a second, 429,
+	 * a block answered with nginx's HTML 403), §2.3 and §7.1 (401 problem+json of type
+	 * OAuthProblemJson with `hint`); seed 000 lists 401 for every method. Unconfirmed: the order of
+	 * the checks and the 429 body (plain text by default, see `limitBody`).
+	 */
 	private guard(req: SandboxRequest): SandboxResponse | undefined {
 		if (this.blockedFlag) return nginxHtml(403, 'Forbidden');
 		if (this.rateLimitEnabled && !this.limiter.tryAcquire()) {
@@ -601,7 +636,11 @@ export class AmoCrmSandbox extends SandboxServer {
 		return { self: { href: this.url(path) } };
 	}
 
-	/** HAL page of `items`; 204 when empty or past the end. Links keep the request's filters. */
+	/**
+	 * HAL page of `items` (seed 000 #tasks-list example answer: `_page`, `_links.self` / `next`,
+	 * `_embedded`); 204 without a body when empty or past the end (vendors/amocrm.md §4, from the
+	 * official library). Unconfirmed: links keep the request's other parameters.
+	 */
 	private page<T>(req: SandboxRequest, items: T[], key: string, render: (item: T) => unknown): SandboxResponse {
 		const { page, limit } = paging(req.query);
 		const slice = items.slice((page - 1) * limit, page * limit);
@@ -619,6 +658,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		return hal({ _page: page, _links: links, _embedded: { [key]: slice.map(render) } });
 	}
 
+	/** Source: vendors/amocrm.md §2.6 and §5.9 (`with=task_types`, `users_groups`, `datetime_settings`). */
 	private getAccount(req: SandboxRequest): SandboxResponse {
 		const a = this.store.account;
 		const withParts = typeof req.query.with === 'string' ? req.query.with.split(',').map((s) => s.trim()) : [];
@@ -661,6 +701,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		return problem(403, 'Forbidden', 'Insufficient rights to call this method');
 	}
 
+	/** Source: vendors/amocrm.md §5.10 (admin only: 403 otherwise, see `usersForbidden`). */
 	private listUsers(req: SandboxRequest): SandboxResponse {
 		if (this.usersForbidden) return this.forbiddenUsers();
 		const users = [...this.store.users.values()].sort((a, b) => a.id - b.id);
@@ -675,6 +716,7 @@ export class AmoCrmSandbox extends SandboxServer {
 
 	// --- tasks --------------------------------------------------------------------------------
 
+	/** Source: seed 000 (#task-detail, #tasks-list examples) — an empty result is rendered `[]`. */
 	renderTask(task: AmoTask): Record<string, unknown> {
 		return {
 			...task,
@@ -693,8 +735,11 @@ export class AmoCrmSandbox extends SandboxServer {
 		const updated = timeRange(f.updated_at, 'filter.updated_at');
 		let completed: boolean | undefined;
 		if (f.is_completed !== undefined) {
-			if (f.is_completed === '1' || f.is_completed === 'true') completed = true;
-			else if (f.is_completed === '0' || f.is_completed === 'false') completed = false;
+			// Source: seed 000 (#tasks-list) documents `filter[is_completed]` as a bool (1 / 0) and its
+			// example request sends it as a list, `filter[is_completed][]=1`: both forms are read.
+			const raw = typeof f.is_completed === 'string' ? [f.is_completed] : Object.values(f.is_completed);
+			if (raw.length === 1 && (raw[0] === '1' || raw[0] === 'true')) completed = true;
+			else if (raw.length === 1 && (raw[0] === '0' || raw[0] === 'false')) completed = false;
 			else throw queryError('filter.is_completed', 'InvalidType', 'This value should be of type bool.');
 		}
 		let entityType: string | undefined;
@@ -726,7 +771,10 @@ export class AmoCrmSandbox extends SandboxServer {
 		return this.page(req, tasks, 'tasks', (t) => this.renderTask(t));
 	}
 
-	/** Only created_at, complete_till and id; ties broken by id ascending. Choice: default id asc. */
+	/**
+	 * Source: seed 000 (#tasks-list) — sorting only by created_at, complete_till, id, asc / desc.
+	 * Unconfirmed: ties are broken by id ascending, and the default order is id ascending.
+	 */
 	private taskOrder(value: QueryValue | undefined): (a: AmoTask, b: AmoTask) => number {
 		const byId = (a: AmoTask, b: AmoTask): number => a.id - b.id;
 		if (value === undefined) return byId;
@@ -754,7 +802,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	private getTask(req: SandboxRequest): SandboxResponse {
-		// Choice: a missing or malformed id is 404 problem+json (the vendor file leaves 204 vs 404 open).
+		// Unconfirmed (vendors/amocrm.md §5.4 leaves 204 vs 404 open): a missing id is a 404 problem+json.
 		const task = this.store.tasks.get(Number(req.params.id));
 		return task ? hal(this.renderTask(task)) : problem(404, 'Not Found', `Task ${req.params.id} not found`);
 	}
@@ -768,6 +816,11 @@ export class AmoCrmSandbox extends SandboxServer {
 		return req.body;
 	}
 
+	/**
+	 * Source: seed 000 (#tasks-add) — `request_id` is echoed unchanged, else the element's position
+	 * ("порядковый указатель"). Unconfirmed: whether amoCRM accepts "0" (the official library sends
+	 * position + 1, with a comment that the API does not take 0).
+	 */
 	private requestIdOf(item: unknown, index: number): string {
 		const rid = isObject(item) ? item.request_id : undefined;
 		return typeof rid === 'string' || typeof rid === 'number' ? String(rid) : String(index);
@@ -775,7 +828,10 @@ export class AmoCrmSandbox extends SandboxServer {
 
 	/**
 	 * Validates the task fields present in `item`. `existing` is the task being updated
-	 * (create when undefined: text and complete_till are then required).
+	 * (create when undefined: text and complete_till are then required — seed 000 #tasks-add:
+	 * "Для создания задачи нужно передать 2 обязательных параметра: text и complete_till").
+	 * Unconfirmed: the codes, paths and details of each error (their shape follows
+	 * vendors/amocrm.md §7.1), and that unknown types, users and entities are refused.
 	 */
 	private validateTask(item: Record<string, unknown>, existing: AmoTask | undefined): AmoValidationError[] {
 		const errors: AmoValidationError[] = [];
@@ -858,23 +914,31 @@ export class AmoCrmSandbox extends SandboxServer {
 		return patch;
 	}
 
+	/**
+	 * POST /tasks (seed 000 #tasks-add): an array of tasks, answered with `{ id, request_id,
+	 * _links }` each. One invalid element gets the whole array a 400 naming the invalid elements
+	 * (seed 000: "400 — Переданы некорректные данные"; body: vendors/amocrm.md §7.1); what is
+	 * written then follows `rejectedBatch` (unconfirmed).
+	 */
 	private createTasks(req: SandboxRequest): SandboxResponse {
 		const items = this.requireArray(req);
 		const failures: Array<{ request_id: string; errors: AmoValidationError[] }> = [];
+		const valid: Array<{ item: Record<string, unknown>; index: number }> = [];
 		items.forEach((item, i) => {
 			const errors = isObject(item)
 				? this.validateTask(item, undefined)
 				: [{ code: 'InvalidType', path: '', detail: 'This value should be of type object.' }];
 			if (errors.length > 0) failures.push({ request_id: this.requestIdOf(item, i), errors });
+			else valid.push({ item: item as Record<string, unknown>, index: i });
 		});
-		// All or nothing: one bad element rejects the whole batch.
-		if (failures.length > 0) return validationProblem(failures);
+		if (failures.length > 0 && this.rejectedBatch === 'storesNone') return validationProblem(failures);
 
-		const created = (items as Array<Record<string, unknown>>).map((item, i) => {
-			// created_at/updated_at/created_by/updated_by in the body are ignored (choice).
+		const created = valid.map(({ item, index }) => {
+			// Unconfirmed: created_at/updated_at/created_by/updated_by in the body (listed by seed 000)
+			// are ignored; the task gets the sandbox time and the token user.
 			const task = this.addTask({
 				is_completed: false,
-				task_type_id: 1, // Choice: the default type when none is sent is 1 (Follow-up).
+				task_type_id: 1, // Unconfirmed: the type when none is sent is 1 (seed 000: a predefined type).
 				...this.patchOf(item),
 				id: this.store.nextTaskId,
 				created_at: this.nowSeconds(),
@@ -882,14 +946,28 @@ export class AmoCrmSandbox extends SandboxServer {
 				created_by: this.currentUserId,
 				updated_by: this.currentUserId,
 			});
-			return { id: task.id, request_id: this.requestIdOf(item, i), _links: this.self(`/api/v4/tasks/${task.id}`) };
+			return { id: task.id, request_id: this.requestIdOf(item, index), _links: this.self(`/api/v4/tasks/${task.id}`) };
 		});
+		if (failures.length > 0) return validationProblem(failures);
 		return hal({ _links: this.self('/api/v4/tasks'), _embedded: { tasks: created } });
 	}
 
+	/** The reading of seed 000 #tasks-complete chosen by `completeWithoutResult`. */
+	private completionErrors(item: Record<string, unknown>): AmoValidationError[] {
+		if (this.completeWithoutResult === 'rejected' && item.is_completed === true && item.result === undefined) {
+			return [{ code: 'NotBlank', path: 'result', detail: 'This value should not be blank.' }];
+		}
+		return [];
+	}
+
+	/**
+	 * PATCH /tasks (seed 000 #tasks-edit): an array of changes with `id`, answered with `{ id,
+	 * updated_at, request_id, _links }` each. A rejected array: as for POST, per `rejectedBatch`.
+	 */
 	private patchTasks(req: SandboxRequest): SandboxResponse {
 		const items = this.requireArray(req);
 		const failures: Array<{ request_id: string; errors: AmoValidationError[] }> = [];
+		const valid: Array<{ item: Record<string, unknown>; index: number }> = [];
 		items.forEach((item, i) => {
 			let errors: AmoValidationError[];
 			if (!isObject(item)) {
@@ -898,35 +976,44 @@ export class AmoCrmSandbox extends SandboxServer {
 				errors = [{ code: 'NotBlank', path: 'id', detail: 'This value should not be blank.' }];
 			} else {
 				const existing = this.store.tasks.get(item.id);
+				// Unconfirmed: an unknown id is a validation error of its element.
 				errors = existing
-					? this.validateTask(item, existing)
+					? [...this.validateTask(item, existing), ...this.completionErrors(item)]
 					: [{ code: 'NotFound', path: 'id', detail: `Task ${item.id} not found.` }];
 			}
 			if (errors.length > 0) failures.push({ request_id: this.requestIdOf(item, i), errors });
+			else valid.push({ item: item as Record<string, unknown>, index: i });
 		});
-		if (failures.length > 0) return validationProblem(failures);
+		if (failures.length > 0 && this.rejectedBatch === 'storesNone') return validationProblem(failures);
 
-		const updated = (items as Array<Record<string, unknown>>).map((item, i) => {
+		const updated = valid.map(({ item, index }) => {
 			const task = this.updateTask(item.id as number, this.patchOf(item));
 			return {
 				id: task.id,
 				updated_at: task.updated_at,
-				request_id: this.requestIdOf(item, i),
+				request_id: this.requestIdOf(item, index),
 				_links: this.self(`/api/v4/tasks/${task.id}`),
 			};
 		});
+		if (failures.length > 0) return validationProblem(failures);
 		return hal({ _links: this.self('/api/v4/tasks'), _embedded: { tasks: updated } });
 	}
 
+	/**
+	 * PATCH /tasks/{id} (seed 000 #tasks-edit, #tasks-complete): one model, answered with the
+	 * model `{ id, updated_at, request_id, _links }` (seed 000's example answer has
+	 * `request_id: "0"`).
+	 */
 	private patchTask(req: SandboxRequest): SandboxResponse {
 		if (req.bodyError) return problem(400, 'Bad Request', 'Request body is not valid JSON');
 		const existing = this.store.tasks.get(Number(req.params.id));
+		// Unconfirmed: an unknown id is a 404.
 		if (!existing) return problem(404, 'Not Found', `Task ${req.params.id} not found`);
 		if (!isObject(req.body)) return problem(400, 'Bad Request', 'Request body must be a JSON object');
-		const errors = this.validateTask(req.body, existing);
+		const errors = [...this.validateTask(req.body, existing), ...this.completionErrors(req.body)];
 		if (errors.length > 0) return validationProblem([{ request_id: '0', errors }]);
 		const task = this.updateTask(existing.id, this.patchOf(req.body));
-		return hal({ id: task.id, updated_at: task.updated_at, _links: this.self(`/api/v4/tasks/${task.id}`) });
+		return hal({ id: task.id, updated_at: task.updated_at, request_id: '0', _links: this.self(`/api/v4/tasks/${task.id}`) });
 	}
 
 	// --- notes --------------------------------------------------------------------------------
@@ -961,7 +1048,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		const updated = timeRange(f.updated_at, 'filter.updated_at');
 		const noteTypes =
 			f.note_type === undefined ? undefined : typeof f.note_type === 'string' ? [f.note_type] : Object.values(f.note_type);
-		// Choice: notes come in id order; order[] is not emulated.
+		// Unconfirmed: notes come in id order; order[] is not emulated.
 		const notes = [...this.store.notes.values()]
 			.filter(
 				(n) =>

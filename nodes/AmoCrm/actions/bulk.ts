@@ -3,120 +3,241 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from '../../shared/execute';
 import { chunk } from '../../shared/paging';
-import { resolveCredential } from '../../shared/transport/request';
+import { now } from '../../shared/transport/clock';
+import { resolveCredential, serverNow } from '../../shared/transport/request';
 import { AMO_MAX_BATCH, AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded, simplifyAmoTask } from '../api';
+import { findAppliedUpdates, findStoredCreates, readTasksByIds, type Element, type SentWindow, type Verdict } from './stored';
 
 /** One item's element of a bulk write, or the error that kept it out. */
-export type Prepared = { itemIndex: number; body: IDataObject } | Error;
+export type Prepared = Element | Error;
+
+export interface WriteOptions {
+	/** More words for a rejected element, from the paths amoCRM named (e.g. the parameter to fill in). */
+	rejectionHint?: (paths: string[], body: IDataObject) => string | undefined;
+}
 
 interface ValidationEntry {
 	request_id?: string;
 	errors?: Array<{ path?: string; detail?: string; code?: string }>;
 }
 
+interface Rejection {
+	details: string;
+	paths: string[];
+}
+
 /** The elements a 400 answer rejected, by request_id, with their messages. */
-function rejectedElements(error: unknown): Map<string, string> {
-	const rejected = new Map<string, string>();
+function rejectedElements(error: unknown): Map<string, Rejection> {
+	const rejected = new Map<string, Rejection>();
 	const body = ((error as NodeApiError).errorResponse as IDataObject | undefined)?.body as IDataObject | undefined;
 	for (const entry of (body?.['validation-errors'] as ValidationEntry[] | undefined) ?? []) {
 		if (entry.request_id === undefined) continue;
-		const details = (entry.errors ?? []).map((e) => `${e.path ?? ''}: ${e.detail ?? e.code ?? ''}`);
-		rejected.set(String(entry.request_id), details.join('; '));
+		const errors = entry.errors ?? [];
+		rejected.set(String(entry.request_id), {
+			details: errors.map((e) => `${e.path ?? ''}: ${e.detail ?? e.code ?? ''}`).join('; '),
+			paths: errors.map((e) => e.path ?? ''),
+		});
 	}
 	return rejected;
 }
 
+/** Seconds of slack around a rejected POST's window: `Date` headers have whole seconds. */
+const WINDOW_SLACK_SECONDS = 2;
+
 /**
  * Sends many items' tasks as arrays of at most 50 (POST to create, PATCH to update) and maps
- * each answer back to its item through `request_id`. amoCRM rejects a whole array when one
- * element is invalid and stores nothing, so the rejected elements get their own errors and
- * the rest are sent again (with "Continue On Fail"), until an array is accepted.
+ * each answer back to its item through `request_id`.
+ *
+ * amoCRM answers an array with one invalid element with a 400 naming it; whether it stored the
+ * array's valid elements is undocumented. The rejected elements get their own errors. With
+ * "Continue On Fail" the others are looked up first ({@link findStoredCreates},
+ * {@link findAppliedUpdates}): what is in place is taken as written, what is not is sent again,
+ * and what cannot be established fails with an error that says so, never sent twice.
  */
 export async function writeTasks(
 	ctx: IExecuteFunctions,
 	method: 'POST' | 'PATCH',
 	prepared: Prepared[],
+	options: WriteOptions = {},
 ): Promise<ItemResult[]> {
 	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
-	const elements = prepared.filter((entry): entry is { itemIndex: number; body: IDataObject } => !(entry instanceof Error));
-	const written = new Map<number, IDataObject>();
+	const elements = prepared.filter((entry): entry is Element => !(entry instanceof Error));
+	/** Elements amoCRM answered for with an id: read back at the end. */
+	const written = new Map<number, { element: Element; answer: IDataObject }>();
+	/** Tasks ids already given to an item of this run. */
+	const claimed = new Set<number>();
 	// Without "Continue on fail" the node fails at the first failing item: write nothing more
 	// after it (bad input is found before anything is sent), so a re-run makes no duplicates.
 	const stopAtFirstError = !ctx.continueOnFail();
 	if (stopAtFirstError && elements.length < prepared.length) return results;
+	const { data: credentials } = await resolveCredential(ctx, amoCrmProfile);
 
 	for (const group of chunk(elements, AMO_MAX_BATCH)) {
 		if (stopAtFirstError && results.some((result) => result instanceof Error)) break;
 		let pending = group;
 		// Each 400 removes at least one rejected element, so this ends within the group's size.
 		for (let round = 0; round <= group.length && pending.length > 0; round++) {
+			const sentAt = now();
+			const serverBefore = serverNow(amoCrmProfile, credentials);
 			try {
 				const response = await amoRequest.call(ctx, method, '/tasks', {
 					body: pending.map(({ itemIndex, body }) => ({ ...body, request_id: String(itemIndex) })),
 					itemIndex: pending[0].itemIndex,
 				});
 				const answers = embedded(response.body, 'tasks');
-				// Answers carry the request_id sent; only an answer with none at all is matched by position.
-				const byRequestId = answers.some((answer) => answer.request_id !== undefined);
-				pending.forEach(({ itemIndex }, position) => {
-					const answer = byRequestId
-						? answers.find((a) => String(a.request_id) === String(itemIndex))
-						: answers[position];
-					if (answer) written.set(itemIndex, answer);
-					else results[itemIndex] = new NodeOperationError(ctx.getNode(), 'amoCRM did not answer for this task', { itemIndex });
+				// Answers carry the request_id sent (seed 000, #tasks-add). Only answers that name none of
+				// the request_ids sent (none at all, or one answer per element) are matched by position.
+				const sentIds = new Set(pending.map(({ itemIndex }) => String(itemIndex)));
+				const namesSent = answers.some((answer) => answer.request_id !== undefined && sentIds.has(String(answer.request_id)));
+				const byPosition =
+					!namesSent && (answers.every((answer) => answer.request_id === undefined) || answers.length === pending.length);
+				pending.forEach((element, position) => {
+					const answer = byPosition
+						? answers[position]
+						: answers.find((a) => String(a.request_id) === String(element.itemIndex));
+					if (answer) {
+						written.set(element.itemIndex, { element, answer });
+						claimed.add(Number(answer.id));
+					} else {
+						results[element.itemIndex] = new NodeOperationError(ctx.getNode(), 'amoCRM did not answer for this task', {
+							itemIndex: element.itemIndex,
+						});
+					}
 				});
 				pending = [];
 			} catch (error) {
-				const rejected = (error as NodeApiError).httpCode === '400' ? rejectedElements(error) : new Map<string, string>();
-				const isRejected = ({ itemIndex }: { itemIndex: number }) => rejected.has(String(itemIndex));
+				const rejected = (error as NodeApiError).httpCode === '400' ? rejectedElements(error) : new Map<string, Rejection>();
+				const isRejected = ({ itemIndex }: Element) => rejected.has(String(itemIndex));
 				if (!pending.some(isRejected)) {
 					// The whole array failed (or the answer names none of its elements).
 					for (const { itemIndex } of pending) results[itemIndex] = error as Error;
 					pending = [];
 					break;
 				}
-				const apiError = error as NodeApiError;
-				for (const { itemIndex } of pending.filter(isRejected)) {
-					// An API answer: keep it a NodeApiError with the status (its response is already redacted).
-					results[itemIndex] = new NodeApiError(ctx.getNode(), (apiError.errorResponse ?? {}) as JsonObject, {
-						message: `amoCRM rejected this task: ${rejected.get(String(itemIndex))}`,
-						description: apiError.message,
-						httpCode: '400',
-						itemIndex,
+				const valid = pending.filter((element) => !isRejected(element));
+				for (const element of pending.filter(isRejected)) {
+					const rejection = rejected.get(String(element.itemIndex)) as Rejection;
+					results[element.itemIndex] = rejectionError(ctx, error as NodeApiError, element, rejection, {
+						hint: options.rejectionHint?.(rejection.paths, element.body),
+						// The node is about to fail at this item: say what became of the others.
+						othersUnknown: stopAtFirstError && valid.length > 0 ? { method, count: valid.length } : undefined,
 					});
 				}
-				// Nothing of the array was stored: send the valid elements again (unless the node
-				// is about to fail at the rejected one).
-				pending = stopAtFirstError ? [] : pending.filter((element) => !isRejected(element));
+				if (stopAtFirstError || valid.length === 0) {
+					pending = [];
+					break;
+				}
+				const verdicts =
+					method === 'POST'
+						? await findStoredCreates(ctx, valid, sentWindow(sentAt, serverBefore, serverNow(amoCrmProfile, credentials)), claimed)
+						: await findAppliedUpdates(ctx, valid);
+				pending = [];
+				for (const element of valid) {
+					const verdict = verdicts.get(element.itemIndex) as Verdict;
+					if (verdict.state === 'absent') {
+						pending.push(element);
+					} else if (verdict.state === 'stored') {
+						results[element.itemIndex] = verdict.task;
+						claimed.add(Number(verdict.task.id));
+					} else {
+						results[element.itemIndex] = notEstablishedError(ctx, method, element, verdict.reason);
+					}
+				}
 			}
 		}
 	}
 
 	if (stopAtFirstError && results.some((result) => result instanceof Error)) return results;
-	const full = await fetchTasksByIds(ctx, [...written.values()].map((answer) => Number(answer.id)));
-	for (const [itemIndex, answer] of written) {
-		results[itemIndex] = full.get(Number(answer.id)) ?? answer;
-	}
+	for (const [itemIndex, task] of await readBack(ctx, [...written.values()])) results[itemIndex] = task;
 	return results;
 }
 
+/** The server seconds in which a request sent at `sentAt` (local ms) and answered now was processed. */
+function sentWindow(sentAt: number, serverBefore: number | undefined, serverAfter: number | undefined): SentWindow {
+	const receivedAt = now();
+	// amoCRM's clock, from the Date headers of its answers (n8n's own clock without them).
+	const after = serverAfter ?? receivedAt;
+	const before = Math.min(serverBefore ?? Number.POSITIVE_INFINITY, after - (receivedAt - sentAt));
+	return {
+		from: Math.floor(before / 1000) - WINDOW_SLACK_SECONDS,
+		to: Math.ceil(after / 1000) + WINDOW_SLACK_SECONDS,
+	};
+}
+
+/** An element amoCRM rejected: a NodeApiError with the status (its response is already redacted). */
+function rejectionError(
+	ctx: IExecuteFunctions,
+	apiError: NodeApiError,
+	element: Element,
+	rejection: Rejection,
+	extra: { hint?: string; othersUnknown?: { method: 'POST' | 'PATCH'; count: number } },
+): NodeApiError {
+	let message = `amoCRM rejected this task: ${rejection.details}`;
+	if (extra.hint) message += `${/[.!?]$/.test(message) ? '' : '.'} ${extra.hint}`;
+	const notes = [apiError.message];
+	if (extra.othersUnknown) {
+		const { method, count } = extra.othersUnknown;
+		notes.push(
+			method === 'POST'
+				? `amoCRM does not document whether it stored the other tasks sent with this one (${count}): check them in amoCRM before running the items again.`
+				: `amoCRM does not document whether it applied the other changes sent with this one (${count}): check them in amoCRM before running the items again.`,
+		);
+	}
+	return new NodeApiError(ctx.getNode(), (apiError.errorResponse ?? {}) as JsonObject, {
+		message,
+		description: notes.join('\n'),
+		httpCode: '400',
+		itemIndex: element.itemIndex,
+	});
+}
+
+function notEstablishedError(ctx: IExecuteFunctions, method: 'POST' | 'PATCH', element: Element, reason: string): NodeOperationError {
+	const what = method === 'POST' ? 'stored this task' : 'applied this change';
+	return new NodeOperationError(
+		ctx.getNode(),
+		`amoCRM rejected another task of the same request, and the node could not establish whether amoCRM ${what}: it was not sent again, to avoid a duplicate`,
+		{
+			itemIndex: element.itemIndex,
+			description: `Why: ${reason}. Check in amoCRM before running this item again.`,
+		},
+	);
+}
+
 /**
- * Reads tasks back after a write (the write answers only with ids). A failing read must not
- * turn a done write into an error the user would retry, so it falls back to the write's answer.
+ * Reads written tasks back (a write answers only with ids). A failed read must not turn a done
+ * write into an error the user would retry: the item then holds what is known (the id, what
+ * amoCRM answered, the fields sent) and `readBackError` says the read failed.
  */
-export async function fetchTasksByIds(ctx: IExecuteFunctions, ids: number[]): Promise<Map<number, IDataObject>> {
-	const found = new Map<number, IDataObject>();
-	for (const group of chunk(ids, AMO_MAX_PAGE)) {
+async function readBack(
+	ctx: IExecuteFunctions,
+	written: Array<{ element: Element; answer: IDataObject }>,
+): Promise<Map<number, IDataObject>> {
+	const out = new Map<number, IDataObject>();
+	for (const group of chunk(written, AMO_MAX_PAGE)) {
+		let tasks: Map<number, IDataObject> | undefined;
+		let failure = '';
 		try {
-			const response = await amoRequest.call(ctx, 'GET', '/tasks', {
-				qs: { filter: { id: group }, limit: AMO_MAX_PAGE },
-			});
-			for (const task of embedded(response.body, 'tasks')) found.set(Number(task.id), task);
-		} catch {
-			// Keep the write's own answers for this group.
+			tasks = await readTasksByIds(ctx, group.map(({ answer }) => Number(answer.id)));
+		} catch (error) {
+			failure = (error as Error).message;
+		}
+		for (const { element, answer } of group) {
+			const task = tasks?.get(Number(answer.id));
+			out.set(element.itemIndex, task ?? knownOfWrite(element, answer, failure || 'amoCRM did not list the task'));
 		}
 	}
-	return found;
+	return out;
+}
+
+/** A written task whose read failed: the id and answer amoCRM gave, the fields sent, and why. */
+function knownOfWrite(element: Element, answer: IDataObject, failure: string): IDataObject {
+	const { request_id: _sentRequestId, id: _sentId, ...sent } = element.body;
+	return {
+		id: answer.id,
+		...(answer.updated_at !== undefined ? { updated_at: answer.updated_at } : {}),
+		...sent,
+		readBackError: `The task was written, but reading it back failed: ${failure}. The other fields are the ones sent.`,
+	};
 }
 
 /** The task as output: raw, or in the common shape when "Simplify" is on. */
@@ -126,9 +247,13 @@ export async function taskOutput(
 	task: IDataObject,
 ): Promise<IDataObject> {
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
-	if (!simplify || task.text === undefined) return task;
+	if (!simplify) return task;
 	const credential = await resolveCredential(ctx, amoCrmProfile);
-	return simplifyAmoTask(task, amoCrmBaseUrl(credential.data), ctx.getTimezone()) as unknown as IDataObject;
+	const common = simplifyAmoTask(task, amoCrmBaseUrl(credential.data), ctx.getTimezone()) as unknown as IDataObject;
+	if (task.readBackError === undefined) return common;
+	// Only what was sent is known: a completion state not sent is unknown, not "open".
+	const completion = task.is_completed === undefined ? { status: null, vendorStatus: null, completedAt: null } : {};
+	return { ...common, ...completion, readBackError: task.readBackError };
 }
 
 /** Applies "Simplify" to the results of a bulk write. */

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
@@ -22,6 +22,16 @@ const description: INodeProperties[] = [
 	simplifyOption(show),
 ];
 
+/**
+ * Seed 000 («Выполнение задачи»): a task is completed by sending `is_completed` and `result`
+ * together. With a result text both go in one element; without one, `is_completed` goes alone
+ * (whether amoCRM accepts that is undocumented), and a refusal names the parameter to fill in.
+ */
+function resultHint(paths: string[], body: IDataObject): string | undefined {
+	const aboutResult = paths.some((path) => path === 'result' || path.startsWith('result.'));
+	return aboutResult && body.result === undefined ? 'amoCRM wants a result to complete this task: fill in "Result Text"' : undefined;
+}
+
 /** Completes one task per input item, with an optional result text; 50 per request. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const prepared = prepareEach(itemIndices, (itemIndex) => {
@@ -32,7 +42,7 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 			body: { id, is_completed: true, ...(resultText !== '' ? { result: { text: resultText } } : {}) },
 		};
 	});
-	return await outputs(this, await writeTasks(this, 'PATCH', prepared));
+	return await outputs(this, await writeTasks(this, 'PATCH', prepared, { rejectionHint: resultHint }));
 }
 
 export const complete: OperationModule = { description, executeBatch };
