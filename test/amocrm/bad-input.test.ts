@@ -273,8 +273,8 @@ describe('Continue On Fail with one bad item among three', () => {
 			.reply(200, {
 				_embedded: {
 					tasks: [
-						{ id: 11, request_id: '0' },
-						{ id: 13, request_id: '2' },
+						{ id: 11, request_id: '1' },
+						{ id: 13, request_id: '3' },
 					],
 				},
 			})
@@ -292,8 +292,8 @@ describe('Continue On Fail with one bad item among three', () => {
 		expect(result.error).toBeUndefined();
 		expect(lines(log)).toEqual([`PATCH ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].body).toEqual([
-			{ id: 11, is_completed: true, result: { text: 'ok' }, request_id: '0' },
-			{ id: 13, is_completed: true, result: { text: 'ok' }, request_id: '2' },
+			{ id: 11, is_completed: true, result: { text: 'ok' }, request_id: '1' },
+			{ id: 13, is_completed: true, result: { text: 'ok' }, request_id: '3' },
 		]);
 		expect(result.items).toEqual([
 			{ json: amoTask(11, { is_completed: true }), pairedItem: { item: 0 } },

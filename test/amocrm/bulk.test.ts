@@ -2,11 +2,13 @@
  * Bulk writes: many input items go out as arrays of at most 50, each answer and each
  * per-element error goes back to its own item.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { byId, SUITE_TIME_SCALE } from '../harness';
+import { AmoCrmSandbox, seedDemo } from '../sandbox/amocrm';
 import { API, BEARER, PROBLEM_JSON, amo, amoTask, halList, lines, record, runAmo, useAmoEnvironment, validationErrors } from './fixtures';
 
-useAmoEnvironment();
+useAmoEnvironment({ allowLocalhost: true });
 
 const CREATE = {
 	resource: 'task',
@@ -22,6 +24,8 @@ function inputs(count: number): IDataObject[] {
 
 /** The task id amoCRM gives the element of item `i` in these tests. */
 const idOf = (i: number) => 5000 + i;
+/** The item an element's request_id names: the node sends item index + 1. */
+const itemOf = (requestId: string) => Number(requestId) - 1;
 
 type Element = { text: string; complete_till: number; request_id: string };
 
@@ -37,7 +41,7 @@ describe('create: many items', () => {
 			.reply(200, (_uri, body) => {
 				// Answers in reverse order: the node must map by request_id, not by position.
 				const elements = (body as Element[]).slice().reverse();
-				return { _embedded: { tasks: elements.map((e) => ({ id: idOf(Number(e.request_id)), request_id: e.request_id })) } };
+				return { _embedded: { tasks: elements.map((e) => ({ id: idOf(itemOf(e.request_id)), request_id: e.request_id })) } };
 			})
 			.get(`${API}/tasks`)
 			.query(true)
@@ -60,9 +64,9 @@ describe('create: many items', () => {
 		const posts = log.requests.slice(0, 3).map((r) => r.body as Element[]);
 		expect(posts.map((p) => p.length)).toEqual([50, 50, 20]);
 		const sent = posts.flat();
-		expect(sent.map((e) => e.request_id)).toEqual(Array.from({ length: 120 }, (_, i) => String(i)));
-		expect(sent[0]).toEqual({ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' });
-		expect(sent[119]).toEqual({ text: 'Task for item 119', complete_till: 1700000119, request_id: '119' });
+		expect(sent.map((e) => e.request_id)).toEqual(Array.from({ length: 120 }, (_, i) => String(i + 1)));
+		expect(sent[0]).toEqual({ text: 'Task for item 0', complete_till: 1700000000, request_id: '1' });
+		expect(sent[119]).toEqual({ text: 'Task for item 119', complete_till: 1700000119, request_id: '120' });
 		// One read-back of all 120 ids.
 		expect(log.requests[3].query).toEqual({
 			'filter[id][]': Array.from({ length: 120 }, (_, i) => String(idOf(i))),
@@ -81,8 +85,8 @@ describe('create: many items', () => {
 			.reply(200, {
 				_embedded: {
 					tasks: [
-						{ id: 31, request_id: '0' },
-						{ id: 32, request_id: '1' },
+						{ id: 31, request_id: '1' },
+						{ id: 32, request_id: '2' },
 					],
 				},
 			})
@@ -105,8 +109,8 @@ describe('create: many items', () => {
 		expect(result.error).toBeUndefined();
 		expect(lines(log)).toEqual([`PATCH ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].body).toEqual([
-			{ id: 31, text: 'a', request_id: '0' },
-			{ id: 32, text: 'b', request_id: '1' },
+			{ id: 31, text: 'a', request_id: '1' },
+			{ id: 32, text: 'b', request_id: '2' },
 		]);
 		expect(result.items.map((i) => [i.json.text, i.pairedItem])).toEqual([
 			['a', { item: 0 }],
@@ -121,7 +125,7 @@ describe('create: partial failure of a batch', () => {
 			.post(`${API}/tasks`)
 			.reply(
 				400,
-				validationErrors([{ requestId: '1', path: 'complete_till', detail: 'This value should be greater than now.' }]),
+				validationErrors([{ requestId: '2', path: 'complete_till', detail: 'This value should be greater than now.' }]),
 				{ ...PROBLEM_JSON, Date: AMO_NOW_HTTP },
 			)
 			// The look-up: nothing changed since the rejected POST.
@@ -132,8 +136,8 @@ describe('create: partial failure of a batch', () => {
 			.reply(200, {
 				_embedded: {
 					tasks: [
-						{ id: 700, request_id: '0' },
-						{ id: 702, request_id: '2' },
+						{ id: 700, request_id: '1' },
+						{ id: 702, request_id: '3' },
 					],
 				},
 			})
@@ -148,9 +152,9 @@ describe('create: partial failure of a batch', () => {
 		expect(result.error).toBeUndefined();
 		expect(lines(log)).toEqual([`POST ${API}/tasks`, `GET ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].body).toEqual([
-			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' },
-			{ text: 'Task for item 1', complete_till: 1700000001, request_id: '1' },
-			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '2' },
+			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '1' },
+			{ text: 'Task for item 1', complete_till: 1700000001, request_id: '2' },
+			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '3' },
 		]);
 		// Tasks changed since just before the POST, by amoCRM's clock (the 400's Date header, years
 		// before n8n's): a few seconds of slack before it, and a minute after.
@@ -163,8 +167,8 @@ describe('create: partial failure of a batch', () => {
 		expect(to).toBeGreaterThanOrEqual(62);
 		expect(to).toBeLessThanOrEqual(90);
 		expect(log.requests[2].body).toEqual([
-			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '0' },
-			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '2' },
+			{ text: 'Task for item 0', complete_till: 1700000000, request_id: '1' },
+			{ text: 'Task for item 2', complete_till: 1700000002, request_id: '3' },
 		]);
 		expect(log.requests[2].headers.authorization).toBe(BEARER);
 		expect(log.requests[3].query).toEqual({ 'filter[id][]': ['700', '702'], limit: '250' });
@@ -189,7 +193,7 @@ describe('create: partial failure of a batch', () => {
 		];
 		const scope = amo()
 			.post(`${API}/tasks`)
-			.reply(400, validationErrors([{ requestId: '1', path: 'text', detail: 'Too long.' }]), { ...PROBLEM_JSON, Date: AMO_NOW_HTTP })
+			.reply(400, validationErrors([{ requestId: '2', path: 'text', detail: 'Too long.' }]), { ...PROBLEM_JSON, Date: AMO_NOW_HTTP })
 			.get(`${API}/tasks`)
 			.query(true)
 			// A task of someone else, changed in that window but created long before, is no look-alike.
@@ -211,17 +215,17 @@ describe('create: partial failure of a batch', () => {
 	it('keeps resending while each answer rejects another element and nothing was stored, then maps what was', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
-			.reply(400, validationErrors([{ requestId: '1', path: 'text', detail: 'Too long.' }]), PROBLEM_JSON)
+			.reply(400, validationErrors([{ requestId: '2', path: 'text', detail: 'Too long.' }]), PROBLEM_JSON)
 			.get(`${API}/tasks`)
 			.query(true)
 			.reply(204)
 			.post(`${API}/tasks`)
-			.reply(400, validationErrors([{ requestId: '2', path: 'complete_till', detail: 'In the past.' }]), PROBLEM_JSON)
+			.reply(400, validationErrors([{ requestId: '3', path: 'complete_till', detail: 'In the past.' }]), PROBLEM_JSON)
 			.get(`${API}/tasks`)
 			.query(true)
 			.reply(204)
 			.post(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 800, request_id: '0' }] } })
+			.reply(200, { _embedded: { tasks: [{ id: 800, request_id: '1' }] } })
 			.get(`${API}/tasks`)
 			.query(true)
 			.reply(200, halList('tasks', [amoTask(800, { text: 'Task for item 0' })]));
@@ -238,8 +242,8 @@ describe('create: partial failure of a batch', () => {
 			`POST ${API}/tasks`,
 			`GET ${API}/tasks`,
 		]);
-		expect((log.requests[2].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0', '2']);
-		expect((log.requests[4].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['0']);
+		expect((log.requests[2].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['1', '3']);
+		expect((log.requests[4].body as Array<{ request_id: string }>).map((e) => e.request_id)).toEqual(['1']);
 		expect(result.items.map((item) => item.json.id ?? item.json.error)).toEqual([
 			800,
 			'amoCRM rejected this task: text: Too long.',
@@ -250,7 +254,7 @@ describe('create: partial failure of a batch', () => {
 	it('maps answers by request_id, never by position, when amoCRM reorders them', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 902, request_id: '2' }, { id: 900, request_id: '0' }] } })
+			.reply(200, { _embedded: { tasks: [{ id: 902, request_id: '3' }, { id: 900, request_id: '1' }] } })
 			.get(`${API}/tasks`)
 			.query(true)
 			.reply(200, halList('tasks', [amoTask(900), amoTask(902)]));
@@ -284,12 +288,32 @@ describe('create: partial failure of a batch', () => {
 		]);
 	});
 
+	it('answers numbered by amoCRM itself from "0" (never sent) are matched by that number, not taken for echoes', async () => {
+		// Seed 000 (#tasks-add): without a request_id amoCRM answers the element's position. "0" is
+		// never sent, so an answer naming it is that numbering: "1" is then the second element, not item 0.
+		const scope = amo()
+			.post(`${API}/tasks`)
+			.reply(200, { _embedded: { tasks: [{ id: 921, request_id: '1' }, { id: 920, request_id: '0' }, { id: 922, request_id: '2' }] } })
+			.get(`${API}/tasks`)
+			.query(true)
+			.reply(200, halList('tasks', [amoTask(920), amoTask(921), amoTask(922)]));
+		record(scope);
+
+		const result = await runAmo(CREATE, { input: inputs(3), continueOnFail: true });
+
+		expect(result.items.map((item) => [item.json.id ?? item.json.error, item.pairedItem])).toEqual([
+			[920, { item: 0 }],
+			[921, { item: 1 }],
+			[922, { item: 2 }],
+		]);
+	});
+
 	it('without Continue On Fail, fails on the rejected item and writes nothing more', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
 			.reply(
 				400,
-				validationErrors([{ requestId: '1', path: 'text', detail: 'This value should not be blank.' }]),
+				validationErrors([{ requestId: '2', path: 'text', detail: 'This value should not be blank.' }]),
 				PROBLEM_JSON,
 			);
 		const log = record(scope);
@@ -337,7 +361,7 @@ describe('create: partial failure of a batch', () => {
 				call++;
 				if (call === 1) return [500, { title: 'Internal Server Error', status: 500 }];
 				const elements = body as Element[];
-				return [200, { _embedded: { tasks: elements.map((e) => ({ id: idOf(Number(e.request_id)), request_id: e.request_id })) } }];
+				return [200, { _embedded: { tasks: elements.map((e) => ({ id: idOf(itemOf(e.request_id)), request_id: e.request_id })) } }];
 			})
 			.get(`${API}/tasks`)
 			.query(true)
@@ -350,7 +374,7 @@ describe('create: partial failure of a batch', () => {
 		// Each array sent exactly once: a failed write is never repeated.
 		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
 		expect((log.requests[0].body as Element[]).length).toBe(50);
-		expect((log.requests[1].body as Element[]).map((e) => e.request_id)).toEqual(['50', '51', '52', '53', '54']);
+		expect((log.requests[1].body as Element[]).map((e) => e.request_id)).toEqual(['51', '52', '53', '54', '55']);
 		expect(result.items).toHaveLength(55);
 		expect(result.items.slice(0, 50).every((item, i) => (item.pairedItem as { item: number }).item === i && typeof item.json.error === 'string')).toBe(true);
 		expect(result.items[0].json.description).toContain('not sent again');
@@ -370,4 +394,89 @@ describe('create: partial failure of a batch', () => {
 		expect(log.unmatched).toEqual([]);
 		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '500' });
 	});
+});
+
+describe('request_id: never "0" (amocrm-api-php sends position + 1: «Бага в API не принимает 0»)', () => {
+	// Each element's request_id is its item index + 1: one name per item across arrays and resends.
+	let sandbox: AmoCrmSandbox;
+	let baseUrl: string;
+
+	beforeEach(async () => {
+		sandbox = new AmoCrmSandbox({ timeScale: SUITE_TIME_SCALE });
+		baseUrl = await sandbox.start();
+		seedDemo(sandbox, { tasks: 0 });
+	});
+
+	afterEach(async () => {
+		await sandbox.stop();
+	});
+
+	async function runOnSandbox(parameters: INodeParameters, input: IDataObject[], continueOnFail = false) {
+		const credentials = { amoCrmApi: { domain: 'custom', baseUrl, accessToken: 'test-token' } };
+		return await runAmo(parameters, { input, continueOnFail, credentials });
+	}
+
+	/** The request_ids of each array sent to `/api/v4/tasks` with `method`, in order. */
+	const sentRequestIds = (method: string) =>
+		sandbox.requests
+			.filter((r) => r.method === method && r.path === '/api/v4/tasks')
+			.map((r) => (r.body as Array<{ request_id: unknown }>).map((e) => e.request_id));
+	const taskIdByText = (text: string) => [...sandbox.store.tasks.values()].find((task) => task.text === text)?.id;
+
+	for (const reading of ['accepted', 'rejected'] as const) {
+		it(`${reading}: 120 creates go out as request_ids "1".."120" and each task lands on its item`, async () => {
+			sandbox.zeroRequestId = reading;
+
+			const result = await runOnSandbox(CREATE, inputs(120));
+
+			expect(sentRequestIds('POST')).toEqual([0, 50, 100].map((first) =>
+				Array.from({ length: first === 100 ? 20 : 50 }, (_, i) => String(first + i + 1)),
+			));
+			expect(result.error).toBeUndefined();
+			expect(sandbox.store.tasks.size).toBe(120);
+			result.items.forEach((item, i) => {
+				expect(item.pairedItem).toEqual({ item: i });
+				expect(item.json).toMatchObject({ id: taskIdByText(`Task for item ${i}`), text: `Task for item ${i}` });
+			});
+		});
+
+		it(`${reading}: an update array goes out as "1".."3" and each change lands on its item`, async () => {
+			sandbox.zeroRequestId = reading;
+			const tasks = [0, 1, 2].map((n) => sandbox.addTask({ text: `Before ${n}` }));
+
+			const result = await runOnSandbox(
+				{ resource: 'task', operation: 'update', taskId: byId('={{ $json.id }}'), updateFields: { text: '={{ $json.text }}' } },
+				tasks.map((task, n) => ({ id: task.id, text: `After ${n}` })),
+			);
+
+			expect(sentRequestIds('PATCH')).toEqual([['1', '2', '3']]);
+			expect(result.error).toBeUndefined();
+			expect(tasks.map((task) => sandbox.store.tasks.get(task.id)?.text)).toEqual(['After 0', 'After 1', 'After 2']);
+			expect(result.items.map((item) => [item.json.id, item.json.text, item.pairedItem])).toEqual(
+				tasks.map((task, n) => [task.id, `After ${n}`, { item: n }]),
+			);
+		});
+
+		it(`${reading}: a 400 naming the rejected element by its request_id fails that item only; the others keep theirs when sent again`, async () => {
+			sandbox.zeroRequestId = reading;
+
+			const result = await runOnSandbox(
+				{ ...CREATE, additionalFields: { responsibleUserId: '={{ $json.user }}' } },
+				inputs(3).map((input, i) => ({ ...input, user: i === 1 ? '999' : '504142' })),
+				true,
+			);
+
+			// Item 1's element is "2"; the resend after the look-up carries items 0 and 2 as "1" and "3".
+			expect(sentRequestIds('POST')).toEqual([
+				['1', '2', '3'],
+				['1', '3'],
+			]);
+			expect([...sandbox.store.tasks.values()].map((task) => task.text).sort()).toEqual(['Task for item 0', 'Task for item 2']);
+			expect(result.items.map((item) => [item.json.id ?? item.json.error, item.pairedItem])).toEqual([
+				[taskIdByText('Task for item 0'), { item: 0 }],
+				['amoCRM rejected this task: responsible_user_id: The value you selected is not a valid choice.', { item: 1 }],
+				[taskIdByText('Task for item 2'), { item: 2 }],
+			]);
+		});
+	}
 });

@@ -21,7 +21,7 @@ useAmoEnvironment();
 
 const GET_TASK_5 = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '5' } };
 const CREATE = { resource: 'task', operation: 'create', text: 'Call the client', completeTill: '2026-03-01T15:30:00Z' };
-const CREATE_BODY = [{ text: 'Call the client', complete_till: 1772379000, request_id: '0' }];
+const CREATE_BODY = [{ text: 'Call the client', complete_till: 1772379000, request_id: '1' }];
 
 /** Everything n8n keeps of the run (the test's own credential map left out). */
 function stored(result: RunWorkflowResult): string {
@@ -139,7 +139,7 @@ describe('answers of the API', () => {
 			.post(`${API}/tasks`)
 			.reply(429, 'Too Many Requests', { 'Retry-After': '2' })
 			.post(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 77, request_id: '0' }] } })
+			.reply(200, { _embedded: { tasks: [{ id: 77, request_id: '1' }] } })
 			.get(`${API}/tasks`)
 			.query(true)
 			.reply(200, halList('tasks', [amoTask(77)]));
@@ -185,7 +185,7 @@ describe('answers of the API', () => {
 	it('a 400 on a single create names the field and amoCRM\'s detail', async () => {
 		const scope = amo()
 			.post(`${API}/tasks`)
-			.reply(400, validationErrors([{ requestId: '0', path: 'responsible_user_id', detail: 'User not found' }]), PROBLEM_JSON);
+			.reply(400, validationErrors([{ requestId: '1', path: 'responsible_user_id', detail: 'User not found' }]), PROBLEM_JSON);
 		const log = record(scope);
 
 		const result = await runAmo(CREATE);

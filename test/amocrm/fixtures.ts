@@ -10,7 +10,7 @@ import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmOAuth2Api } from '../../credentials/AmoCrmOAuth2Api.credentials';
 import { AmoCrm } from '../../nodes/AmoCrm/AmoCrm.node';
 import { recordRequests, requestLines, runNode, useVendorEnvironment } from '../harness';
-import type { CredentialDataMap, RequestLog, RunNodeOptions, RunWorkflowResult } from '../harness';
+import type { CredentialDataMap, RequestLog, RunNodeOptions, RunWorkflowResult, SetupNockOptions } from '../harness';
 
 export const NODE_TYPE = 'n8n-nodes-crm-tasks.amoCrm';
 export const HOST = 'https://acme.amocrm.ru';
@@ -29,10 +29,11 @@ export function tokenCredentials(overrides: ICredentialDataDecryptedObject = {})
 
 /**
  * Registers nock for the file, runs the throttle and retry waits 1000 times faster and
- * gives every test a fresh rate budget. Call once at the top of a test file.
+ * gives every test a fresh rate budget. Call once at the top of a test file
+ * (`allowLocalhost` for files that also run against the loopback sandbox).
  */
-export function useAmoEnvironment(): void {
-	useVendorEnvironment();
+export function useAmoEnvironment(options: SetupNockOptions = {}): void {
+	useVendorEnvironment(options);
 }
 
 /** The account's API host, for interceptors. */

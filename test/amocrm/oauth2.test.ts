@@ -121,7 +121,7 @@ describe('OAuth2 credential', () => {
 			.post(`${API}/tasks`)
 			.reply(401, {})
 			.post(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 90, request_id: '0' }] } })
+			.reply(200, { _embedded: { tasks: [{ id: 90, request_id: '1' }] } })
 			.get(`${API}/tasks`)
 			.query(true)
 			.reply(200, halList('tasks', [amoTask(90)]));
@@ -137,7 +137,7 @@ describe('OAuth2 credential', () => {
 		expect(result.error).toBeUndefined();
 		expect(lines(log)).toEqual([`POST ${API}/tasks`, 'POST /oauth2/access_token', `POST ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].body).toEqual(log.requests[2].body);
-		expect(log.requests[2].body).toEqual([{ text: 'Call', complete_till: 1772366400, request_id: '0' }]);
+		expect(log.requests[2].body).toEqual([{ text: 'Call', complete_till: 1772366400, request_id: '1' }]);
 		expect(log.requests[3].headers.authorization).toBe(`Bearer ${ACCESS_2}`);
 		expect(result.items).toEqual([{ json: amoTask(90), pairedItem: { item: 0 } }]);
 	});

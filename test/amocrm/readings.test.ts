@@ -295,7 +295,7 @@ describe('complete: result and is_completed together (seed 000, «Выполне
 
 			expect(result.error).toBeUndefined();
 			const patch = sandbox.requests.find((r) => r.method === 'PATCH');
-			expect(patch?.body).toEqual([{ id: task.id, is_completed: true, result: { text: 'Reached' }, request_id: '0' }]);
+			expect(patch?.body).toEqual([{ id: task.id, is_completed: true, result: { text: 'Reached' }, request_id: '1' }]);
 			expect(sandbox.store.tasks.get(task.id)).toMatchObject({ is_completed: true, result: { text: 'Reached' } });
 			expect(result.items[0].json).toMatchObject({ id: task.id, is_completed: true, result: { text: 'Reached' } });
 		});
@@ -307,7 +307,7 @@ describe('complete: result and is_completed together (seed 000, «Выполне
 			const result = await run({ resource: 'task', operation: 'complete', taskId: byId(String(task.id)) }, [{}], true);
 
 			const patch = sandbox.requests.find((r) => r.method === 'PATCH');
-			expect(patch?.body).toEqual([{ id: task.id, is_completed: true, request_id: '0' }]);
+			expect(patch?.body).toEqual([{ id: task.id, is_completed: true, request_id: '1' }]);
 			if (reading === 'accepted') {
 				expect(result.items[0].json).toMatchObject({ id: task.id, is_completed: true });
 				expect(sandbox.store.tasks.get(task.id)?.is_completed).toBe(true);

@@ -398,7 +398,7 @@ describe('task: create', () => {
 			.post(`${API}/tasks`)
 			.reply(200, {
 				_links: { self: { href: `${HOST}${API}/tasks` } },
-				_embedded: { tasks: [{ id: 4745251, request_id: '0', _links: { self: { href: `${HOST}${API}/tasks/4745251` } } }] },
+				_embedded: { tasks: [{ id: 4745251, request_id: '1', _links: { self: { href: `${HOST}${API}/tasks/4745251` } } }] },
 			})
 			.get(`${API}/tasks`)
 			.query(true)
@@ -438,7 +438,7 @@ describe('task: create', () => {
 				entity_id: 9785993,
 				entity_type: 'contacts',
 				result: { text: 'Prepared' },
-				request_id: '0',
+				request_id: '1',
 			},
 		]);
 		expect(log.requests[1].query).toEqual({ 'filter[id][]': '4745251', limit: '250' });
@@ -447,7 +447,7 @@ describe('task: create', () => {
 	});
 
 	it('accepts a due date with an offset or as epoch seconds', async () => {
-		const scope = writeThenRead('post', [{ id: 1, request_id: '0' }, { id: 2, request_id: '1' }], [amoTask(1), amoTask(2)]);
+		const scope = writeThenRead('post', [{ id: 1, request_id: '1' }, { id: 2, request_id: '2' }], [amoTask(1), amoTask(2)]);
 		const log = record(scope);
 
 		const result = await runAmo(
@@ -464,8 +464,8 @@ describe('task: create', () => {
 		log.stop();
 		expect(result.error).toBeUndefined();
 		expect(log.requests[0].body).toEqual([
-			{ text: 'A', complete_till: 1709289000, request_id: '0' },
-			{ text: 'B', complete_till: 1709296200, request_id: '1' },
+			{ text: 'A', complete_till: 1709289000, request_id: '1' },
+			{ text: 'B', complete_till: 1709296200, request_id: '2' },
 		]);
 		expect(result.items.map((i) => [i.json.id, i.pairedItem])).toEqual([
 			[1, { item: 0 }],
@@ -474,7 +474,7 @@ describe('task: create', () => {
 	});
 
 	it('simplifies the created task', async () => {
-		writeThenRead('post', [{ id: 9, request_id: '0' }], [amoTask(9, { text: 'Ring' })]);
+		writeThenRead('post', [{ id: 9, request_id: '1' }], [amoTask(9, { text: 'Ring' })]);
 
 		const result = await runAmo(
 			{ resource: 'task', operation: 'create', text: 'Ring', completeTill: '2024-03-01T15:30:00Z', simplify: true },
@@ -494,7 +494,7 @@ describe('task: create', () => {
 describe('task: update, complete, reopen', () => {
 	it('update sends only the changed fields with the id, then reads the task back', async () => {
 		const updated = amoTask(56981, { text: 'New text', complete_till: 1709296200 });
-		const scope = writeThenRead('patch', [{ id: 56981, updated_at: 1709290000, request_id: '0' }], [updated]);
+		const scope = writeThenRead('patch', [{ id: 56981, updated_at: 1709290000, request_id: '1' }], [updated]);
 		const log = record(scope);
 
 		const result = await runAmo(
@@ -512,14 +512,14 @@ describe('task: update, complete, reopen', () => {
 		expect(lines(log)).toEqual([`PATCH ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].headers.authorization).toBe(BEARER);
 		expect(log.requests[0].body).toEqual([
-			{ id: 56981, text: 'New text', complete_till: 1709296200, task_type_id: 2, request_id: '0' },
+			{ id: 56981, text: 'New text', complete_till: 1709296200, task_type_id: 2, request_id: '1' },
 		]);
 		expect(log.requests[1].query).toEqual({ 'filter[id][]': '56981', limit: '250' });
 		expect(result.items).toEqual([{ json: updated, pairedItem: { item: 0 } }]);
 	});
 
 	it('update can move a task to another responsible user and entity', async () => {
-		const scope = writeThenRead('patch', [{ id: 7, request_id: '0' }], [amoTask(7)]);
+		const scope = writeThenRead('patch', [{ id: 7, request_id: '1' }], [amoTask(7)]);
 		const log = record(scope);
 
 		const result = await runAmo({
@@ -532,13 +532,13 @@ describe('task: update, complete, reopen', () => {
 		log.stop();
 		expect(result.error).toBeUndefined();
 		expect(log.requests[0].body).toEqual([
-			{ id: 7, responsible_user_id: 42, entity_id: 555, entity_type: 'companies', request_id: '0' },
+			{ id: 7, responsible_user_id: 42, entity_id: 555, entity_type: 'companies', request_id: '1' },
 		]);
 	});
 
 	it('complete sets is_completed with the result text', async () => {
 		const done = amoTask(4747929, { is_completed: true, result: { text: 'Reached the client' } });
-		const scope = writeThenRead('patch', [{ id: 4747929, updated_at: 1709290000, request_id: '0' }], [done]);
+		const scope = writeThenRead('patch', [{ id: 4747929, updated_at: 1709290000, request_id: '1' }], [done]);
 		const log = record(scope);
 
 		const result = await runAmo(
@@ -557,7 +557,7 @@ describe('task: update, complete, reopen', () => {
 		expect(lines(log)).toEqual([`PATCH ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0]).toMatchObject({ headers: { authorization: BEARER } });
 		expect(log.requests[0].body).toEqual([
-			{ id: 4747929, is_completed: true, result: { text: 'Reached the client' }, request_id: '0' },
+			{ id: 4747929, is_completed: true, result: { text: 'Reached the client' }, request_id: '1' },
 		]);
 		expect(log.requests[1].query).toEqual({ 'filter[id][]': '4747929', limit: '250' });
 		expect(result.items).toEqual([
@@ -574,14 +574,14 @@ describe('task: update, complete, reopen', () => {
 	});
 
 	it('complete without a result text sends no result', async () => {
-		const scope = writeThenRead('patch', [{ id: 8, request_id: '0' }], [amoTask(8, { is_completed: true })]);
+		const scope = writeThenRead('patch', [{ id: 8, request_id: '1' }], [amoTask(8, { is_completed: true })]);
 		const log = record(scope);
 
 		const result = await runAmo({ resource: 'task', operation: 'complete', taskId: byId('8') });
 
 		log.stop();
 		expect(result.error).toBeUndefined();
-		expect(log.requests[0].body).toEqual([{ id: 8, is_completed: true, request_id: '0' }]);
+		expect(log.requests[0].body).toEqual([{ id: 8, is_completed: true, request_id: '1' }]);
 		expect(result.items).toEqual([{ json: amoTask(8, { is_completed: true }), pairedItem: { item: 0 } }]);
 	});
 
@@ -591,8 +591,8 @@ describe('task: update, complete, reopen', () => {
 			.reply(200, {
 				_embedded: {
 					tasks: [
-						{ id: 12, request_id: '1' },
-						{ id: 11, request_id: '0' },
+						{ id: 12, request_id: '2' },
+						{ id: 11, request_id: '1' },
 					],
 				},
 			})
@@ -609,8 +609,8 @@ describe('task: update, complete, reopen', () => {
 		log.stop();
 		expect(result.error).toBeUndefined();
 		expect(log.requests[0].body).toEqual([
-			{ id: 11, is_completed: true, result: { text: 'first' }, request_id: '0' },
-			{ id: 12, is_completed: true, result: { text: 'second' }, request_id: '1' },
+			{ id: 11, is_completed: true, result: { text: 'first' }, request_id: '1' },
+			{ id: 12, is_completed: true, result: { text: 'second' }, request_id: '2' },
 		]);
 		expect(log.requests[1].query).toEqual({ 'filter[id][]': ['11', '12'], limit: '250' });
 		expect(result.items.map((i) => [i.json.id, i.pairedItem])).toEqual([
@@ -620,7 +620,7 @@ describe('task: update, complete, reopen', () => {
 	});
 
 	it('reopen sets is_completed false', async () => {
-		const scope = writeThenRead('patch', [{ id: 56981, updated_at: 1709290000, request_id: '0' }], [amoTask(56981)]);
+		const scope = writeThenRead('patch', [{ id: 56981, updated_at: 1709290000, request_id: '1' }], [amoTask(56981)]);
 		const log = record(scope);
 
 		const result = await runAmo({
@@ -633,14 +633,14 @@ describe('task: update, complete, reopen', () => {
 		expect(result.error).toBeUndefined();
 		expect(lines(log)).toEqual([`PATCH ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[0].headers.authorization).toBe(BEARER);
-		expect(log.requests[0].body).toEqual([{ id: 56981, is_completed: false, request_id: '0' }]);
+		expect(log.requests[0].body).toEqual([{ id: 56981, is_completed: false, request_id: '1' }]);
 		expect(result.items).toEqual([{ json: amoTask(56981), pairedItem: { item: 0 } }]);
 	});
 
 	it('when reading the task back fails, the item says what was written and that the read failed', async () => {
 		const scope = amo()
 			.patch(`${API}/tasks`)
-			.reply(200, { _embedded: { tasks: [{ id: 3, updated_at: 1709290000, request_id: '0' }] } })
+			.reply(200, { _embedded: { tasks: [{ id: 3, updated_at: 1709290000, request_id: '1' }] } })
 			.get(`${API}/tasks`)
 			.query(true)
 			.times(5)

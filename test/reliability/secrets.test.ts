@@ -762,7 +762,7 @@ describe('redirects keep the credential on the account\'s host', () => {
 			.reply(307, '', { Location: `${amo.API}/tasks?v=2` })
 			.post(`${amo.API}/tasks`)
 			.query({ v: '2' })
-			.reply(200, { _embedded: { tasks: [{ id: 77, request_id: '0' }] } })
+			.reply(200, { _embedded: { tasks: [{ id: 77, request_id: '1' }] } })
 			.get(`${amo.API}/tasks`)
 			.query(true)
 			.reply(200, amo.halList('tasks', [amo.amoTask(77)]));

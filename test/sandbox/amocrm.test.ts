@@ -386,6 +386,42 @@ describe('amoCRM sandbox: API behaviour', () => {
 		}
 	});
 
+	test('zeroRequestId: accepted echoes request_id "0"; rejected refuses its element with path request_id', async () => {
+		const task = sandbox.addTask({ text: 'Zero' });
+		const before = sandbox.store.tasks.size;
+		const accepted = await call(base, 'POST', '/api/v4/tasks', {
+			body: [{ text: 'Zero A', complete_till: 1700003600, request_id: '0' }],
+		});
+		expect(accepted.status).toBe(200);
+		expect(accepted.json<{ _embedded: { tasks: Array<{ request_id: string }> } }>()._embedded.tasks[0].request_id).toBe('0');
+		expect(sandbox.store.tasks.size).toBe(before + 1);
+
+		sandbox.zeroRequestId = 'rejected';
+		try {
+			const refusal = [{ request_id: '0', errors: [{ code: 'InvalidValue', path: 'request_id', detail: 'This value is not valid.' }] }];
+			for (const [method, path, body] of [
+				['POST', '/api/v4/tasks', [{ text: 'Zero B', complete_till: 1700003600, request_id: '0' }, { text: 'One', complete_till: 1700003600, request_id: '1' }]],
+				['POST', '/api/v4/tasks', [{ text: 'Zero C', complete_till: 1700003600, request_id: 0 }]],
+				['PATCH', '/api/v4/tasks', [{ id: task.id, text: 'Changed', request_id: '0' }]],
+				['POST', '/api/v4/leads/notes', [{ entity_id: 9785993, note_type: 'common', params: { text: 'Hi' }, request_id: '0' }]],
+			] as const) {
+				const res = await call(base, method, path, { body });
+				expect(res.status).toBe(400);
+				expect(res.json<ValidationProblem>()['validation-errors']).toEqual(refusal);
+			}
+			expect(sandbox.store.tasks.size).toBe(before + 1);
+			expect(sandbox.store.tasks.get(task.id)?.text).toBe('Zero');
+			// Any other request_id, and none at all (its position), as before.
+			const other = await call(base, 'POST', '/api/v4/tasks', {
+				body: [{ text: 'One', complete_till: 1700003600, request_id: '1' }, { text: 'Unnamed', complete_till: 1700003600 }],
+			});
+			expect(other.status).toBe(200);
+			expect(other.json<{ _embedded: { tasks: Array<{ request_id: string }> } }>()._embedded.tasks.map((t) => t.request_id)).toEqual(['1', '1']);
+		} finally {
+			sandbox.zeroRequestId = 'accepted';
+		}
+	});
+
 	test('filter[is_completed] as seed 000 sends it: a list of one', async () => {
 		const done = await listAll(base, 'filter[is_completed][]=1');
 		const open = await listAll(base, 'filter[is_completed]=0');

@@ -6,7 +6,7 @@
  * The documented request/answer pairs are in test/contract/amocrm/. A behaviour the sources do
  * not settle says "unconfirmed"; where a client could go wrong under another reading, the
  * sandbox has a switch for each reading (`rejectedBatch`, `completeWithoutResult`,
- * `updatedAtBounds`) and the node is tested under all of them.
+ * `updatedAtBounds`, `zeroRequestId`) and the node is tested under all of them.
  */
 import {
 	HttpError,
@@ -166,6 +166,15 @@ export interface AmoCrmSandboxOptions extends SandboxOptions {
 	 * without a result. `rejected`: a validation error on `result` (NotBlank).
 	 */
 	completeWithoutResult?: 'accepted' | 'rejected';
+	/**
+	 * An array element (tasks, notes) sent with `request_id` "0" (or 0). Source: the official
+	 * library amocrm/amocrm-api-php sends each element's position + 1, commented «Бага в API не
+	 * принимает 0» (the API does not accept 0); unconfirmed against the API, and what a refusal
+	 * looks like is unknown. `accepted` (default, so other suites see the documented echo): echoed
+	 * like any other. `rejected`: the array is refused with 400 `validation-errors` naming that
+	 * element, path `request_id`, as for any invalid element (and `rejectedBatch` applies).
+	 */
+	zeroRequestId?: 'accepted' | 'rejected';
 	accountId?: number;
 	accountName?: string;
 	subdomain?: string;
@@ -360,6 +369,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	updatedAtBounds: 'inclusive' | 'exclusive';
 	rejectedBatch: 'storesNone' | 'storesValid';
 	completeWithoutResult: 'accepted' | 'rejected';
+	zeroRequestId: 'accepted' | 'rejected';
 	readonly blockAfter429s: number;
 
 	private readonly limiter: SlidingWindow;
@@ -377,6 +387,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		this.updatedAtBounds = options.updatedAtBounds ?? 'inclusive';
 		this.rejectedBatch = options.rejectedBatch ?? 'storesNone';
 		this.completeWithoutResult = options.completeWithoutResult ?? 'accepted';
+		this.zeroRequestId = options.zeroRequestId ?? 'accepted';
 		this.blockAfter429s = options.blockAfter429s ?? 20;
 		this.limiter = this.createLimiter(options.requestsPerSecond ?? 7, 1000);
 		// Only the limiter's own 429s count towards the block (scaled minute).
@@ -818,12 +829,23 @@ export class AmoCrmSandbox extends SandboxServer {
 
 	/**
 	 * Source: seed 000 (#tasks-add) — `request_id` is echoed unchanged, else the element's position
-	 * ("порядковый указатель"). Unconfirmed: whether amoCRM accepts "0" (the official library sends
-	 * position + 1, with a comment that the API does not take 0).
+	 * ("порядковый указатель"). Whether amoCRM accepts "0": see `zeroRequestId`.
 	 */
 	private requestIdOf(item: unknown, index: number): string {
 		const rid = isObject(item) ? item.request_id : undefined;
 		return typeof rid === 'string' || typeof rid === 'number' ? String(rid) : String(index);
+	}
+
+	/**
+	 * The reading of «Бага в API не принимает 0» (amocrm-api-php) chosen by `zeroRequestId`.
+	 * Unconfirmed: the code and detail of the refusal (its shape follows vendors/amocrm.md §7.1).
+	 */
+	private requestIdErrors(item: unknown): AmoValidationError[] {
+		const rid = isObject(item) ? item.request_id : undefined;
+		if (this.zeroRequestId === 'rejected' && (rid === '0' || rid === 0)) {
+			return [{ code: 'InvalidValue', path: 'request_id', detail: 'This value is not valid.' }];
+		}
+		return [];
 	}
 
 	/**
@@ -926,7 +948,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		const valid: Array<{ item: Record<string, unknown>; index: number }> = [];
 		items.forEach((item, i) => {
 			const errors = isObject(item)
-				? this.validateTask(item, undefined)
+				? [...this.validateTask(item, undefined), ...this.requestIdErrors(item)]
 				: [{ code: 'InvalidType', path: '', detail: 'This value should be of type object.' }];
 			if (errors.length > 0) failures.push({ request_id: this.requestIdOf(item, i), errors });
 			else valid.push({ item: item as Record<string, unknown>, index: i });
@@ -981,6 +1003,7 @@ export class AmoCrmSandbox extends SandboxServer {
 					? [...this.validateTask(item, existing), ...this.completionErrors(item)]
 					: [{ code: 'NotFound', path: 'id', detail: `Task ${item.id} not found.` }];
 			}
+			errors.push(...this.requestIdErrors(item));
 			if (errors.length > 0) failures.push({ request_id: this.requestIdOf(item, i), errors });
 			else valid.push({ item: item as Record<string, unknown>, index: i });
 		});
@@ -1102,6 +1125,7 @@ export class AmoCrmSandbox extends SandboxServer {
 						err('params.service', 'NotBlank', blank);
 					}
 				}
+				errors.push(...this.requestIdErrors(item));
 			}
 			if (errors.length > 0) failures.push({ request_id: this.requestIdOf(item, i), errors });
 		});

@@ -41,6 +41,25 @@ function rejectedElements(error: unknown): Map<string, Rejection> {
 	return rejected;
 }
 
+/**
+ * The request_id of an item's element: its index + 1. Never "0": amoCRM's own library sends
+ * position + 1, commented «Бага в API не принимает 0» (the API does not accept 0). One name per
+ * item holds across arrays and resends, so every answer and rejection points at one item.
+ */
+function requestIdOf(itemIndex: number): string {
+	return String(itemIndex + 1);
+}
+
+/**
+ * What amoCRM calls each element of `pending` in an answer that names `names`: the request_id
+ * sent (seed 000, #tasks-add: echoed unchanged), or, when it names "0", which is never sent, its
+ * own numbering from 0 (what seed 000 answers for elements sent without one).
+ */
+function elementNames(pending: Element[], names: string[]): string[] {
+	const ownNumbering = names.includes('0');
+	return pending.map((element, position) => (ownNumbering ? String(position) : requestIdOf(element.itemIndex)));
+}
+
 /** Seconds of slack around a rejected POST's window: `Date` headers have whole seconds. */
 const WINDOW_SLACK_SECONDS = 2;
 
@@ -81,20 +100,20 @@ export async function writeTasks(
 			const serverBefore = serverNow(amoCrmProfile, credentials);
 			try {
 				const response = await amoRequest.call(ctx, method, '/tasks', {
-					body: pending.map(({ itemIndex, body }) => ({ ...body, request_id: String(itemIndex) })),
+					body: pending.map(({ itemIndex, body }) => ({ ...body, request_id: requestIdOf(itemIndex) })),
 					itemIndex: pending[0].itemIndex,
 				});
 				const answers = embedded(response.body, 'tasks');
-				// Answers carry the request_id sent (seed 000, #tasks-add). Only answers that name none of
-				// the request_ids sent (none at all, or one answer per element) are matched by position.
-				const sentIds = new Set(pending.map(({ itemIndex }) => String(itemIndex)));
-				const namesSent = answers.some((answer) => answer.request_id !== undefined && sentIds.has(String(answer.request_id)));
+				// Answers are matched by name; only answers that name none of the elements (none at all,
+				// or one answer per element) are matched by position.
+				const names = elementNames(pending, answers.map((answer) => String(answer.request_id)));
+				const namesSent = answers.some((answer) => answer.request_id !== undefined && names.includes(String(answer.request_id)));
 				const byPosition =
 					!namesSent && (answers.every((answer) => answer.request_id === undefined) || answers.length === pending.length);
 				pending.forEach((element, position) => {
 					const answer = byPosition
 						? answers[position]
-						: answers.find((a) => String(a.request_id) === String(element.itemIndex));
+						: answers.find((a) => String(a.request_id) === names[position]);
 					if (answer) {
 						written.set(element.itemIndex, { element, answer });
 						claimed.add(Number(answer.id));
@@ -107,7 +126,8 @@ export async function writeTasks(
 				pending = [];
 			} catch (error) {
 				const rejected = (error as NodeApiError).httpCode === '400' ? rejectedElements(error) : new Map<string, Rejection>();
-				const isRejected = ({ itemIndex }: Element) => rejected.has(String(itemIndex));
+				const names = new Map(elementNames(pending, [...rejected.keys()]).map((name, position) => [pending[position], name]));
+				const isRejected = (element: Element) => rejected.has(names.get(element) as string);
 				if (!pending.some(isRejected)) {
 					// The whole array failed (or the answer names none of its elements).
 					for (const { itemIndex } of pending) results[itemIndex] = error as Error;
@@ -116,7 +136,7 @@ export async function writeTasks(
 				}
 				const valid = pending.filter((element) => !isRejected(element));
 				for (const element of pending.filter(isRejected)) {
-					const rejection = rejected.get(String(element.itemIndex)) as Rejection;
+					const rejection = rejected.get(names.get(element) as string) as Rejection;
 					results[element.itemIndex] = rejectionError(ctx, error as NodeApiError, element, rejection, {
 						hint: options.rejectionHint?.(rejection.paths, element.body),
 						// The node is about to fail at this item: say what became of the others.
