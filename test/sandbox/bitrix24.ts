@@ -35,6 +35,7 @@ export interface B24User {
 	ACTIVE: boolean;
 	ADMIN: boolean;
 	TIME_ZONE: string;
+	WORK_POSITION: string;
 }
 
 export interface B24Group {
@@ -64,6 +65,12 @@ export interface B24Task {
 	startDatePlan: string | null;
 	endDatePlan: string | null;
 	taskControl: 'Y' | 'N';
+	favorite: 'Y' | 'N';
+	/** When work on it started (tasks.task.start), else null. */
+	dateStart: string | null;
+	changedBy: string;
+	statusChangedBy: string;
+	statusChangedDate: string;
 	tags: string[];
 	chatId: string | null;
 	ufCrmTask: string[];
@@ -77,6 +84,7 @@ export interface B24Comment {
 	AUTHOR_NAME: string;
 	POST_DATE: string;
 	POST_MESSAGE: string;
+	AUTHOR_EMAIL?: string;
 }
 
 export interface B24ChatMessage {
@@ -121,9 +129,10 @@ export interface Bitrix24SandboxOptions extends SandboxOptions {
 	unknownFilterField?: 'error' | 'ignore';
 	/**
 	 * Datetimes sent to the portal must have the documented type `YYYY-MM-DDThh:mm:ss±hh:mm` (or a
-	 * date `YYYY-MM-DD`): source api-reference/data-types.md, seed 004 «Работа с датами». Other
-	 * forms (milliseconds, `Z`) are refused with this on. Unconfirmed what a real portal does with
-	 * them (PHP's strtotime would read most). Default true.
+	 * date `YYYY-MM-DD`, or no offset as the tasks.task.add example sends): source
+	 * api-reference/data-types.md, seed 004 «Работа с датами». Other forms (milliseconds, `Z`)
+	 * are refused with this on. Unconfirmed what a real portal does with them (PHP's strtotime
+	 * would read most). Default true.
 	 */
 	strictDates?: boolean;
 }
@@ -147,8 +156,11 @@ class B24Error extends Error {
 	}
 }
 
-/** A datetime of the documented type, or a date (source: api-reference/data-types.md). */
-const DOCUMENTED_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?$/;
+/**
+ * A datetime of the documented type or a date (source: api-reference/data-types.md), or a
+ * datetime without an offset as the tasks.task.add example sends it (read in the portal's zone).
+ */
+const DOCUMENTED_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2})?)?$/;
 
 /**
  * The scope each method needs, any one of the list (source: the «Scope:» line of each method
@@ -161,10 +173,12 @@ function requiredScopes(method: string, v3: boolean, chatScope: string): string[
 	if (method.startsWith('user.')) return ['user', 'user_basic', 'user_brief'];
 	if (method.startsWith('sonet_group.')) return ['sonet_group', 'socialnetwork'];
 	if (method.startsWith('im.')) return ['im'];
+	if (method.startsWith('department.')) return ['department'];
 	return undefined;
 }
 
-const notAllowed = () => new B24Error(400, '1048582', 'Action on the task is not allowed');
+/** source: api-reference/tasks/status/tasks-task-complete.md «Error Handling» (the status methods, update). */
+const notAllowed = () => new B24Error(400, '0', 'Action on the task is not allowed');
 
 type Params = Record<string, unknown>;
 
@@ -322,7 +336,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	addUser(user: Partial<B24User> & { ID: string }): B24User {
-		const full: B24User = { NAME: `User ${user.ID}`, LAST_NAME: '', EMAIL: `user${user.ID}@example.com`, ACTIVE: true, ADMIN: false, TIME_ZONE: '', ...user };
+		const full: B24User = { NAME: `User ${user.ID}`, LAST_NAME: '', EMAIL: `user${user.ID}@example.com`, ACTIVE: true, ADMIN: false, TIME_ZONE: '', WORK_POSITION: '', ...user };
 		this.users.set(full.ID, full);
 		return full;
 	}
@@ -357,6 +371,11 @@ export class Bitrix24Sandbox extends SandboxServer {
 			startDatePlan: null,
 			endDatePlan: null,
 			taskControl: 'N',
+			favorite: 'N',
+			dateStart: null,
+			changedBy: fields.createdBy ?? '1',
+			statusChangedBy: fields.createdBy ?? '1',
+			statusChangedDate: fields.createdDate ?? now,
 			tags: [],
 			chatId: this.newTaskCard ? String(this.nextChatId++) : null,
 			ufCrmTask: [],
@@ -421,6 +440,13 @@ export class Bitrix24Sandbox extends SandboxServer {
 		if (v3) return new B24Error(403, 'BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION', 'Insufficient access rights: required scope is missing', {});
 		const by = caller.kind === 'oauth' ? 'access token' : 'webhook token';
 		return new B24Error(this.insufficientScopeStatus, 'insufficient_scope', `The request requires higher privileges than provided by the ${by}`);
+	}
+
+	/** Fills the leaky bucket: the next request is over the portal's rate. */
+	exhaustRateLimit(): void {
+		this.rateLimitEnabled = true;
+		this.bucket = this.burst;
+		this.bucketAt = performance.now();
 	}
 
 	/** Empties the leaky bucket: a test that starts with a fresh client budget starts on a rested portal. */
@@ -667,14 +693,15 @@ export class Bitrix24Sandbox extends SandboxServer {
 			case 'tasks.task.getfields':
 				return plain({ fields: this.fields() });
 			case 'tasks.task.add':
-				return plain({ task: this.view(this.add(params, user), ['*']) });
+				return plain({ task: this.view(this.add(params, user), ['*'], 'write') });
 			case 'tasks.task.update':
-				return plain({ task: this.view(this.update(params), ['*']) });
+				return plain({ task: this.view(this.update(params, user), ['*'], 'write') });
 			case 'tasks.task.get': {
 				const task = this.tasks.get(toInt(params.taskId) ?? -1);
-				if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#8; Task not found or not accessible');
+				// source: api-reference/tasks/tasks-task-get.md: `"result": []` when the task does not exist or is not accessible
+				if (!task) return plain([]);
 				const select = asList(params.select).map(String);
-				return plain({ task: this.view(task, select.length ? select : ['*']) });
+				return plain({ task: this.view(task, select.length ? select : ['*'], 'get') });
 			}
 			case 'tasks.task.list':
 				return this.list(params);
@@ -692,7 +719,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 			case 'tasks.task.approve':
 			case 'tasks.task.disapprove':
 			case 'tasks.task.delegate':
-				return plain({ task: this.view(this.changeStatus(method.slice('tasks.task.'.length), params, user), ['*']) });
+				return plain({ task: this.view(this.changeStatus(method.slice('tasks.task.'.length), params, user), ['*'], 'write') });
 			case 'task.commentitem.add':
 				return plain(this.commentAdd(params, user));
 			case 'task.commentitem.getlist':
@@ -732,34 +759,162 @@ export class Bitrix24Sandbox extends SandboxServer {
 		};
 	}
 
-	/** The task as answers show it: the selected fields ('*' = all standard ones), camelCase. */
-	view(task: B24Task, select: string[]): Params {
-		const all = select.includes('*');
+	/**
+	 * The task as answers show it, camelCase (source: the «Response Handling» examples of
+	 * tasks.task.add, update, get, list and the status methods): the selected fields ('*' = all
+	 * standard ones) plus what each answer adds. `kind`: `write` (add, update, status methods:
+	 * the whole task, its permissions and checklist tree), `get` (adds `favorite`, `group` and the
+	 * `action` permissions, as the controller does for a non-empty select), `list`.
+	 * `params`: tasks.task.list's WITH_RESULT_INFO / WITH_TIMER_INFO / WITH_PARSED_DESCRIPTION.
+	 * Values of fields the sandbox does not model (time tracking, forum, Exchange...) are those of a
+	 * plain task (unconfirmed).
+	 */
+	view(task: B24Task, select: string[], kind: 'list' | 'get' | 'write' = 'list', params: Params = {}): Params {
+		const all = select.includes('*') || kind === 'write';
+		const has = (field: string) => all || select.includes(field);
 		const out: Params = { id: task.id };
 		for (const [upper, camel] of Object.entries(STANDARD_FIELDS)) {
-			if (all || select.includes(upper)) out[camel] = task[camel];
+			if (has(upper)) out[camel] = task[camel];
 		}
-		if (all || select.includes('STATUS') || select.includes('SUB_STATUS')) out.subStatus = this.subStatus(task);
-		if (all || select.includes('TAGS')) out.tags = Object.fromEntries(task.tags.map((title, i) => [String(i + 1), { id: i + 1, title }]));
+		if (all) Object.assign(out, this.plainTaskFields(task));
+		if (has('DESCRIPTION')) out.descriptionInBbcode = 'Y';
+		if (has('STATUS') || select.includes('SUB_STATUS')) out.subStatus = this.subStatus(task);
+		if (has('TAGS')) out.tags = this.phpMap(task.tags.map((title, i) => [String(i + 1), { id: i + 1, title }]));
 		if (['UF_CRM_TASK', 'UF_TASK_WEBDAV_FILES', 'UF_MAIL_MESSAGE'].some((code) => select.includes(code))) {
 			out.ufCrmTask = task.ufCrmTask;
-			out.ufTaskWebdavFiles = [];
+			out.ufTaskWebdavFiles = task.custom.UF_TASK_WEBDAV_FILES ?? [];
 			out.ufMailMessage = null;
 		}
-		for (const code of select.filter((name) => name.startsWith('UF_') && name !== 'UF_CRM_TASK')) {
+		for (const code of select.filter((name) => name.startsWith('UF_') && !['UF_CRM_TASK', 'UF_TASK_WEBDAV_FILES', 'UF_MAIL_MESSAGE'].includes(name))) {
 			const camel = code.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 			out[camel] = task.custom[code] ?? null;
 		}
-		if (all) {
-			out.creator = this.userCard(task.createdBy);
-			out.responsible = this.userCard(task.responsibleId);
+		if (kind === 'get') out.favorite = task.favorite;
+		// Every answer carries the group: its card, or [] without one (PHP's empty array).
+		out.group = this.groupCard(task.groupId);
+		if (has('CREATED_BY')) out.creator = this.userCard(task.createdBy);
+		if (has('RESPONSIBLE_ID')) out.responsible = this.userCard(task.responsibleId);
+		if (has('ACCOMPLICES')) out.accomplicesData = this.phpMap(task.accomplices.map((id) => [id, this.userCard(id)]));
+		if (has('AUDITORS')) out.auditorsData = this.phpMap(task.auditors.map((id) => [id, this.userCard(id)]));
+		if (select.includes('COUNTERS')) out.counter = { counters: { expired: 0, newComments: 0, projectExpired: 0, projectNewComments: 0, mutedExpired: 0, mutedNewComments: 0 }, color: 'gray', value: 0 };
+		if (params.WITH_RESULT_INFO) Object.assign(out, { taskRequireResult: 'N', taskHasOpenResult: 'N', taskHasResult: 'N' });
+		if (params.WITH_TIMER_INFO) Object.assign(out, { timeElapsed: null, timerIsRunningForCurrentUser: 'N' });
+		if (params.WITH_PARSED_DESCRIPTION) out.parsedDescription = task.description;
+		if (kind === 'write') out.newCommentsCount = 0;
+		if (kind !== 'list') out.action = this.allowedActions(task);
+		if (kind === 'write') {
+			out.checkListTree = {
+				nodeId: 0,
+				fields: { id: null, copiedId: null, entityId: null, userId: Number(task.createdBy), createdBy: null, parentId: null, title: '', sortIndex: null, displaySortIndex: '', isComplete: false, isImportant: false, completedCount: 0, members: [], attachments: [], nodeId: null },
+				action: [],
+				descendants: [],
+			};
+			out.checkListCanAdd = true;
 		}
 		return out;
 	}
 
+	/** A map as PHP's JSON encoder writes it: an object, or [] when empty (shared/vendors/bitrix24.md §4.3). */
+	private phpMap(entries: Array<[string, unknown]>): unknown {
+		return entries.length ? Object.fromEntries(entries) : [];
+	}
+
+	/** Fields of the whole task the sandbox does not model, as a plain task shows them. */
+	private plainTaskFields(task: B24Task): Params {
+		return {
+			multitask: 'N',
+			notViewed: 'N',
+			replicate: 'N',
+			stageId: '0',
+			sprintId: null,
+			backlogId: null,
+			changedBy: task.changedBy,
+			statusChangedBy: task.statusChangedBy,
+			activityDate: task.changedDate,
+			dateStart: task.dateStart,
+			guid: `{00000000-0000-4000-8000-${task.id.padStart(12, '0')}}`,
+			xmlId: null,
+			commentsCount: String(this.comments.get(Number(task.id))?.length ?? 0),
+			serviceCommentsCount: '0',
+			allowChangeDeadline: 'N',
+			allowTimeTracking: 'N',
+			addInReport: 'N',
+			forkedByTemplateId: null,
+			timeEstimate: '0',
+			timeSpentInLogs: null,
+			matchWorkTime: 'N',
+			forumTopicId: null,
+			forumId: null,
+			siteId: 's1',
+			subordinate: 'Y',
+			exchangeModified: null,
+			exchangeId: null,
+			outlookVersion: '1',
+			viewedDate: null,
+			sorting: null,
+			durationFact: null,
+			isMuted: 'N',
+			isPinned: 'N',
+			isPinnedInGroup: 'N',
+			flowId: null,
+			statusChangedDate: task.statusChangedDate,
+			durationPlan: null,
+			durationType: 'days',
+			favorite: task.favorite,
+			checklist: [],
+		};
+	}
+
+	/** What the caller may do with the task (the `action` object of the documented answers). */
+	private allowedActions(task: B24Task): Params {
+		const status = task.status;
+		const open = !['4', '5'].includes(status);
+		return {
+			accept: false,
+			decline: false,
+			complete: open,
+			approve: status === '4',
+			disapprove: status === '4',
+			start: ['2', '6'].includes(status),
+			pause: status === '3',
+			delegate: open,
+			remove: true,
+			edit: true,
+			defer: !['5', '6'].includes(status),
+			renew: ['4', '5', '6'].includes(status),
+			create: true,
+			changeDeadline: true,
+			checklistAddItems: true,
+			addFavorite: task.favorite !== 'Y',
+			deleteFavorite: task.favorite === 'Y',
+			rate: true,
+			take: false,
+			'edit.originator': false,
+			'checklist.reorder': true,
+			'elapsedtime.add': true,
+			'dayplan.timer.toggle': false,
+			'edit.plan': true,
+			'checklist.add': true,
+			'favorite.add': task.favorite !== 'Y',
+			'favorite.delete': task.favorite === 'Y',
+		};
+	}
+
+	private groupCard(groupId: string): unknown {
+		const group = this.groups.get(groupId);
+		if (!group || groupId === '0') return [];
+		return { id: group.ID, name: group.NAME, opened: false, membersCount: 1, image: '', additionalData: [] };
+	}
+
 	private userCard(id: string): Params {
 		const user = this.users.get(id);
-		return { id, name: user ? `${user.NAME} ${user.LAST_NAME}`.trim() : '', link: `/company/personal/user/${id}/` };
+		return {
+			id,
+			name: user ? `${user.NAME} ${user.LAST_NAME}`.trim() : '',
+			link: `/company/personal/user/${id}/`,
+			icon: '/bitrix/images/tasks/default_avatar.png',
+			workPosition: user?.WORK_POSITION ?? '',
+		};
 	}
 
 	private subStatus(task: B24Task): string {
@@ -876,13 +1031,13 @@ export class Bitrix24Sandbox extends SandboxServer {
 		return task;
 	}
 
-	private update(params: Params): B24Task {
+	private update(params: Params, user: string): B24Task {
 		const task = this.taskFor(params);
 		const fields = isObject(params.fields) ? params.fields : undefined;
 		if (!fields || Object.keys(fields).length === 0) throw new B24Error(400, '100', 'Could not find value for parameter {fields}');
 		const copy: B24Task = JSON.parse(JSON.stringify(task)) as B24Task;
 		this.applyFields(copy, fields);
-		Object.assign(task, copy, { changedDate: this.portalDate() });
+		Object.assign(task, copy, { changedDate: this.portalDate(), changedBy: user });
 		return task;
 	}
 
@@ -892,6 +1047,9 @@ export class Bitrix24Sandbox extends SandboxServer {
 			task.status = status;
 			task.closedDate = status === '5' ? this.portalDate() : null;
 			task.closedBy = status === '5' ? user : null;
+			task.statusChangedBy = user;
+			task.statusChangedDate = this.portalDate();
+			if (status === '3') task.dateStart ??= this.portalDate();
 		};
 		switch (action) {
 			case 'start':
@@ -927,6 +1085,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 				break;
 		}
 		task.changedDate = this.portalDate();
+		task.changedBy = user;
 		return task;
 	}
 
@@ -998,6 +1157,9 @@ export class Bitrix24Sandbox extends SandboxServer {
 
 	private list(params: Params): { result: unknown; extra: Params } {
 		const filter = isObject(params.filter) ? { ...params.filter } : {};
+		// source: api-reference/tasks/tasks-task-list.md: favorites with `::SUBFILTER-PARAMS: { FAVORITE: 'Y' }`
+		const favorites = isObject(filter['::SUBFILTER-PARAMS']) ? filter['::SUBFILTER-PARAMS'].FAVORITE : undefined;
+		delete filter['::SUBFILTER-PARAMS'];
 		for (const [key, value] of Object.entries(filter)) {
 			const field = OPERATOR.exec(key)![2];
 			if (!FILTERABLE.includes(field) && !field.startsWith('UF_')) {
@@ -1014,7 +1176,9 @@ export class Bitrix24Sandbox extends SandboxServer {
 		for (const key of Object.keys(order)) {
 			if (!SORTABLE.includes(key.toUpperCase())) throw new B24Error(400, '0', 'Invalid sorting key');
 		}
-		let tasks = [...this.tasks.values()].filter((task) => Object.entries(filter).every(([key, value]) => this.matches(task, key, value)));
+		let tasks = [...this.tasks.values()].filter(
+			(task) => (favorites === undefined || task.favorite === favorites) && Object.entries(filter).every(([key, value]) => this.matches(task, key, value)),
+		);
 		tasks.sort((a, b) => {
 			for (const [key, direction] of Object.entries(order)) {
 				const field = key.toUpperCase();
@@ -1029,13 +1193,14 @@ export class Bitrix24Sandbox extends SandboxServer {
 			return 0;
 		});
 		const select = asList(params.select).map(String);
+		const listParams = isObject(params.params) ? params.params : {};
 		const start = toInt(params.start) ?? 0;
 		if (start === -1) {
 			tasks = tasks.slice(0, 50);
-			return { result: { tasks: tasks.map((task) => this.view(task, select.length ? select : ['*'])) }, extra: { total: 0 } };
+			return { result: { tasks: tasks.map((task) => this.view(task, select.length ? select : ['*'], 'list', listParams)) }, extra: { total: 0 } };
 		}
 		const { result, extra } = this.page(tasks, params);
-		return { result: { tasks: result.map((task) => this.view(task, select.length ? select : ['*'])) }, extra };
+		return { result: { tasks: result.map((task) => this.view(task, select.length ? select : ['*'], 'list', listParams)) }, extra };
 	}
 
 	// --- comments -------------------------------------------------------------------------
@@ -1046,28 +1211,49 @@ export class Bitrix24Sandbox extends SandboxServer {
 		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
 		const fields = isObject(params.FIELDS) ? params.FIELDS : {};
 		if (String(fields.POST_MESSAGE ?? '').trim() === '') throw new B24Error(400, 'ERROR_CORE', 'Comment text is not specified');
-		const author = this.users.get(user)!;
+		// source: api-reference/tasks/comment-item/task-comment-item-add.md: AUTHOR_ID posts on behalf of another user
+		const authorId = toInt(fields.AUTHOR_ID) !== undefined ? this.requireUser(fields.AUTHOR_ID, 'Author') : user;
+		const author = this.users.get(authorId)!;
 		const comment: B24Comment = {
 			ID: String(this.nextCommentId++),
-			AUTHOR_ID: user,
+			AUTHOR_ID: authorId,
 			AUTHOR_NAME: `${author.NAME} ${author.LAST_NAME}`.trim(),
-			POST_DATE: this.portalDate(),
+			AUTHOR_EMAIL: '',
+			POST_DATE: this.parseDate(fields.POST_DATE) !== undefined ? this.portalDate(this.parseDate(fields.POST_DATE)) : this.portalDate(),
 			POST_MESSAGE: String(fields.POST_MESSAGE),
 		};
 		this.comments.set(taskId!, [...(this.comments.get(taskId!) ?? []), comment]);
 		return Number(comment.ID);
 	}
 
-	private commentList(params: Params): B24Comment[] {
+	/**
+	 * task.commentitem.getlist (source: api-reference/tasks/comment-item/task-comment-item-get-list.md):
+	 * TASKID, ORDER (ID, AUTHOR_ID, POST_DATE...), FILTER (ID, AUTHOR_ID, POST_DATE with !, <, <=, >, >=);
+	 * each comment with POST_MESSAGE_HTML and ATTACHED_OBJECTS (files are not modelled: {}).
+	 */
+	private commentList(params: Params): Params[] {
 		const taskId = toInt(params.TASKID);
 		const task = taskId === undefined ? undefined : this.tasks.get(taskId);
 		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
 		// Choice: on the new task card the classic list is empty.
 		if (task.chatId) return [];
-		const list = [...(this.comments.get(taskId!) ?? [])];
+		const filter = isObject(params.FILTER) ? params.FILTER : {};
+		const list = [...(this.comments.get(taskId!) ?? [])].filter((comment) =>
+			Object.entries(filter).every(([key, wanted]) => {
+				const [, op = '', field] = /^(<=|>=|<|>|!)?(.*)$/.exec(key)!;
+				const actual = (comment as unknown as Params)[field];
+				const c = field === 'POST_DATE' ? (this.parseDate(actual) ?? 0) - (this.parseDate(wanted) ?? 0) : Number(actual) - Number(wanted);
+				return op === '' ? c === 0 : op === '!' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+			}),
+		);
 		const order = isObject(params.ORDER) ? params.ORDER : { ID: 'desc' };
-		if (String(order.ID ?? 'desc').toLowerCase() === 'desc') list.reverse();
-		return list;
+		const [[by, direction]] = Object.entries(order).length ? Object.entries(order) : [['ID', 'desc']];
+		list.sort((a, b) => {
+			const field = String(by).toUpperCase();
+			const c = field === 'POST_DATE' ? (this.parseDate(a.POST_DATE) ?? 0) - (this.parseDate(b.POST_DATE) ?? 0) : Number(a.ID) - Number(b.ID);
+			return String(direction).toLowerCase() === 'desc' ? -c : c;
+		});
+		return list.map((comment) => ({ POST_MESSAGE_HTML: null, AUTHOR_EMAIL: '', ...comment, ATTACHED_OBJECTS: {} }));
 	}
 
 	/**
