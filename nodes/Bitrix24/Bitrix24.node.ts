@@ -25,12 +25,6 @@ export const authenticationProperty: INodeProperties = {
 	default: 'webhook',
 };
 
-export const bitrix24Credentials: INodeTypeDescription['credentials'] = [
-	// The webhook is tested by a function that reads its scopes (n8n tests OAuth2 credentials by their own request).
-	{ name: 'bitrix24WebhookApi', required: true, testedBy: 'bitrix24CredentialTest', displayOptions: { show: { authentication: ['webhook'] } } },
-	{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-];
-
 const op = (name: string, value: string, action: string, description: string): OperationOption => ({ name, value, action, description });
 
 export class Bitrix24 implements INodeType {
@@ -46,7 +40,12 @@ export class Bitrix24 implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: bitrix24Credentials,
+		// Written out in each node (n8n's lint reads them there). The webhook is tested by a
+		// function that reads its scopes; n8n tests OAuth2 credentials by their own request.
+		credentials: [
+			{ name: 'bitrix24WebhookApi', required: true, testedBy: 'bitrix24CredentialTest', displayOptions: { show: { authentication: ['webhook'] } } },
+			{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+		],
 		properties: [
 			authenticationProperty,
 			{

@@ -16,7 +16,7 @@ import { inputError } from '../shared/transport/errors';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
-import { bitrix24Credentials, authenticationProperty } from './Bitrix24.node';
+import { authenticationProperty } from './Bitrix24.node';
 import { DEFAULT_SELECT } from './actions/task/getAll';
 import { listTasks } from './list';
 import { bitrix24CredentialTest } from './methods/credentialTest';
@@ -103,7 +103,12 @@ export class Bitrix24Trigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: bitrix24Credentials,
+		// Written out in each node (n8n's lint reads them there). The webhook is tested by a
+		// function that reads its scopes; n8n tests OAuth2 credentials by their own request.
+		credentials: [
+			{ name: 'bitrix24WebhookApi', required: true, testedBy: 'bitrix24CredentialTest', displayOptions: { show: { authentication: ['webhook'] } } },
+			{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+		],
 		properties: [
 			authenticationProperty,
 			triggerEventProperty,

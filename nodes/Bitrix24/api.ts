@@ -17,7 +17,8 @@ import type {
 	VendorProfile,
 } from '../shared/transport/types';
 
-const OAUTH2_CREDENTIAL = 'bitrix24OAuth2Api';
+/** The credential type of a Bitrix24 application (OAuth2). */
+const APPLICATION_TYPE = 'bitrix24OAuth2Api';
 
 /** Items per list page (fixed by Bitrix24) and commands per `batch` call. */
 export const B24_PAGE = 50;
@@ -204,7 +205,7 @@ type CredentialHolder = 'webhook' | 'application';
 function profileFor(plan: 'standard' | 'enterprise'): VendorProfile {
 	return {
 		displayName: 'Bitrix24',
-		credentialType: credentialTypeByAuthentication('webhook', OAUTH2_CREDENTIAL, 'bitrix24WebhookApi'),
+		credentialType: credentialTypeByAuthentication('webhook', APPLICATION_TYPE, 'bitrix24WebhookApi'),
 		credentialProblem: bitrix24CredentialProblem,
 		baseUrl: (credentials) => `${portalOrigin(credentials)}/rest`,
 		accountKey,
@@ -284,7 +285,7 @@ function redirectTarget(response: { headers: RawResponse['headers'] }, current: 
 
 /** The access token n8n holds now, read afresh: n8n may have renewed it since the last call. */
 async function currentAccessToken(ctx: RequestContext, itemIndex?: number): Promise<string> {
-	const data = await ctx.getCredentials(OAUTH2_CREDENTIAL);
+	const data = await ctx.getCredentials(APPLICATION_TYPE);
 	const token = (data.oauthTokenData as IDataObject | undefined)?.access_token;
 	if (typeof token !== 'string' || token === '') {
 		throw new NodeOperationError(ctx.getNode(), 'Bitrix24: the OAuth2 credential is not connected', {
@@ -308,9 +309,9 @@ async function renewToken(ctx: RequestContext, sent: string, known: string[], it
 	if ((await currentAccessToken(ctx, itemIndex)) !== sent) return true;
 	if (!canRenewToken(ctx)) return false;
 	try {
-		await ctx.helpers.refreshOAuth2Token.call(ctx, OAUTH2_CREDENTIAL);
+		await ctx.helpers.refreshOAuth2Token.call(ctx, APPLICATION_TYPE);
 	} catch (error) {
-		const fresh = secrets(await ctx.getCredentials(OAUTH2_CREDENTIAL));
+		const fresh = secrets(await ctx.getCredentials(APPLICATION_TYPE));
 		throw new NodeOperationError(ctx.getNode(), `Bitrix24: ${redactText((error as Error).message ?? 'the token could not be renewed', [...known, ...fresh])}`, {
 			itemIndex,
 			description: 'The OAuth2 token expired and could not be renewed: reconnect the credential.',
@@ -335,7 +336,7 @@ export async function b24Call(
 ): Promise<B24Envelope> {
 	const { type, data } = await resolveCredential(ctx, bitrix24Profile);
 	const profile = data.plan === 'enterprise' ? enterpriseProfile : bitrix24Profile;
-	const oauth = type === OAUTH2_CREDENTIAL;
+	const oauth = type === APPLICATION_TYPE;
 	const holder: CredentialHolder = oauth ? 'application' : 'webhook';
 	let renewed = false;
 	for (let moves = 0; ; ) {
@@ -352,13 +353,17 @@ export async function b24Call(
 				// Bitrix24 reads the token from `auth`: renewing it here lets the call go again with the new one.
 				credentialOptions: oauth ? { oauth2: { skipTokenRefresh: canRenewToken(ctx) } } : undefined,
 			});
-		} catch (error) {
-			const code = errorCode(error);
+		} catch (caught) {
+			const code = errorCode(caught);
 			// `expired_token`: refused, not run, so safe to send again once with a renewed token.
 			if (token !== undefined && !renewed && code === 'expired_token') {
 				renewed = true;
 				if (await renewToken(ctx, token, secrets(data), options.itemIndex)) continue;
 			}
+			const error =
+				caught instanceof NodeApiError || caught instanceof NodeOperationError
+					? caught
+					: new NodeOperationError(ctx.getNode(), caught as Error, { itemIndex: options.itemIndex });
 			if (isScopeError(code) && error instanceof NodeApiError) {
 				error.description = [scopeAdvice(method, options.v3 ?? false, holder), error.description].filter(Boolean).join('\n');
 			}
@@ -415,7 +420,7 @@ export function commandError(
 /** Who holds the scopes of the node's credential, for advice on a missing scope. */
 export async function credentialHolder(ctx: RequestContext): Promise<CredentialHolder> {
 	const { type } = await resolveCredential(ctx, bitrix24Profile);
-	return type === OAUTH2_CREDENTIAL ? 'application' : 'webhook';
+	return type === APPLICATION_TYPE ? 'application' : 'webhook';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export async function bitrix24CredentialTest(
 
 	let answer: FullResponse;
 	try {
+		// The credential-test context offers no other HTTP helper than `request`.
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 		answer = (await this.helpers.request({
 			method: 'POST',
 			uri: `${webhook.origin}/rest/${webhook.userId}/${webhook.secret}/scope`,
