@@ -30,7 +30,7 @@ export async function runCommands(
 	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
 	const commands = prepared.filter((entry): entry is Exclude<PreparedCommand, Error> => !(entry instanceof Error));
 	const stopAtFirstError = !ctx.continueOnFail();
-	if (stopAtFirstError && commands.length < prepared.length) return results;
+	if (commands.length === 0 || (stopAtFirstError && commands.length < prepared.length)) return results;
 	const holder = await credentialHolder(ctx);
 	const failed = () => stopAtFirstError && results.some((result) => result instanceof Error);
 
