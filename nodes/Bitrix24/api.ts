@@ -372,7 +372,15 @@ export async function b24Call(
 		if (response.statusCode < 300 || response.statusCode >= 400) return (response.body ?? {}) as B24Envelope;
 		const current = portalOrigin(data);
 		const next = redirectTarget(response, current);
-		if (next && next.origin !== current && moves < MAX_PORTAL_MOVES && isSecureOrLoopback(next) && !mayFollowPortalMove(new URL(current), next)) {
+		if (!next || !isSecureOrLoopback(next) || next.origin === current || moves >= MAX_PORTAL_MOVES) {
+			// The secret would follow the redirect: only over HTTPS (plain HTTP only between local sandboxes).
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Bitrix24: the portal answered ${response.statusCode} with a redirect that cannot be followed`,
+				{ itemIndex: options.itemIndex, description: 'Check the portal address in the credential.' },
+			);
+		}
+		if (!mayFollowPortalMove(new URL(current), next)) {
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`Bitrix24: the portal redirected the request to ${next.host}, which is neither a Bitrix24 portal nor on the portal's own domain: not followed`,
@@ -380,14 +388,6 @@ export async function b24Call(
 					itemIndex: options.itemIndex,
 					description: 'Nothing was sent there, no secret included. If the portal really moved, put its new address into the credential.',
 				},
-			);
-		}
-		if (!next || !isSecureOrLoopback(next) || next.origin === current || moves >= MAX_PORTAL_MOVES) {
-			// The secret would follow the redirect: only over HTTPS (plain HTTP only between local sandboxes).
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Bitrix24: the portal answered ${response.statusCode} with a redirect that cannot be followed`,
-				{ itemIndex: options.itemIndex, description: 'Check the portal address in the credential.' },
 			);
 		}
 		renamedPortals.set(storedOrigin(data), next.origin);
