@@ -1,5 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { scopeList } from '../nodes/Bitrix24/scopes';
 import { bitrix24PlanProperty } from './Bitrix24WebhookApi.credentials';
 
 const portalOrigin = '$self["portalUrl"].trim().replace(/^(https?:\\/\\/[^\\/?#]+).*$/, "$1")';
@@ -30,6 +31,12 @@ export class Bitrix24OAuth2Api implements ICredentialType {
 			description: 'The address of the Bitrix24 portal (cloud or self-hosted) where the application is installed',
 		},
 		bitrix24PlanProperty,
+		{
+			displayName: `Give the application these scopes in its card in Bitrix24: ${scopeList()}. Requests carry the token as the auth parameter, as Bitrix24 documents it.`,
+			name: 'scopeNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Grant Type',
 			name: 'grantType',
@@ -69,11 +76,17 @@ export class Bitrix24OAuth2Api implements ICredentialType {
 		},
 	];
 
+	/**
+	 * n8n tests OAuth2 credentials only with this request. The token goes as the `auth` body
+	 * field, the way Bitrix24 documents it (settings/how-to-call-rest-api/authorization.md);
+	 * `scope` needs no scope of its own (api-reference/common/system/scope.md).
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: `={{${portalOrigin.replace(/\$self/g, '$credentials')}}}`,
-			url: '/rest/profile',
+			url: '/rest/scope',
 			method: 'POST',
+			body: { auth: '={{$credentials.oauthTokenData.access_token}}' },
 		},
 	};
 }

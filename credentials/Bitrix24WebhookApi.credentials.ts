@@ -1,11 +1,11 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { scopeList } from '../nodes/Bitrix24/scopes';
 import { parseServiceUrl } from '../nodes/shared/serviceUrl';
 
 /** The parts of an inbound webhook URL: https://{portal}/rest/{user}/{secret}/ */
@@ -76,8 +76,7 @@ export class Bitrix24WebhookApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://your-portal.bitrix24.com/rest/1/abcdefgh12345678/',
-			description:
-				'The inbound webhook URL from Bitrix24: Applications → Developer resources → Other → Incoming webhook, with the scopes task, user, sonet_group and im',
+			description: `The inbound webhook URL from Bitrix24: Applications → Developer resources → Other → Incoming webhook. Scopes it needs: ${scopeList()}. The credential test lists the ones missing.`,
 		},
 		bitrix24PlanProperty,
 	];
@@ -92,11 +91,5 @@ export class Bitrix24WebhookApi implements ICredentialType {
 		return { ...requestOptions, url: webhookPathUrl(requestOptions.url, webhook) };
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.webhookSecretUrl.trim().replace(/^(https?:\\/\\/[^\\/?#]+).*$/, "$1")}}',
-			url: '/rest/profile',
-			method: 'POST',
-		},
-	};
+	// Tested by the node's `bitrix24CredentialTest`: it reads the granted scopes and names the missing ones.
 }

@@ -10,6 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { operationParameters, operationProperty, type OperationOption } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
+import { bitrix24CredentialTest } from './methods/credentialTest';
 import { searchTasks } from './methods/listSearch';
 import { getGroups, getTaskFields, getUsers } from './methods/loadOptions';
 
@@ -23,11 +24,6 @@ export const authenticationProperty: INodeProperties = {
 	],
 	default: 'webhook',
 };
-
-export const bitrix24Credentials: INodeTypeDescription['credentials'] = [
-	{ name: 'bitrix24WebhookApi', required: true, displayOptions: { show: { authentication: ['webhook'] } } },
-	{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-];
 
 const op = (name: string, value: string, action: string, description: string): OperationOption => ({ name, value, action, description });
 
@@ -44,7 +40,12 @@ export class Bitrix24 implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: bitrix24Credentials,
+		// Written out in each node (n8n's lint reads them there). The webhook is tested by a
+		// function that reads its scopes; n8n tests OAuth2 credentials by their own request.
+		credentials: [
+			{ name: 'bitrix24WebhookApi', required: true, testedBy: 'bitrix24CredentialTest', displayOptions: { show: { authentication: ['webhook'] } } },
+			{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+		],
 		properties: [
 			authenticationProperty,
 			{
@@ -98,6 +99,7 @@ export class Bitrix24 implements INodeType {
 	methods = {
 		loadOptions: { getUsers, getGroups, getTaskFields },
 		listSearch: { searchTasks },
+		credentialTest: { bitrix24CredentialTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

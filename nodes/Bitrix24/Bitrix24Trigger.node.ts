@@ -16,11 +16,12 @@ import { inputError } from '../shared/transport/errors';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
-import { bitrix24Credentials, authenticationProperty } from './Bitrix24.node';
+import { authenticationProperty } from './Bitrix24.node';
 import { DEFAULT_SELECT } from './actions/task/getAll';
 import { listTasks } from './list';
+import { bitrix24CredentialTest } from './methods/credentialTest';
 import { getGroups, getUsers } from './methods/loadOptions';
-import { B24_STATUSES, simplifyB24Task } from './taskShape';
+import { B24_STATUSES, b24DateTime, simplifyB24Task } from './taskShape';
 
 /** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {
@@ -53,7 +54,9 @@ function bitrix24TaskSource(
 	credentials: ICredentialDataDecryptedObject,
 ): PollSource<IDataObject, number> {
 	let zone = 'UTC';
-	const iso = (ms: number) => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
+	// Bounds in the documented type; before any answer told the portal's offset (the first poll of
+	// a process), in UTC written as +00:00.
+	const bound = (ms: number) => b24DateTime(DateTime.fromMillis(ms), zone);
 	const select = DEFAULT_SELECT;
 	return {
 		resolutionMs: 1000,
@@ -62,8 +65,8 @@ function bitrix24TaskSource(
 		async fetchWindow(window, afterId) {
 			const filter: IDataObject = {
 				...baseFilter,
-				'>=CHANGED_DATE': iso(window.fromMs),
-				'<=CHANGED_DATE': iso(window.toMs),
+				'>=CHANGED_DATE': bound(window.fromMs),
+				'<=CHANGED_DATE': bound(window.toMs),
 				...(afterId !== undefined ? { '>ID': afterId } : {}),
 			};
 			const envelope = await b24Call(ctx, 'tasks.task.list', { order: { ID: 'asc' }, filter, select, start: -1 }, { read: true });
@@ -100,7 +103,12 @@ export class Bitrix24Trigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: bitrix24Credentials,
+		// Written out in each node (n8n's lint reads them there). The webhook is tested by a
+		// function that reads its scopes; n8n tests OAuth2 credentials by their own request.
+		credentials: [
+			{ name: 'bitrix24WebhookApi', required: true, testedBy: 'bitrix24CredentialTest', displayOptions: { show: { authentication: ['webhook'] } } },
+			{ name: 'bitrix24OAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+		],
 		properties: [
 			authenticationProperty,
 			triggerEventProperty,
@@ -146,7 +154,7 @@ export class Bitrix24Trigger implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getUsers, getGroups } };
+	methods = { loadOptions: { getUsers, getGroups }, credentialTest: { bitrix24CredentialTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const filters = this.getNodeParameter('filters', {}) as IDataObject;

@@ -3,9 +3,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
 import { credentialTypeByAuthentication } from '../shared/parameters';
+import { scopeOfMethod } from './scopes';
 import { isSecureOrLoopback, parseServiceUrl } from '../shared/serviceUrl';
+import { wait } from '../shared/transport/clock';
 import { plainErrorMessage } from '../shared/transport/errors';
-import { stringValues } from '../shared/transport/redact';
+import { redactText, stringValues } from '../shared/transport/redact';
 import { apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
 	LimitSignal,
@@ -14,6 +16,9 @@ import type {
 	RequestContext,
 	VendorProfile,
 } from '../shared/transport/types';
+
+/** The credential type of a Bitrix24 application (OAuth2). */
+const APPLICATION_TYPE = 'bitrix24OAuth2Api';
 
 /** Items per list page (fixed by Bitrix24) and commands per `batch` call. */
 export const B24_PAGE = 50;
@@ -63,11 +68,13 @@ export function portalOrigin(credentials: ICredentialDataDecryptedObject): strin
 	return renamedPortals.get(stored) ?? stored;
 }
 
+/**
+ * Bitrix24 counts the request rate per portal (and source address), shared by every webhook and
+ * application on it (source: limits.html; shared/vendors/bitrix24.md §3.1): one budget per
+ * portal address, whichever user or credential type calls.
+ */
 function accountKey(credentials: ICredentialDataDecryptedObject): string {
-	const stored = storedOrigin(credentials);
-	if (!isWebhook(credentials)) return `${stored} oauth`;
-	const webhook = parseBitrix24Webhook(credentials.webhookSecretUrl) as { userId: string };
-	return `${stored} user ${webhook.userId}`;
+	return new URL(portalOrigin(credentials)).origin.toLowerCase();
 }
 
 function secrets(credentials: ICredentialDataDecryptedObject): string[] {
@@ -78,14 +85,43 @@ function secrets(credentials: ICredentialDataDecryptedObject): string[] {
 	];
 }
 
-function errorBody(response: RawResponse): { code: string; text: string } | undefined {
-	const body = response.body;
+interface VendorErrorBody {
+	code: string;
+	text: string;
+	/** REST 3.0 `validation`: "field: message" each. */
+	details: string[];
+}
+
+/** Descriptions may carry HTML line breaks. */
+const plainText = (value: unknown) =>
+	String(value ?? '').replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]+>/g, '').trim();
+
+/**
+ * Bitrix24's error answer: classic `{ error, error_description }`, or REST 3.0's
+ * `{ error: { code, message, validation: [{ field, message }] } }` (source:
+ * api-reference/rest-v3.md «Structure of an unsuccessful response»).
+ */
+function errorBody(body: unknown): VendorErrorBody | undefined {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
 	const { error, error_description: description } = body as IDataObject;
+	if (error !== null && typeof error === 'object' && !Array.isArray(error)) {
+		const { code, message, validation } = error as IDataObject;
+		const details = Array.isArray(validation)
+			? validation.map((entry) => {
+					const { field, message: text } = (entry ?? {}) as IDataObject;
+					return field ? `${plainText(field)}: ${plainText(text)}` : plainText(text);
+				})
+			: [];
+		return { code: plainText(code), text: plainText(message), details };
+	}
 	if (error === undefined && description === undefined) return undefined;
-	// Descriptions may carry HTML line breaks.
-	const text = String(description ?? '').replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]+>/g, '').trim();
-	return { code: String(error ?? ''), text };
+	return { code: String(error ?? ''), text: plainText(description), details: [] };
+}
+
+/** The error code of an answer or of a NodeApiError the helper built from one, lower case. */
+function errorCode(source: unknown): string {
+	const body = (source as { errorResponse?: { body?: unknown } } | undefined)?.errorResponse?.body ?? source;
+	return errorBody(body)?.code.toLowerCase() ?? '';
 }
 
 /** Bitrix24's `{ error, error_description }` as one message: "Task not found (ERROR_CORE)". */
@@ -95,13 +131,20 @@ export function describeBitrix24Error(code: string, text: string): string {
 }
 
 function parseError(response: RawResponse): ParsedVendorError {
-	const parsed = errorBody(response);
-	if (parsed) return { message: describeBitrix24Error(parsed.code, parsed.text) };
-	return plainErrorMessage(response);
+	const parsed = errorBody(response.body);
+	if (!parsed) return plainErrorMessage(response);
+	return {
+		message: describeBitrix24Error(parsed.code, parsed.text),
+		...(parsed.details.length ? { description: `Invalid fields: ${parsed.details.join('; ')}` } : {}),
+	};
 }
 
+const TIME_LIMIT = 'operation_time_limit';
+/** Waits for a method over its operating-time limit: at least this, or until `operating_reset_at`. */
+const MIN_TIME_LIMIT_WAIT_MS = 10_000;
+
 function limitSignal(response: RawResponse): LimitSignal {
-	const code = errorBody(response)?.code.toUpperCase();
+	const code = errorBody(response.body)?.code.toUpperCase();
 	if (code === 'OVERLOAD_LIMIT') {
 		return {
 			kind: 'blocked',
@@ -113,21 +156,26 @@ function limitSignal(response: RawResponse): LimitSignal {
 	if (code === 'OPERATION_TIME_LIMIT') {
 		const resetAt = Number(((response.body as IDataObject).time as IDataObject | undefined)?.operating_reset_at);
 		const untilReset = Number.isFinite(resetAt) ? resetAt * 1000 - Date.now() : 0;
-		return { kind: 'limited', retryAfterMs: Math.max(10_000, untilReset) };
+		return { kind: 'limited', retryAfterMs: Math.max(MIN_TIME_LIMIT_WAIT_MS, untilReset) };
 	}
 	return { kind: 'ok' };
 }
 
+const isScopeError = (code: string) => code === 'insufficient_scope' || code === 'bitrix_rest_v3_exception_insufficientscopeexception';
+
 function hint(statusCode: number, parsed: ParsedVendorError): string | undefined {
 	const message = parsed.message.toLowerCase();
-	if (message.includes('insufficient_scope')) {
-		return 'The webhook or application lacks a scope: give it task, user, sonet_group and im.';
+	if (message.includes('insufficient_scope') || message.includes('insufficientscopeexception')) {
+		return 'The webhook or application lacks a scope this method needs: the credential test of a webhook lists the missing ones.';
 	}
 	if (message.includes('expired_token') || message.includes('invalid_token')) {
 		return 'The OAuth2 token is no longer valid: reconnect the credential.';
 	}
 	if (message.includes('no_auth_found') || statusCode === 401) {
 		return 'The webhook URL or token is wrong, expired or was regenerated: copy the current one from Bitrix24.';
+	}
+	if (message.includes('accessdeniedexception')) {
+		return 'The credential\'s user may not do this with the task, or the task does not exist.';
 	}
 	if (message.includes('access_denied')) {
 		return 'REST needs a commercial plan, or the user behind the credential lacks the rights.';
@@ -138,10 +186,26 @@ function hint(statusCode: number, parsed: ParsedVendorError): string | undefined
 	return undefined;
 }
 
+/**
+ * What to do about a missing scope, naming the scope the method needs (when known) and where
+ * to add it: the webhook's settings, or the application's card.
+ */
+function scopeAdvice(method: string, v3: boolean, holder: CredentialHolder): string {
+	const need = scopeOfMethod(method, v3);
+	const where =
+		holder === 'webhook'
+			? 'In Bitrix24: Developer resources → Integrations → the webhook → Edit; the webhook URL stays the same.'
+			: 'In Bitrix24: the application\'s card (scopes), then reinstall the application and reconnect the credential.';
+	if (!need) return `The ${holder} lacks a scope ${method} needs. ${where}`;
+	return `The ${holder} lacks a scope: add the scope "${need.scope}" to the ${holder}: ${method} needs it (${need.operations}). ${where}`;
+}
+
+type CredentialHolder = 'webhook' | 'application';
+
 function profileFor(plan: 'standard' | 'enterprise'): VendorProfile {
 	return {
 		displayName: 'Bitrix24',
-		credentialType: credentialTypeByAuthentication('webhook', 'bitrix24OAuth2Api', 'bitrix24WebhookApi'),
+		credentialType: credentialTypeByAuthentication('webhook', APPLICATION_TYPE, 'bitrix24WebhookApi'),
 		credentialProblem: bitrix24CredentialProblem,
 		baseUrl: (credentials) => `${portalOrigin(credentials)}/rest`,
 		accountKey,
@@ -180,9 +244,89 @@ export interface B24CallOptions {
 
 const MAX_PORTAL_MOVES = 2;
 
+/** A cloud portal's host: one label under bitrix24.<zone> (acme.bitrix24.com, acme.bitrix24.com.br). */
+const CLOUD_PORTAL_HOST = /^[a-z0-9-]+\.bitrix24\.(?:[a-z]{2,3}|(?:com|co)\.[a-z]{2})$/i;
+/** Second-level labels under which a country code's registrable domains sit (co.uk, com.br). */
+const GENERIC_SECOND_LEVEL = new Set(['ac', 'co', 'com', 'edu', 'gov', 'net', 'or', 'org']);
+
+/** The registrable domain of a host (company.example of crm.company.example); an IP address is itself. */
+function registrableDomain(host: string): string {
+	const name = host.toLowerCase().replace(/\.$/, '');
+	if (/^[\d.]+$/.test(name) || name.includes(':') || name.startsWith('[')) return name;
+	const labels = name.split('.');
+	const take = labels.length >= 3 && labels.at(-1)!.length === 2 && GENERIC_SECOND_LEVEL.has(labels.at(-2)!) ? 3 : 2;
+	return labels.slice(-take).join('.');
+}
+
 /**
- * Calls one REST method with a JSON POST. A portal that was renamed answers with a redirect:
- * the same POST, body and all, is sent again to the new address.
+ * Where a renamed portal may send the request, secret and all: HTTPS (plain HTTP only between
+ * local sandboxes) to a Bitrix24 cloud portal, or to a host of the portal's own registrable
+ * domain (a self-hosted portal moving within its company's domain).
+ */
+function mayFollowPortalMove(from: URL, to: URL): boolean {
+	if (!isSecureOrLoopback(to)) return false;
+	if (to.protocol === 'https:' && CLOUD_PORTAL_HOST.test(to.hostname)) return true;
+	return registrableDomain(to.hostname) === registrableDomain(from.hostname);
+}
+
+function redirectTarget(response: { headers: RawResponse['headers'] }, current: string): URL | undefined {
+	const location = response.headers.location;
+	const target = (Array.isArray(location) ? location[0] : location) ?? '';
+	try {
+		return target ? new URL(target, current) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth2: the token goes as `auth`
+// ---------------------------------------------------------------------------------------------
+
+/** The access token n8n holds now, read afresh: n8n may have renewed it since the last call. */
+async function currentAccessToken(ctx: RequestContext, itemIndex?: number): Promise<string> {
+	const data = await ctx.getCredentials(APPLICATION_TYPE);
+	const token = (data.oauthTokenData as IDataObject | undefined)?.access_token;
+	if (typeof token !== 'string' || token === '') {
+		throw new NodeOperationError(ctx.getNode(), 'Bitrix24: the OAuth2 credential is not connected', {
+			itemIndex,
+			description: 'Open the credential and connect it to the portal.',
+		});
+	}
+	return token;
+}
+
+/** n8n ≥ 2.x renews a token on request; older versions only by themselves, on a 401. */
+function canRenewToken(ctx: RequestContext): boolean {
+	return typeof (ctx.helpers as { refreshOAuth2Token?: unknown }).refreshOAuth2Token === 'function';
+}
+
+/**
+ * After Bitrix24 answered `expired_token` (401) to `sent`: has n8n renewed the token? Asks n8n
+ * to renew it (it stores the new pair) unless that already happened meanwhile.
+ */
+async function renewToken(ctx: RequestContext, sent: string, known: string[], itemIndex?: number): Promise<boolean> {
+	if ((await currentAccessToken(ctx, itemIndex)) !== sent) return true;
+	if (!canRenewToken(ctx)) return false;
+	try {
+		await ctx.helpers.refreshOAuth2Token.call(ctx, APPLICATION_TYPE);
+	} catch (error) {
+		const fresh = secrets(await ctx.getCredentials(APPLICATION_TYPE));
+		throw new NodeOperationError(ctx.getNode(), `Bitrix24: ${redactText((error as Error).message ?? 'the token could not be renewed', [...known, ...fresh])}`, {
+			itemIndex,
+			description: 'The OAuth2 token expired and could not be renewed: reconnect the credential.',
+		});
+	}
+	return (await currentAccessToken(ctx, itemIndex)) !== sent;
+}
+
+/**
+ * Calls one REST method with a JSON POST. An OAuth2 token goes as the `auth` field of the body,
+ * the way Bitrix24 documents it for every method, REST 3.0 and `batch` included (source:
+ * settings/how-to-call-rest-api/authorization.md; the «cURL (OAuth)» examples); n8n still
+ * renews it: on `expired_token` the refused call goes again with the new token. A portal that
+ * was renamed answers with a redirect: the same POST, body and all, is sent again to the new
+ * address when that is a Bitrix24 portal or on the portal's own domain.
  */
 export async function b24Call(
 	ctx: RequestContext,
@@ -190,50 +334,93 @@ export async function b24Call(
 	params: IDataObject = {},
 	options: B24CallOptions = {},
 ): Promise<B24Envelope> {
-	const { data } = await resolveCredential(ctx, bitrix24Profile);
+	const { type, data } = await resolveCredential(ctx, bitrix24Profile);
 	const profile = data.plan === 'enterprise' ? enterpriseProfile : bitrix24Profile;
-	for (let moves = 0; ; moves++) {
-		const response = await apiRequest.call(ctx, profile, {
-			method: 'POST',
-			path: `${options.v3 ? 'api/' : ''}${method}`,
-			body: params,
-			idempotent: options.read ?? false,
-			itemIndex: options.itemIndex,
-			followRedirects: false,
-		});
+	const oauth = type === APPLICATION_TYPE;
+	const holder: CredentialHolder = oauth ? 'application' : 'webhook';
+	let renewed = false;
+	for (let moves = 0; ; ) {
+		const token = oauth ? await currentAccessToken(ctx, options.itemIndex) : undefined;
+		let response;
+		try {
+			response = await apiRequest.call(ctx, profile, {
+				method: 'POST',
+				path: `${options.v3 ? 'api/' : ''}${method}`,
+				body: token === undefined ? params : { ...params, auth: token },
+				idempotent: options.read ?? false,
+				itemIndex: options.itemIndex,
+				followRedirects: false,
+				// Bitrix24 reads the token from `auth`: renewing it here lets the call go again with the new one.
+				credentialOptions: oauth ? { oauth2: { skipTokenRefresh: canRenewToken(ctx) } } : undefined,
+			});
+		} catch (caught) {
+			const code = errorCode(caught);
+			// `expired_token`: refused, not run, so safe to send again once with a renewed token.
+			if (token !== undefined && !renewed && code === 'expired_token') {
+				renewed = true;
+				if (await renewToken(ctx, token, secrets(data), options.itemIndex)) continue;
+			}
+			const error =
+				caught instanceof NodeApiError || caught instanceof NodeOperationError
+					? caught
+					: new NodeOperationError(ctx.getNode(), caught as Error, { itemIndex: options.itemIndex });
+			if (isScopeError(code) && error instanceof NodeApiError) {
+				error.description = [scopeAdvice(method, options.v3 ?? false, holder), error.description].filter(Boolean).join('\n');
+			}
+			throw error;
+		}
 		if (response.statusCode < 300 || response.statusCode >= 400) return (response.body ?? {}) as B24Envelope;
 		const current = portalOrigin(data);
-		const location = response.headers.location;
-		const target = (Array.isArray(location) ? location[0] : location) ?? '';
-		let next: URL | undefined;
-		try {
-			next = new URL(target, current);
-		} catch {
-			next = undefined;
-		}
-		// The secret follows the redirect: only over HTTPS (plain HTTP only between local sandboxes).
-		const secure = isSecureOrLoopback(next);
-		if (!next || !secure || next.origin === current || moves >= MAX_PORTAL_MOVES) {
+		const next = redirectTarget(response, current);
+		if (!next || !isSecureOrLoopback(next) || next.origin === current || moves >= MAX_PORTAL_MOVES) {
+			// The secret would follow the redirect: only over HTTPS (plain HTTP only between local sandboxes).
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`Bitrix24: the portal answered ${response.statusCode} with a redirect that cannot be followed`,
 				{ itemIndex: options.itemIndex, description: 'Check the portal address in the credential.' },
 			);
 		}
+		if (!mayFollowPortalMove(new URL(current), next)) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Bitrix24: the portal redirected the request to ${next.host}, which is neither a Bitrix24 portal nor on the portal's own domain: not followed`,
+				{
+					itemIndex: options.itemIndex,
+					description: 'Nothing was sent there, no secret included. If the portal really moved, put its new address into the credential.',
+				},
+			);
+		}
 		renamedPortals.set(storedOrigin(data), next.origin);
+		moves++;
 	}
 }
 
+/** Whether a batch command's error says its method is over its operating-time limit (not run). */
+export function isTimeLimitRefusal(error: unknown): boolean {
+	return errorCode(error) === TIME_LIMIT;
+}
+
 /** The error of one `batch` command, as the error of the item it served. */
-export function commandError(node: INode, error: unknown, itemIndex: number): NodeApiError {
+export function commandError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	command?: { method: string; holder: CredentialHolder },
+): NodeApiError {
 	const entry = (error ?? {}) as IDataObject;
-	const parsed = { message: describeBitrix24Error(String(entry.error ?? ''), String(entry.error_description ?? '')) };
-	const fix = hint(400, parsed);
-	return new NodeApiError(node, entry as JsonObject, {
-		message: `Bitrix24: ${parsed.message}`,
-		description: fix ?? 'Bitrix24 refused this command of a batch call; the other commands were answered on their own.',
-		itemIndex,
-	});
+	const parsed = errorBody(entry) ?? { code: '', text: '', details: [] };
+	const message = describeBitrix24Error(parsed.code, parsed.text);
+	const code = parsed.code.toLowerCase();
+	let description = hint(400, { message }) ?? 'Bitrix24 refused this command of a batch call; the other commands were answered on their own.';
+	if (isScopeError(code) && command) description = scopeAdvice(command.method, false, command.holder);
+	if (code === TIME_LIMIT) description = 'Bitrix24 refused this command: its method is over its operating-time limit. It was not run; run it again later.';
+	return new NodeApiError(node, entry as JsonObject, { message: `Bitrix24: ${message}`, description, itemIndex });
+}
+
+/** Who holds the scopes of the node's credential, for advice on a missing scope. */
+export async function credentialHolder(ctx: RequestContext): Promise<CredentialHolder> {
+	const { type } = await resolveCredential(ctx, bitrix24Profile);
+	return type === APPLICATION_TYPE ? 'application' : 'webhook';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,8 +436,26 @@ function encodePart(value: string): string {
 	return encodeURIComponent(value);
 }
 
+/** Whether a value holds an empty list anywhere: PHP's bracket notation has no form for one. */
+function holdsEmptyList(value: unknown): boolean {
+	if (Array.isArray(value)) return value.length === 0 || value.some(holdsEmptyList);
+	if (value !== null && typeof value === 'object' && !(value instanceof BatchReference)) return Object.values(value).some(holdsEmptyList);
+	return false;
+}
+
+/**
+ * Whether parameters can be written as a batch command. A batch command is a query string in
+ * PHP's bracket notation (source: settings/how-to-call-rest-api/batch.md), which cannot say
+ * "an empty list": `fields[ACCOMPLICES]` with no elements simply vanishes, so a command that
+ * clears a list goes out as its own JSON call instead.
+ */
+export function batchable(params: IDataObject): boolean {
+	return !holdsEmptyList(params);
+}
+
 /** Parameters as the query string of a batch command, in PHP's bracket notation. */
 export function batchQuery(params: IDataObject): string {
+	if (!batchable(params)) throw new RangeError('an empty list has no batch query form: send this command on its own');
 	const parts: string[] = [];
 	const add = (key: string, value: unknown) => {
 		if (value === undefined) return;
@@ -259,7 +464,6 @@ export function batchQuery(params: IDataObject): string {
 			return;
 		}
 		if (Array.isArray(value)) {
-			if (value.length === 0) return;
 			value.forEach((entry, index) => add(`${key}[${index}]`, entry));
 			return;
 		}
@@ -283,6 +487,8 @@ export interface BatchCommand {
 export interface BatchAnswer {
 	result: Record<string, unknown>;
 	errors: Record<string, unknown>;
+	/** `result_time` per command key: the time of the commands that ran. */
+	times: Record<string, unknown>;
 }
 
 /** Empty maps may arrive as `[]`. */
@@ -290,19 +496,69 @@ function asMap(value: unknown): Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** Rounds of a batch's commands refused for their method's operating-time limit, the first included. */
+const MAX_TIME_LIMIT_ROUNDS = 4;
+const MAX_TIME_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * How long to wait before sending again commands refused for their method's operating-time
+ * limit: until the latest `operating_reset_at` the answer gives for them (source: limits.md;
+ * `result_time` per command, as the JS SDK reads it), at least 10 s, doubling each round (a
+ * one-minute bucket may need to pass, shared/vendors/bitrix24.md §3.2), at most a minute.
+ */
+export function timeLimitWaitMs(answer: BatchAnswer, keys: string[], round: number): number {
+	let resetAt = 0;
+	for (const key of keys) resetAt = Math.max(resetAt, Number(asMap(answer.times[key]).operating_reset_at) || 0);
+	const untilReset = resetAt * 1000 - Date.now();
+	return Math.min(MAX_TIME_LIMIT_WAIT_MS, Math.max(MIN_TIME_LIMIT_WAIT_MS * 2 ** (round - 1), untilReset));
+}
+
+async function sendBatch(
+	ctx: RequestContext,
+	commands: BatchCommand[],
+	options: { halt?: boolean; read?: boolean; itemIndex?: number },
+): Promise<BatchAnswer> {
+	const cmd: IDataObject = {};
+	for (const command of commands) cmd[command.key] = `${command.method}?${batchQuery(command.params)}`;
+	const envelope = await b24Call(ctx, 'batch', { halt: options.halt ? 1 : 0, cmd }, { read: options.read, itemIndex: options.itemIndex });
+	const body = asMap(envelope.result);
+	return { result: asMap(body.result), errors: asMap(body.result_error), times: asMap(body.result_time) };
+}
+
 /**
  * One `batch` call (at most 50 commands). It answers 200 even when commands fail: each
  * command's result or error comes back under its key.
+ *
+ * Bitrix24 counts operating time per method for each command inside a batch; a command whose
+ * method is over its limit is refused with OPERATION_TIME_LIMIT and was not run (source:
+ * limits.md). With `retryRefused` (commands that do not refer to each other), the refused
+ * commands, and under `halt` the commands after them that never ran, go again after the wait;
+ * commands that ran are never sent again.
  */
 export async function b24Batch(
 	ctx: RequestContext,
 	commands: BatchCommand[],
-	options: { halt?: boolean; read?: boolean; itemIndex?: number } = {},
+	options: { halt?: boolean; read?: boolean; itemIndex?: number; retryRefused?: boolean } = {},
 ): Promise<BatchAnswer> {
 	if (commands.length > B24_MAX_BATCH) throw new RangeError(`a batch holds at most ${B24_MAX_BATCH} commands`);
-	const cmd: IDataObject = {};
-	for (const command of commands) cmd[command.key] = `${command.method}?${batchQuery(command.params)}`;
-	const envelope = await b24Call(ctx, 'batch', { halt: options.halt ? 1 : 0, cmd }, options);
-	const body = asMap(envelope.result);
-	return { result: asMap(body.result), errors: asMap(body.result_error) };
+	const merged: BatchAnswer = { result: {}, errors: {}, times: {} };
+	let pending = commands;
+	for (let round = 1; ; round++) {
+		const answer = await sendBatch(ctx, pending, options);
+		Object.assign(merged.result, answer.result);
+		Object.assign(merged.errors, answer.errors);
+		Object.assign(merged.times, answer.times);
+		if (!options.retryRefused) return merged;
+		const first = pending.findIndex(({ key }) => isTimeLimitRefusal(answer.errors[key]));
+		if (first < 0 || round >= MAX_TIME_LIMIT_ROUNDS) return merged;
+		const again = pending.filter(
+			({ key }, index) =>
+				isTimeLimitRefusal(answer.errors[key]) ||
+				// Under halt Bitrix24 ran nothing after the first failing command.
+				(options.halt && index > first && !(key in answer.result) && !(key in answer.errors)),
+		);
+		await wait(timeLimitWaitMs(answer, again.map(({ key }) => key), round));
+		for (const { key } of again) delete merged.errors[key];
+		pending = again;
+	}
 }

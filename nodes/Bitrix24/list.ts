@@ -1,10 +1,28 @@
 import type { IDataObject } from 'n8n-workflow';
+import { DateTime } from 'luxon';
 
+import { wait } from '../shared/transport/clock';
 import type { RequestContext } from '../shared/transport/types';
-import { B24_MAX_BATCH, B24_PAGE, BatchReference, b24Batch, b24Call, commandError, type BatchCommand } from './api';
+import {
+	B24_MAX_BATCH,
+	B24_PAGE,
+	BatchReference,
+	b24Batch,
+	b24Call,
+	commandError,
+	isTimeLimitRefusal,
+	timeLimitWaitMs,
+	type BatchAnswer,
+	type BatchCommand,
+} from './api';
 
 export interface TaskQuery {
 	filter: IDataObject;
+	/**
+	 * Alternatives, any of which a task must meet besides `filter` (OR): each is read as its own
+	 * list and the lists are merged. tasks.task.list documents no OR for its classic filter.
+	 */
+	anyOf?: IDataObject[];
 	/** Sort field (UPPER_CASE) and direction. */
 	sortBy: string;
 	direction: 'asc' | 'desc';
@@ -20,6 +38,8 @@ export interface ListPaging {
 
 /** Pages in the first `batch` of a Return All; each later batch doubles it, up to 50. */
 const FIRST_RETURN_ALL_PAGES = 2;
+/** Batches in a row whose first refused page was refused for the operating-time limit. */
+const MAX_TIME_LIMIT_ROUNDS = 4;
 
 function tasksOf(result: unknown): IDataObject[] {
 	const tasks = (result as IDataObject | undefined)?.tasks;
@@ -50,23 +70,28 @@ function pageParams(query: TaskQuery, page: number, from: { cursor?: number; off
 
 /**
  * Reads tasks until the list ends or `limit` are in hand. One page is one call; more pages
- * go out together in `batch` calls of up to 50 pages each.
+ * go out together in `batch` calls of up to 50 pages each. A page refused for the method's
+ * operating-time limit (and the pages after it, which started from it) was not read: reading
+ * goes on from the last page read, after the wait.
  */
 export async function listTasks(ctx: RequestContext, query: TaskQuery, paging: ListPaging): Promise<IDataObject[]> {
+	if (query.anyOf?.length) return await listAnyOf(ctx, query, paging);
 	const out: IDataObject[] = [];
 	const from: { cursor?: number; offset: number } = { offset: 0 };
 	let returnAllPages = FIRST_RETURN_ALL_PAGES;
+	let refusals = 0;
 	for (;;) {
 		const pages = paging.returnAll
 			? Math.min(B24_MAX_BATCH, returnAllPages)
 			: Math.min(B24_MAX_BATCH, Math.ceil((paging.limit - out.length) / B24_PAGE));
-		let results: IDataObject[][];
+		const results: IDataObject[][] = [];
+		let refused: { answer: BatchAnswer; key: string } | undefined;
 		if (pages === 1) {
 			const envelope = await b24Call(ctx, 'tasks.task.list', pageParams(query, 0, from), {
 				read: true,
 				itemIndex: paging.itemIndex,
 			});
-			results = [tasksOf(envelope.result)];
+			results.push(tasksOf(envelope.result));
 		} else {
 			const commands: BatchCommand[] = Array.from({ length: pages }, (_, page) => ({
 				key: `p${page}`,
@@ -74,9 +99,14 @@ export async function listTasks(ctx: RequestContext, query: TaskQuery, paging: L
 				params: pageParams(query, page, from),
 			}));
 			const answer = await b24Batch(ctx, commands, { read: true, itemIndex: paging.itemIndex });
-			results = [];
 			for (const { key } of commands) {
-				if (key in answer.errors) throw commandError(ctx.getNode(), answer.errors[key], paging.itemIndex ?? 0);
+				if (key in answer.errors) {
+					if (isTimeLimitRefusal(answer.errors[key]) && refusals < MAX_TIME_LIMIT_ROUNDS) {
+						refused = { answer, key };
+						break;
+					}
+					throw commandError(ctx.getNode(), answer.errors[key], paging.itemIndex ?? 0);
+				}
 				const tasks = tasksOf(answer.result[key]);
 				results.push(tasks);
 				// Later commands of the batch ran from a missing reference: ignore them.
@@ -90,8 +120,72 @@ export async function listTasks(ctx: RequestContext, query: TaskQuery, paging: L
 		}
 		if (!paging.returnAll && out.length >= paging.limit) return out.slice(0, paging.limit);
 		if (ended) return out;
-		from.offset += pages * B24_PAGE;
-		from.cursor = Number(out[out.length - 1].id);
+		from.offset += results.length * B24_PAGE;
+		if (out.length > 0) from.cursor = Number(out[out.length - 1].id);
+		if (refused) {
+			refusals++;
+			await wait(timeLimitWaitMs(refused.answer, [refused.key], refusals));
+			continue;
+		}
+		refusals = 0;
 		returnAllPages *= 2;
 	}
+}
+
+/** A filter that meets `base` and `alternative` both; undefined when no task can. */
+function bothFilters(base: IDataObject, alternative: IDataObject): IDataObject | undefined {
+	const filter = { ...base };
+	for (const [key, value] of Object.entries(alternative)) {
+		if (key in base) {
+			const allowed = (Array.isArray(base[key]) ? (base[key] as unknown[]) : [base[key]]).map(String);
+			if (!allowed.includes(String(value))) return undefined;
+		}
+		filter[key] = value;
+	}
+	return filter;
+}
+
+/** The answer key (camelCase) of an UPPER_CASE sort field; REAL_STATUS answers as `status`. */
+function answerKey(field: string): string {
+	if (field === 'REAL_STATUS') return 'status';
+	return field.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Compares two tasks the way the list is sorted, ties broken by ID in the same direction. */
+function taskOrder(query: TaskQuery): (a: IDataObject, b: IDataObject) => number {
+	const key = answerKey(query.sortBy);
+	const sign = query.direction === 'desc' ? -1 : 1;
+	const value = (task: IDataObject): number | string => {
+		const raw = task[key];
+		if (raw === null || raw === undefined || raw === '') return Number.NEGATIVE_INFINITY;
+		if (/DATE|DEADLINE/.test(query.sortBy)) return DateTime.fromISO(String(raw), { setZone: true }).toMillis();
+		const n = Number(raw);
+		return Number.isFinite(n) ? n : String(raw);
+	};
+	return (a, b) => {
+		const va = value(a);
+		const vb = value(b);
+		const byField = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+		return sign * (byField !== 0 ? byField : Number(a.id) - Number(b.id));
+	};
+}
+
+/**
+ * Tasks meeting any of the alternatives: each read as its own list (sorted alike, up to the
+ * limit each, which the merged first `limit` cannot exceed), merged without duplicates, sorted
+ * again, cut to the limit.
+ */
+async function listAnyOf(ctx: RequestContext, query: TaskQuery, paging: ListPaging): Promise<IDataObject[]> {
+	// The merge sorts by the sort field: read it (REAL_STATUS answers as `status`, selected as STATUS).
+	const sortField = query.sortBy === 'REAL_STATUS' ? 'STATUS' : query.sortBy;
+	const select = query.select.includes(sortField) ? query.select : [...query.select, sortField];
+	const byId = new Map<string, IDataObject>();
+	for (const alternative of query.anyOf ?? []) {
+		const filter = bothFilters(query.filter, alternative);
+		if (!filter) continue;
+		const tasks = await listTasks(ctx, { ...query, filter, select, anyOf: undefined }, paging);
+		for (const task of tasks) byId.set(String(task.id), task);
+	}
+	const merged = [...byId.values()].sort(taskOrder(query));
+	return paging.returnAll ? merged : merged.slice(0, paging.limit);
 }

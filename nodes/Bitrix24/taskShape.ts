@@ -24,6 +24,15 @@ export const B24_META_STATUSES: Record<string, string> = {
 
 export const B24_PRIORITIES: Record<string, string> = { '0': 'Low', '1': 'Medium', '2': 'High' };
 
+/**
+ * A datetime as Bitrix24's documented type `YYYY-MM-DDThh:mm:ss±hh:mm` (source:
+ * api-reference/data-types.md; seed 004 «Работа с датами»): whole seconds and an explicit offset
+ * in the given zone, never milliseconds or `Z`.
+ */
+export function b24DateTime(date: DateTime, zone: string): string {
+	return date.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
+}
+
 /** A Bitrix24 date (ISO with offset; without one, in the portal's zone) as ISO in the workflow's zone. */
 export function b24DateToIso(value: unknown, timezone: string, portalZone = 'UTC'): string | null {
 	if (typeof value !== 'string' || value.trim() === '') return null;

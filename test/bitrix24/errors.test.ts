@@ -1,7 +1,7 @@
 /**
  * Answers and faults: the webhook secret never in anything the run stores (errors of n8n's
  * HTTP layer included), a renamed portal's redirect followed with the same POST, limit
- * answers retried, a block not retried, and the OAuth2 credential's Bearer token and refresh.
+ * answers retried, a block not retried, and the OAuth2 credential's `auth` token and refresh.
  */
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
@@ -173,13 +173,14 @@ describe('OAuth2 credential', () => {
 		},
 	});
 
-	it('signs requests with the access token as a Bearer header on /rest/{method}', async () => {
+	it('sends the access token as `auth` in the body of /rest/{method} (n8n\'s own Bearer header goes along)', async () => {
 		sandbox.addTask({ id: '5' });
 
 		const result = await runB24(baseUrl(), { ...GET_5, authentication: 'oAuth2' }, { credentials: oauth(baseUrl(), 'sandbox-access-token') });
 
 		expect(result.error).toBeUndefined();
 		expect(lines(sandbox.requests)).toEqual(['POST /rest/tasks.task.get']);
+		expect(sandbox.requests[0].body).toEqual({ taskId: 5, select: expect.any(Array), auth: 'sandbox-access-token' });
 		expect(sandbox.requests[0].headers.authorization).toBe('Bearer sandbox-access-token');
 		expect(result.items[0].json).toMatchObject({ id: '5' });
 	});
@@ -195,7 +196,7 @@ describe('OAuth2 credential', () => {
 		expect(lines(sandbox.requests)).toEqual(['POST /rest/tasks.task.get', 'POST /oauth/token', 'POST /rest/tasks.task.get']);
 		const refreshedToken = (result.credentials.bitrix24OAuth2Api.oauthTokenData as IDataObject).access_token as string;
 		expect(refreshedToken).toMatch(/^sandbox-access-\d+$/);
-		expect(sandbox.requests[2].headers.authorization).toBe(`Bearer ${refreshedToken}`);
+		expect((sandbox.requests[2].body as IDataObject).auth).toBe(refreshedToken);
 		expect(stored(result)).not.toContain('client-secret-b24-777');
 	});
 });

@@ -2,7 +2,8 @@
  * Shared setup of the Bitrix24 suites: node and credential types, credentials for the
  * loopback sandbox, and `runB24()`, one run of the node through n8n-core's engine.
  */
-import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunction, INodeCredentialTestResult, INodeParameters } from 'n8n-workflow';
 
 import { Bitrix24OAuth2Api } from '../../credentials/Bitrix24OAuth2Api.credentials';
 import { Bitrix24WebhookApi } from '../../credentials/Bitrix24WebhookApi.credentials';
@@ -13,7 +14,7 @@ import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
 import { requestLines, runNode, SUITE_TIME_SCALE, setupNock } from '../harness';
 import type { CredentialDataMap, RunNodeOptions, RunWorkflowResult } from '../harness';
-import { Bitrix24Sandbox, type Bitrix24SandboxOptions } from '../sandbox/bitrix24';
+import { B24_ALL_SCOPES, Bitrix24Sandbox, type Bitrix24SandboxOptions } from '../sandbox/bitrix24';
 import type { RequestLogEntry } from '../sandbox/framework';
 
 export const NODE_TYPE = 'n8n-nodes-crm-tasks.bitrix24';
@@ -28,6 +29,33 @@ export { byId } from '../harness';
 
 export function webhookCredentials(baseUrl: string, overrides: ICredentialDataDecryptedObject = {}): CredentialDataMap {
 	return { bitrix24WebhookApi: { webhookSecretUrl: `${baseUrl}/rest/1/${SECRET}/`, ...overrides } };
+}
+
+/** The sandbox's OAuth2 application: `access` as the stored access token, refreshed at the sandbox. */
+export function oauthCredentials(baseUrl: string, access = 'sandbox-access-token', overrides: ICredentialDataDecryptedObject = {}): CredentialDataMap {
+	return {
+		bitrix24OAuth2Api: {
+			portalUrl: baseUrl,
+			clientId: 'local.app.1',
+			clientSecret: 'client-secret-b24-777',
+			accessTokenUrl: `${baseUrl}/oauth/token/`,
+			oauthTokenData: { access_token: access, refresh_token: 'sandbox-refresh-token', token_type: 'Bearer' },
+			...overrides,
+		},
+	};
+}
+
+/**
+ * What n8n's credential tester answers for a credential of the node (the node's `testedBy`
+ * function run in n8n-core's own CredentialTestContext, as the CLI runs it).
+ */
+export async function testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
+	const node = new Bitrix24();
+	const testedBy = node.description.credentials?.find((credential) => credential.name === type)?.testedBy;
+	if (typeof testedBy !== 'string') throw new Error(`${type} is not tested by a function of the node`);
+	const test = (node.methods as { credentialTest?: Record<string, ICredentialTestFunction> }).credentialTest?.[testedBy];
+	if (!test) throw new Error(`the node has no credential test ${testedBy}`);
+	return await test.call(new CredentialTestContext(), { id: 'cred-1', name: 'Bitrix24', type, data });
 }
 
 /**
@@ -56,6 +84,14 @@ export function useSandbox(options: Bitrix24SandboxOptions = {}): { sandbox: Bit
 		sandbox.newTaskCard = options.newTaskCard ?? false;
 		sandbox.redirectTo = undefined;
 		sandbox.operationLimited.clear();
+		sandbox.webhookScopes.clear();
+		sandbox.oauthScopes = [...B24_ALL_SCOPES];
+		sandbox.expiredTokens.clear();
+		sandbox.acceptBearer = options.acceptBearer ?? false;
+		sandbox.insufficientScopeStatus = options.insufficientScopeStatus ?? 401;
+		sandbox.chatScope = options.chatScope ?? 'tasks';
+		sandbox.unknownFilterField = options.unknownFilterField ?? 'error';
+		sandbox.strictDates = options.strictDates ?? true;
 		for (const id of ['2', '3', '4']) sandbox.addUser({ ID: id, NAME: `User${id}`, LAST_NAME: 'Test' });
 	});
 	return { sandbox, baseUrl: () => baseUrl };

@@ -344,7 +344,7 @@ describe('task: delete and status operations', () => {
 		const result = await runB24(baseUrl(), { resource: 'task', operation: 'start', taskId: byId('12') });
 
 		expect(sandbox.requests).toHaveLength(1);
-		expect(result.error).toMatchObject({ name: 'NodeApiError', message: 'Bitrix24: Action on the task is not allowed (1048582)', httpCode: '400' });
+		expect(result.error).toMatchObject({ name: 'NodeApiError', message: 'Bitrix24: Action on the task is not allowed (0)', httpCode: '400' });
 		expect(result.error!.description).toContain('may not do this');
 	});
 });

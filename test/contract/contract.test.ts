@@ -19,6 +19,12 @@ describe('shapeDiff', () => {
 		expect(shapeDiff({ a: null, b: { c: 1 }, rows: [{ d: 1 }] }, { a: 5, b: {}, rows: [] }, ['b.c'])).toEqual([]);
 	});
 
+	it('lets an optional path be answered null, but not with another type', () => {
+		expect(shapeDiff({ a: 'x', b: { c: 'y' } }, { a: null, b: { c: null } }, ['a', 'b.c'])).toEqual([]);
+		expect(shapeDiff({ a: 'x' }, { a: 1 }, ['a'])).toEqual(['a: documented string, got number']);
+		expect(shapeDiff({ a: 'x' }, { a: null })).toEqual(['a: documented string, got null']);
+	});
+
 	it('matches each documented element with some answer element, in any order', () => {
 		const documented = [{ type: 'text', value: 'x' }, { type: 'number', value: 1 }];
 		expect(shapeDiff(documented, [{ type: 'number', value: 2 }, { type: 'text', value: 'y' }])).toEqual([]);

@@ -49,7 +49,10 @@ export interface ContractPair {
 	sandbox?: IDataObject;
 	request: ContractRequest;
 	response: ContractAnswer;
-	/** Paths (`rows[].meta.href`) of the documented answer that are situational: the sandbox may omit them. */
+	/**
+	 * Paths (`rows[].meta.href`) of the documented answer that are situational: the sandbox may
+	 * omit them or answer `null` there (a value the documented example has only in some states).
+	 */
 	optional?: string[];
 	/** The node's side: parameters of one run whose request the documented answer answers. */
 	node?: {
@@ -129,7 +132,8 @@ function kind(value: unknown): string {
  * documented object is there with the same JSON type (a documented `null` says nothing of the
  * type), recursively; each element of a documented array has the shape of at least one element
  * of the actual array (when the actual array has any). Keys the sandbox adds are allowed.
- * `optional` paths use `[]` for array elements: `rows[].meta.href`.
+ * `optional` paths use `[]` for array elements: `rows[].meta.href`; at an optional path the
+ * answer may lack the key or hold `null`.
  */
 export function shapeDiff(documented: unknown, actual: unknown, optional: readonly string[] = [], path = ''): string[] {
 	const here = path === '' ? '$' : path;
@@ -155,8 +159,9 @@ export function shapeDiff(documented: unknown, actual: unknown, optional: readon
 		const problems: string[] = [];
 		for (const [key, value] of Object.entries(documented as Record<string, unknown>)) {
 			const childPath = path === '' ? key : `${path}.${key}`;
+			if (optional.includes(childPath) && (!(key in object) || object[key] === null)) continue;
 			if (!(key in object)) {
-				if (!optional.includes(childPath)) problems.push(`${childPath}: missing`);
+				problems.push(`${childPath}: missing`);
 				continue;
 			}
 			problems.push(...shapeDiff(value, object[key], optional, childPath));

@@ -40,11 +40,9 @@ describe('Bitrix24 webhook credential', () => {
 		expect(type.properties.find((p) => p.name === 'webhookSecretUrl')?.typeOptions?.password).toBe(true);
 	});
 
-	it('tests the credential with the portal\'s profile method', () => {
-		const type = new Bitrix24WebhookApi();
-		const base = resolve(String(type.test.request.baseURL), { $credentials: { webhookSecretUrl: ' https://acme.bitrix24.com/rest/1/abcdefgh12345678/ ' } });
-		expect(base).toBe('https://acme.bitrix24.com');
-		expect(type.test.request.url).toBe('/rest/profile');
+	it('is tested by the node\'s scope check, not by a fixed request (n8n prefers a type\'s own test)', () => {
+		expect('test' in new Bitrix24WebhookApi()).toBe(false);
+		expect(new Bitrix24().description.credentials?.find((credential) => credential.name === 'bitrix24WebhookApi')?.testedBy).toBe('bitrix24CredentialTest');
 	});
 });
 
@@ -56,5 +54,6 @@ describe('Bitrix24 OAuth2 credential', () => {
 		expect(resolve(authUrl, { $self: { portalUrl: 'https://crm.company.example/some/page' } })).toBe('https://crm.company.example/oauth/authorize/');
 		expect(type.properties.find((p) => p.name === 'accessTokenUrl')!.default).toBe('https://oauth.bitrix.info/oauth/token/');
 		expect(resolve(String(type.test.request.baseURL), { $credentials: { portalUrl: 'https://acme.bitrix24.de/' } })).toBe('https://acme.bitrix24.de');
+		expect(type.test.request).toMatchObject({ url: '/rest/scope', method: 'POST', body: { auth: '={{$credentials.oauthTokenData.access_token}}' } });
 	});
 });

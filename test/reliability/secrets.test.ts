@@ -23,6 +23,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
+	INodeCredentialTestResult,
 	INodeParameters,
 	INodeType,
 } from 'n8n-workflow';
@@ -157,8 +158,10 @@ interface Variant {
 	readOk: IDataObject;
 	/** What n8n does on a 401 before its one retry (a token request, an OAuth2 refresh). */
 	onUnauthorized?(text: string): void;
-	/** The credential's own `test` request. */
+	/** The credential's own `test` request, or the request of the node's test function. */
 	credentialTest: Endpoint;
+	/** The node's credential test function (`testedBy`), when the credential type has no `test`. */
+	testedByNode?(data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult>;
 	/** A credential-specific path: a refused token request or OAuth2 refresh. */
 	tokenRefused?: {
 		credentials(): CredentialDataMap;
@@ -348,7 +351,8 @@ const VARIANTS: Variant[] = [
 		auth: {},
 		read: { method: 'post', path: `/rest/7/${B24_SECRET}/tasks.task.get`, parameters: { resource: 'task', operation: 'get', taskId: b24.byId('5') } },
 		write: { method: 'post', path: `/rest/7/${B24_SECRET}/tasks.task.add`, parameters: { resource: 'task', operation: 'create', title: 'Call', responsibleId: '2' } },
-		credentialTest: { method: 'post', path: `/rest/7/${B24_SECRET}/profile` },
+		credentialTest: { method: 'post', path: `/rest/7/${B24_SECRET}/scope` },
+		testedByNode: async (data) => await b24.testCredential('bitrix24WebhookApi', data),
 	},
 	{
 		...b24Base,
@@ -360,7 +364,7 @@ const VARIANTS: Variant[] = [
 		read: { method: 'post', path: '/rest/tasks.task.get', parameters: { resource: 'task', operation: 'get', taskId: b24.byId('5') } },
 		write: { method: 'post', path: '/rest/tasks.task.add', parameters: { resource: 'task', operation: 'create', title: 'Call', responsibleId: '2' } },
 		onUnauthorized: () => oauthRefresh(B24_REMOTE, '/oauth/token/', { renewed: [B24_OAUTH.renewedAccess, B24_OAUTH.renewedRefresh] }),
-		credentialTest: { method: 'post', path: '/rest/profile' },
+		credentialTest: { method: 'post', path: '/rest/scope' },
 		tokenRefused: {
 			credentials: b24Oauth,
 			arrange: (text) => {
@@ -621,6 +625,10 @@ const PATHS: Path[] = [
  */
 async function testCredential(v: Variant): Promise<Outcome> {
 	const credentialName = Object.keys(v.credentials())[0];
+	if (v.testedByNode) {
+		// The CLI runs a node's test function in n8n-core's CredentialTestContext and answers with its result.
+		return { error: undefined, items: [], kept: await v.testedByNode(v.credentials()[credentialName]), foreign: [] };
+	}
 	const type = v.credentialTypes[credentialName] as ICredentialType;
 	const request = type.test && 'request' in type.test ? type.test.request : undefined;
 	if (!request) throw new Error(`${credentialName} has no credential test request`);

@@ -27,20 +27,98 @@ describe('Bitrix24 sandbox', () => {
 	beforeEach(() => {
 		sandbox.resetData();
 		sandbox.rateLimitEnabled = false;
+		sandbox.operationLimited.clear();
 	});
 
-	it('authorises webhooks by user and secret, and OAuth tokens as Bearer or auth', async () => {
+	it('authorises webhooks by user and secret, and OAuth tokens as `auth` in body or query (Bearer only with the switch)', async () => {
 		expect((await call(base, `/rest/1/${SECRET}/profile.json`)).body?.result).toMatchObject({ ID: '1', ADMIN: true });
 		expect(await call(base, '/rest/1/nope1234/profile')).toMatchObject({ status: 401, body: { error: 'NO_AUTH_FOUND' } });
-		expect((await call(base, '/rest/profile', {}, { Authorization: 'Bearer sandbox-access-token' })).status).toBe(200);
 		expect((await call(base, '/rest/profile', { auth: 'sandbox-access-token' })).status).toBe(200);
+		expect((await call(base, '/rest/profile?auth=sandbox-access-token')).status).toBe(200);
+		expect((await call(base, '/rest/api/tasks.task.chat.message.send', { fields: {}, auth: 'sandbox-access-token' })).status).toBe(400);
+		expect(await call(base, '/rest/profile', {}, { Authorization: 'Bearer sandbox-access-token' })).toMatchObject({ status: 401, body: { error: 'NO_AUTH_FOUND' } });
+		sandbox.acceptBearer = true;
+		expect((await call(base, '/rest/profile', {}, { Authorization: 'Bearer sandbox-access-token' })).status).toBe(200);
+		sandbox.acceptBearer = false;
+		sandbox.expiredTokens.add('stale-token');
+		expect(await call(base, '/rest/profile', { auth: 'stale-token' })).toMatchObject({ status: 401, body: { error: 'expired_token' } });
+		sandbox.expiredTokens.clear();
+	});
+
+	it('enforces each method\'s scope: classic insufficient_scope (401 or 403), REST 3.0 403 in its own shape, batch per command', async () => {
+		sandbox.addTask({ id: '1' });
+		sandbox.webhookScopes.set('1', ['user']);
+		expect((await call(base, `/rest/1/${SECRET}/scope`)).body?.result).toEqual(['user']);
+		expect((await call(base, `/rest/1/${SECRET}/user.get`)).status).toBe(200);
+		expect(await call(base, `/rest/1/${SECRET}/tasks.task.get`, { taskId: 1 })).toMatchObject({
+			status: 401,
+			body: { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the webhook token' },
+		});
+		sandbox.insufficientScopeStatus = 403;
+		expect((await call(base, `/rest/1/${SECRET}/tasks.task.get`, { taskId: 1 })).status).toBe(403);
+		sandbox.insufficientScopeStatus = 401;
+		expect(await call(base, `/rest/api/1/${SECRET}/tasks.task.chat.message.send`, { fields: { taskId: 1, text: 'x' } })).toMatchObject({
+			status: 403,
+			body: { error: { code: 'BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION', message: 'Insufficient access rights: required scope is missing' } },
+		});
+		const batch = await call(base, `/rest/1/${SECRET}/batch`, { halt: 0, cmd: { a: 'tasks.task.get?taskId=1', b: 'user.get' } });
+		expect(batch.body?.result.result_error).toEqual({ a: { error: 'insufficient_scope', error_description: '' } });
+		expect(Object.keys(batch.body?.result.result)).toEqual(['b']);
+		sandbox.webhookScopes.set('1', ['task', 'user', 'sonet_group', 'im']);
+		sandbox.chatScope = 'task';
+		sandbox.newTaskCard = true;
+		sandbox.addTask({ id: '2' });
+		sandbox.newTaskCard = false;
+		expect((await call(base, `/rest/api/1/${SECRET}/tasks.task.chat.message.send`, { fields: { taskId: 2, text: 'x' } })).status).toBe(200);
+		sandbox.chatScope = 'tasks';
+		sandbox.webhookScopes.clear();
+	});
+
+	it('answers REST 3.0 failures in REST 3.0\'s shape: validation (400) and access denied (403)', async () => {
+		expect(await call(base, `/rest/api/1/${SECRET}/tasks.task.chat.message.send`, { fields: { text: 'x' } })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'BITRIX_REST_V3_EXCEPTION_VALIDATION_DTOVALIDATIONEXCEPTION', validation: [{ field: 'taskId' }] } },
+		});
+		expect(await call(base, `/rest/api/1/${SECRET}/tasks.task.chat.message.send`, { fields: { taskId: 404, text: 'x' } })).toMatchObject({
+			status: 403,
+			body: { error: { code: 'BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION', message: 'Access denied' } },
+		});
+	});
+
+	it('refuses nested batch commands over their method\'s operating time, not run, with no result_time', async () => {
+		sandbox.operationLimited.set('tasks.task.add', 1);
+		const answer = await call(base, `/rest/1/${SECRET}/batch`, {
+			halt: 0,
+			cmd: { a: 'tasks.task.add?fields[TITLE]=A&fields[RESPONSIBLE_ID]=1', b: 'tasks.task.add?fields[TITLE]=B&fields[RESPONSIBLE_ID]=1' },
+		});
+		expect(answer.body?.result.result_error).toEqual({ a: { error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit.' } });
+		expect(Object.keys(answer.body?.result.result_time)).toEqual(['b']);
+		expect([...sandbox.tasks.values()].map((task) => task.title)).toEqual(['B']);
+	});
+
+	it('holds datetimes to the documented type (switch strictDates) and undocumented filter keys to a switch', async () => {
+		const list = async (filter: object) => await call(base, `/rest/1/${SECRET}/tasks.task.list`, { filter });
+		expect((await list({ '>=CHANGED_DATE': '2026-03-01T15:30:00+03:00' })).status).toBe(200);
+		expect((await list({ '>=DEADLINE': '2026-03-01' })).status).toBe(200);
+		expect(await list({ '>=CHANGED_DATE': '2026-03-01T15:30:00.250Z' })).toMatchObject({ status: 400, body: { error: 'ERROR_CORE' } });
+		expect((await list({ '>=CHANGED_DATE': '2026-03-01T15:30:00Z' })).status).toBe(400);
+		sandbox.strictDates = false;
+		expect((await list({ '>=CHANGED_DATE': '2026-03-01T15:30:00Z' })).status).toBe(200);
+		sandbox.strictDates = true;
+		sandbox.addTask({ createdBy: '1' });
+		sandbox.addTask({ createdBy: '2' });
+		expect(await list({ MEMBER: 2 })).toMatchObject({ status: 400, body: { error_description: 'Unknown filter field MEMBER' } });
+		sandbox.unknownFilterField = 'ignore';
+		expect((await list({ MEMBER: 2 })).body?.result.tasks).toHaveLength(2);
+		sandbox.unknownFilterField = 'error';
 	});
 
 	it('pages lists with start/next/total, and start=-1 without a count', async () => {
 		for (let n = 0; n < 120; n++) sandbox.addTask({});
 		const first = await call(base, `/rest/1/${SECRET}/tasks.task.list`, { order: { ID: 'asc' }, select: ['ID'], start: 50 });
 		expect(first.body).toMatchObject({ total: 120, next: 100 });
-		expect(first.body?.result.tasks[0]).toEqual({ id: '51' });
+		// Every task of an answer carries its group, [] without one (the documented examples).
+		expect(first.body?.result.tasks[0]).toEqual({ id: '51', group: [] });
 		const keyset = await call(base, `/rest/1/${SECRET}/tasks.task.list`, { order: { ID: 'asc' }, filter: { '>ID': 100 }, select: ['ID'], start: -1 });
 		expect(keyset.body?.total).toBe(0);
 		expect(keyset.body?.next).toBeUndefined();

@@ -1,12 +1,17 @@
 /**
  * Bitrix24 REST sandbox: the task part of a portal, in memory, on loopback.
- * Spec: shared/vendors/bitrix24.md. Choices where the vendor file is silent are marked "Choice:".
+ * Spec: shared/vendors/bitrix24.md and the apidocs pages named beside each behaviour
+ * ("source: …"); where the documentation is silent the behaviour says "unconfirmed" and, where
+ * readings differ, has a switch (see Bitrix24SandboxOptions). Documented request/answer pairs:
+ * test/contract/bitrix24/.
  *
  * Credentials that work against a started sandbox (`baseUrl` = http://127.0.0.1:<port>):
  * - bitrix24WebhookApi: `webhookSecretUrl` = `${baseUrl}/rest/1/sandboxsecret1234/` (user 1, an
- *   administrator; more webhooks with `sandbox.webhooks.set(userId, secret)`).
+ *   administrator; more webhooks with `sandbox.webhooks.set(userId, secret)`, their scopes with
+ *   `sandbox.webhookScopes.set(userId, [...])`).
  * - bitrix24OAuth2Api: `portalUrl` = baseUrl, with `oauthTokenData.access_token` =
- *   `sandbox-access-token` (sent as `Authorization: Bearer …` or `auth=…`); `/oauth/token/`
+ *   `sandbox-access-token`, sent as the `auth` parameter (query or JSON body) as Bitrix24
+ *   documents it (`Authorization: Bearer …` only with the `acceptBearer` switch); `/oauth/token/`
  *   refreshes `sandbox-refresh-token` into a new pair.
  *
  * URL forms: `/rest/{user}/{secret}/{method}`, `/rest/{method}` (OAuth), and REST 3.0 under
@@ -30,6 +35,7 @@ export interface B24User {
 	ACTIVE: boolean;
 	ADMIN: boolean;
 	TIME_ZONE: string;
+	WORK_POSITION: string;
 }
 
 export interface B24Group {
@@ -59,6 +65,12 @@ export interface B24Task {
 	startDatePlan: string | null;
 	endDatePlan: string | null;
 	taskControl: 'Y' | 'N';
+	favorite: 'Y' | 'N';
+	/** When work on it started (tasks.task.start), else null. */
+	dateStart: string | null;
+	changedBy: string;
+	statusChangedBy: string;
+	statusChangedDate: string;
 	tags: string[];
 	chatId: string | null;
 	ufCrmTask: string[];
@@ -72,6 +84,7 @@ export interface B24Comment {
 	AUTHOR_NAME: string;
 	POST_DATE: string;
 	POST_MESSAGE: string;
+	AUTHOR_EMAIL?: string;
 }
 
 export interface B24ChatMessage {
@@ -92,22 +105,90 @@ export interface Bitrix24SandboxOptions extends SandboxOptions {
 	offset?: string;
 	/** New tasks get a chat (the new task card, tasks module ≥ 25.700). Default false. */
 	newTaskCard?: boolean;
+	/**
+	 * Unconfirmed whether /rest/ methods also read an OAuth token from `Authorization: Bearer`:
+	 * the documentation names only the `auth` parameter. Default false (only `auth`).
+	 */
+	acceptBearer?: boolean;
+	/**
+	 * HTTP status of a classic `insufficient_scope` answer: 401 in the current system-errors table
+	 * (apidocs _includes/system-errors.md), 403 in the older error-codes page
+	 * (shared/vendors/bitrix24.md §7.2). Default 401.
+	 */
+	insufficientScopeStatus?: 401 | 403;
+	/**
+	 * The scope tasks.task.chat.message.send needs: `tasks` on its REST 3.0 page
+	 * (api-reference/tasks/tasks-task-chat-message-send), `task` in another edition
+	 * (api-reference/rest-v3/tasks/…). Default `tasks`.
+	 */
+	chatScope?: 'tasks' | 'task';
+	/**
+	 * A tasks.task.list filter key that is not in the documented list: refused with an error, or
+	 * silently ignored (both unconfirmed; the documentation is silent). Default `error`.
+	 */
+	unknownFilterField?: 'error' | 'ignore';
+	/**
+	 * Datetimes sent to the portal must have the documented type `YYYY-MM-DDThh:mm:ss±hh:mm` (or a
+	 * date `YYYY-MM-DD`, or no offset as the tasks.task.add example sends): source
+	 * api-reference/data-types.md, seed 004 «Работа с датами». Other forms (milliseconds, `Z`)
+	 * are refused with this on. Unconfirmed what a real portal does with them (PHP's strtotime
+	 * would read most). Default true.
+	 */
+	strictDates?: boolean;
 }
 
-/** A Bitrix24 error: HTTP status, `error`, `error_description`. */
+/** Every scope the node's operations use (shared/vendors/bitrix24.md §2.2). */
+export const B24_ALL_SCOPES = ['task', 'tasks', 'user', 'sonet_group', 'im'];
+
+/**
+ * A Bitrix24 error: HTTP status, `error`, `error_description`; `v3`: answered in REST 3.0's
+ * shape `{ error: { code, message, validation? } }` (source: api-reference/rest-v3.md
+ * «Structure of an unsuccessful response»).
+ */
 class B24Error extends Error {
 	constructor(
 		readonly status: number,
 		readonly code: string,
 		readonly description: string,
+		readonly v3?: { validation?: Array<{ message: string; field: string }> },
 	) {
 		super(description);
 	}
 }
 
-const notAllowed = () => new B24Error(400, '1048582', 'Action on the task is not allowed');
+/**
+ * A datetime of the documented type or a date (source: api-reference/data-types.md), or a
+ * datetime without an offset as the tasks.task.add example sends it (read in the portal's zone).
+ */
+const DOCUMENTED_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * The scope each method needs, any one of the list (source: the «Scope:» line of each method
+ * page; `basic` methods need none: api-reference/scopes/permissions.md).
+ */
+function requiredScopes(method: string, v3: boolean, chatScope: string): string[] | undefined {
+	if (v3) return method === 'tasks.task.chat.message.send' ? [chatScope] : undefined;
+	if (['profile', 'scope', 'server.time', 'batch', 'methods', 'method.get'].includes(method)) return undefined;
+	if (method.startsWith('tasks.task.') || method.startsWith('task.')) return ['task'];
+	if (method.startsWith('user.')) return ['user', 'user_basic', 'user_brief'];
+	if (method.startsWith('sonet_group.')) return ['sonet_group', 'socialnetwork'];
+	if (method.startsWith('im.')) return ['im'];
+	if (method.startsWith('department.')) return ['department'];
+	return undefined;
+}
+
+/** source: api-reference/tasks/status/tasks-task-complete.md «Error Handling» (the status methods, update). */
+const notAllowed = () => new B24Error(400, '0', 'Action on the task is not allowed');
 
 type Params = Record<string, unknown>;
+
+interface Caller {
+	kind: 'webhook' | 'oauth';
+	user?: string;
+	expired?: boolean;
+	method: string;
+	scopes: string[];
+}
 
 const STANDARD_FIELDS: Record<string, keyof B24Task> = {
 	ID: 'id',
@@ -134,9 +215,15 @@ const STANDARD_FIELDS: Record<string, keyof B24Task> = {
 };
 
 const SORTABLE = ['ID', 'TITLE', 'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'PRIORITY', 'REAL_STATUS', 'GROUP_ID'];
+/**
+ * tasks.task.list filter keys (source: api-reference/tasks/tasks-task-list.md, «filter»). MEMBER
+ * (seed 004, the deprecated task.item.list) is not in the list: see `unknownFilterField`.
+ */
 const FILTERABLE = [
-	'ID', 'PARENT_ID', 'GROUP_ID', 'CREATED_BY', 'RESPONSIBLE_ID', 'TITLE', 'TAG', 'REAL_STATUS', 'STATUS', 'PRIORITY',
-	'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'MEMBER', 'ACCOMPLICE', 'AUDITOR', 'UF_CRM_TASK',
+	'ID', 'PARENT_ID', 'GROUP_ID', 'CREATED_BY', 'STATUS_CHANGED_BY', 'PRIORITY', 'FORUM_TOPIC_ID', 'RESPONSIBLE_ID',
+	'TITLE', 'TAG', 'REAL_STATUS', 'STATUS', 'MARK', 'SITE_ID', 'ADD_IN_REPORT', 'DATE_START', 'DEADLINE',
+	'CREATED_DATE', 'CLOSED_DATE', 'CHANGED_DATE', 'ACCOMPLICE', 'AUDITOR', 'DEPENDS_ON', 'ONLY_ROOT_TASKS', 'STAGE_ID',
+	'SPRINT_ID', 'BACKLOG_ID', 'UF_CRM_TASK',
 ];
 const OPERATOR = /^(!%|!=|!@|=%|%=|<=|>=|!|<|>|=|%|@)?(.*)$/;
 
@@ -161,6 +248,10 @@ function toInt(value: unknown): number | undefined {
 export class Bitrix24Sandbox extends SandboxServer {
 	/** Webhook secrets by user id. */
 	readonly webhooks = new Map<string, string>([['1', 'sandboxsecret1234']]);
+	/** The scopes of each webhook (by user id); a webhook not listed has every scope of B24_ALL_SCOPES. */
+	readonly webhookScopes = new Map<string, string[]>();
+	/** The scopes of the OAuth application (its card in the portal). */
+	oauthScopes: string[] = [...B24_ALL_SCOPES];
 	/** OAuth access tokens → user id. */
 	readonly accessTokens = new Map<string, string>([['sandbox-access-token', '1']]);
 	readonly refreshTokens = new Map<string, string>([['sandbox-refresh-token', '1']]);
@@ -173,6 +264,11 @@ export class Bitrix24Sandbox extends SandboxServer {
 	readonly chats = new Map<number, B24ChatMessage[]>();
 	rateLimitEnabled: boolean;
 	newTaskCard: boolean;
+	acceptBearer: boolean;
+	insufficientScopeStatus: 401 | 403;
+	chatScope: 'tasks' | 'task';
+	unknownFilterField: 'error' | 'ignore';
+	strictDates: boolean;
 	/** When set, every /rest/ request is redirected (302) to this origin: a renamed portal. */
 	redirectTo: string | undefined;
 	readonly offset: string;
@@ -197,6 +293,11 @@ export class Bitrix24Sandbox extends SandboxServer {
 		super(options);
 		this.rateLimitEnabled = options.rateLimit ?? true;
 		this.newTaskCard = options.newTaskCard ?? false;
+		this.acceptBearer = options.acceptBearer ?? false;
+		this.insufficientScopeStatus = options.insufficientScopeStatus ?? 401;
+		this.chatScope = options.chatScope ?? 'tasks';
+		this.unknownFilterField = options.unknownFilterField ?? 'error';
+		this.strictDates = options.strictDates ?? true;
 		this.offset = options.offset ?? '+03:00';
 		this.burst = options.burst ?? 50;
 		this.drainPerMs = ((options.drainPerSecond ?? 2) * this.timeScale) / 1000;
@@ -235,7 +336,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	addUser(user: Partial<B24User> & { ID: string }): B24User {
-		const full: B24User = { NAME: `User ${user.ID}`, LAST_NAME: '', EMAIL: `user${user.ID}@example.com`, ACTIVE: true, ADMIN: false, TIME_ZONE: '', ...user };
+		const full: B24User = { NAME: `User ${user.ID}`, LAST_NAME: '', EMAIL: `user${user.ID}@example.com`, ACTIVE: true, ADMIN: false, TIME_ZONE: '', WORK_POSITION: '', ...user };
 		this.users.set(full.ID, full);
 		return full;
 	}
@@ -270,6 +371,11 @@ export class Bitrix24Sandbox extends SandboxServer {
 			startDatePlan: null,
 			endDatePlan: null,
 			taskControl: 'N',
+			favorite: 'N',
+			dateStart: null,
+			changedBy: fields.createdBy ?? '1',
+			statusChangedBy: fields.createdBy ?? '1',
+			statusChangedDate: fields.createdDate ?? now,
 			tags: [],
 			chatId: this.newTaskCard ? String(this.nextChatId++) : null,
 			ufCrmTask: [],
@@ -316,7 +422,45 @@ export class Bitrix24Sandbox extends SandboxServer {
 		return { status, body: { error: code, error_description: description } };
 	}
 
-	/** The leaky bucket: each request adds one; it drains continuously; over the burst → 503. */
+	private answerError(error: B24Error): SandboxResponse {
+		if (!error.v3) return this.error(error.status, error.code, error.description);
+		const body = { code: error.code, message: error.description, ...(error.v3.validation ? { validation: error.v3.validation } : {}) };
+		return { status: error.status, body: { error: body } };
+	}
+
+	/**
+	 * A method the caller's scopes do not cover. Classic: `insufficient_scope` (source:
+	 * _includes/system-errors.md; status per `insufficientScopeStatus`); REST 3.0:
+	 * BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION with status 403 (source:
+	 * api-reference/rest-v3.md «Permissions and scopes»).
+	 */
+	private scopeError(caller: Caller, method: string, v3: boolean): B24Error | undefined {
+		const needed = requiredScopes(method, v3, this.chatScope);
+		if (!needed || needed.some((scope) => caller.scopes.includes(scope))) return undefined;
+		if (v3) return new B24Error(403, 'BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION', 'Insufficient access rights: required scope is missing', {});
+		const by = caller.kind === 'oauth' ? 'access token' : 'webhook token';
+		return new B24Error(this.insufficientScopeStatus, 'insufficient_scope', `The request requires higher privileges than provided by the ${by}`);
+	}
+
+	/** Fills the leaky bucket: the next request is over the portal's rate. */
+	exhaustRateLimit(): void {
+		this.rateLimitEnabled = true;
+		this.bucket = this.burst;
+		this.bucketAt = performance.now();
+	}
+
+	/** Empties the leaky bucket: a test that starts with a fresh client budget starts on a rested portal. */
+	resetRateLimit(): void {
+		this.bucket = 0;
+		this.bucketAt = performance.now();
+		this.queryLimitRejections = 0;
+	}
+
+	/**
+	 * The leaky bucket: each request adds one; it drains continuously; over the burst → 503
+	 * QUERY_LIMIT_EXCEEDED. One bucket for the whole portal, whichever webhook or application
+	 * calls (source: limits.html; shared/vendors/bitrix24.md §3.1).
+	 */
 	private admit(): boolean {
 		if (!this.rateLimitEnabled) return true;
 		const now = performance.now();
@@ -336,16 +480,23 @@ export class Bitrix24Sandbox extends SandboxServer {
 		return { ...(req.query as Params), ...fromBody };
 	}
 
-	/** Who is calling: the webhook's or the token's user; undefined when not authorised. */
-	private caller(req: SandboxRequest, parts: string[], params: Params): { user?: string; expired?: boolean; method: string } {
+	/**
+	 * Who is calling: the webhook's or the token's user; undefined when not authorised. An OAuth
+	 * token comes as the `auth` parameter, in the query or the body (source:
+	 * settings/how-to-call-rest-api/authorization.md, the «cURL (OAuth)» example of every method
+	 * page; shared/vendors/bitrix24.md §1.2); a Bearer header only with `acceptBearer` (unconfirmed).
+	 */
+	private caller(req: SandboxRequest, parts: string[], params: Params): Caller {
 		if (parts.length === 3) {
 			const [user, secret, method] = parts;
-			return { user: this.webhooks.get(user) === secret ? user : undefined, method };
+			const known = this.webhooks.get(user) === secret;
+			return { kind: 'webhook', user: known ? user : undefined, method, scopes: this.webhookScopes.get(user) ?? [...B24_ALL_SCOPES] };
 		}
 		const header = String(req.headers.authorization ?? '');
-		const token = header.startsWith('Bearer ') ? header.slice(7) : String(params.auth ?? '');
-		if (this.expiredTokens.has(token)) return { expired: true, method: parts[0] };
-		return { user: this.accessTokens.get(token), method: parts[0] };
+		const bearer = this.acceptBearer && header.startsWith('Bearer ') ? header.slice(7) : '';
+		const token = typeof params.auth === 'string' && params.auth !== '' ? params.auth : bearer;
+		if (this.expiredTokens.has(token)) return { kind: 'oauth', expired: true, method: parts[0], scopes: [] };
+		return { kind: 'oauth', user: this.accessTokens.get(token), method: parts[0], scopes: this.oauthScopes };
 	}
 
 	private async dispatchRest(req: SandboxRequest): Promise<SandboxResponse | undefined> {
@@ -366,13 +517,15 @@ export class Bitrix24Sandbox extends SandboxServer {
 		const params = this.params(req);
 		const parts = match[2].split('/').filter(Boolean);
 		if (parts.length !== 1 && parts.length !== 3) return this.error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
-		const { user, expired, method: rawMethod } = this.caller(req, parts, params);
-		if (expired) return this.error(401, 'expired_token', 'The access token provided has expired.');
+		const caller = this.caller(req, parts, params);
+		const { user, expired, method: rawMethod } = caller;
+		// source: _includes/system-errors.md (401 expired_token, 401 NO_AUTH_FOUND)
+		if (expired) return this.error(401, 'expired_token', 'The access token provided has expired');
 		if (!user) return this.error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
 		const method = rawMethod.replace(/\.json$/, '').toLowerCase();
-		const blockedCalls = this.operationLimited.get(method) ?? 0;
-		if (blockedCalls > 0) {
-			this.operationLimited.set(method, blockedCalls - 1);
+		const denied = this.scopeError(caller, method, v3);
+		if (denied) return this.answerError(denied);
+		if (this.takeOperationLimit(method)) {
 			const now = Math.floor(this.clock.now() / 1000);
 			return {
 				status: 429,
@@ -384,12 +537,12 @@ export class Bitrix24Sandbox extends SandboxServer {
 			};
 		}
 		try {
-			if (method === 'batch') return this.envelope(this.batch(params, user, v3));
+			if (method === 'batch') return this.envelope(this.batch(params, caller, v3));
 			this.calls.push(method);
-			const { result, extra } = this.call(method, params, user, v3);
+			const { result, extra } = this.call(method, params, caller, v3);
 			return this.envelope(result, extra);
 		} catch (error) {
-			if (error instanceof B24Error) return this.error(error.status, error.code, error.description);
+			if (error instanceof B24Error) return this.answerError(error);
 			throw error;
 		}
 	}
@@ -443,13 +596,24 @@ export class Bitrix24Sandbox extends SandboxServer {
 		return value;
 	}
 
-	private batch(params: Params, user: string, v3: boolean): Params {
+	/**
+	 * `batch` (source: settings/how-to-call-rest-api/batch.md): commands in order, `$result`
+	 * references, per-command errors in `result_error` of a 200 answer, `halt` stops at the first
+	 * failing command. A command's method answers for its own scope (the batch page's error
+	 * example: `insufficient_scope` with an empty description) and its own operating time: a
+	 * method over its limit refuses the command with OPERATION_TIME_LIMIT, not run (source:
+	 * limits.md, «each nested call is counted against its own method»; the error entry's form in
+	 * a batch is unconfirmed, here as the classic error pair). `result_time` holds the time of
+	 * the commands that ran; refused ones have none (as the batch page's error examples show).
+	 */
+	private batch(params: Params, caller: Caller, v3: boolean): Params {
 		const commands = isObject(params.cmd) ? params.cmd : {};
 		const halt = String(params.halt ?? '0') === '1' || params.halt === true;
 		const result: Params = {};
 		const errors: Params = {};
 		const totals: Params = {};
 		const nexts: Params = {};
+		const times: Params = {};
 		let count = 0;
 		for (const [key, command] of Object.entries(commands)) {
 			count++;
@@ -464,11 +628,24 @@ export class Bitrix24Sandbox extends SandboxServer {
 				if (halt) break;
 				continue;
 			}
+			const denied = this.scopeError(caller, method, false);
+			if (denied) {
+				errors[key] = { error: denied.code, error_description: '' };
+				if (halt) break;
+				continue;
+			}
+			if (this.takeOperationLimit(method)) {
+				errors[key] = { error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit.' };
+				if (halt) break;
+				continue;
+			}
 			this.calls.push(`batch:${method}`);
 			try {
 				const commandParams = this.resolveRefs(parseQuery(query) as Params, result) as Params;
-				const answer = this.call(method, commandParams, user, v3);
+				const answer = this.call(method, commandParams, caller, v3);
 				result[key] = answer.result;
+				const now = this.clock.now();
+				times[key] = { start: now / 1000, finish: now / 1000, duration: 0.001, processing: 0.001, date_start: this.portalDate(now), date_finish: this.portalDate(now) };
 				if (answer.extra.total !== undefined) totals[key] = answer.extra.total;
 				if (answer.extra.next !== undefined) nexts[key] = answer.extra.next;
 			} catch (error) {
@@ -479,12 +656,21 @@ export class Bitrix24Sandbox extends SandboxServer {
 		}
 		// Empty maps come back as [], as PHP encodes them.
 		const map = (value: Params) => (Object.keys(value).length ? value : []);
-		return { result: map(result), result_error: map(errors), result_total: map(totals), result_next: map(nexts), result_time: [] };
+		return { result: map(result), result_error: map(errors), result_total: map(totals), result_next: map(nexts), result_time: map(times) };
 	}
 
 	// --- methods --------------------------------------------------------------------------
 
-	private call(method: string, params: Params, user: string, v3: boolean): { result: unknown; extra: Params } {
+	/** Takes one of the refusals queued for a method over its operating-time limit. */
+	private takeOperationLimit(method: string): boolean {
+		const left = this.operationLimited.get(method) ?? 0;
+		if (left <= 0) return false;
+		this.operationLimited.set(method, left - 1);
+		return true;
+	}
+
+	private call(method: string, params: Params, caller: Caller, v3: boolean): { result: unknown; extra: Params } {
+		const user = caller.user!;
 		const plain = (result: unknown) => ({ result, extra: {} });
 		if (v3) {
 			if (method === 'tasks.task.chat.message.send') return plain(this.chatSend(params, user));
@@ -496,7 +682,8 @@ export class Bitrix24Sandbox extends SandboxServer {
 				return plain({ ID: me.ID, ADMIN: me.ADMIN, NAME: me.NAME, LAST_NAME: me.LAST_NAME, TIME_ZONE: me.TIME_ZONE });
 			}
 			case 'scope':
-				return plain(['task', 'user', 'sonet_group', 'im']);
+				// source: api-reference/common/system/scope.md: the caller's scopes, `basic` not listed
+				return plain(params.full === true || params.full === 'true' || params.full === '1' ? [...B24_ALL_SCOPES, 'crm', 'department'] : [...caller.scopes]);
 			case 'server.time':
 				return plain(this.portalDate());
 			case 'user.get':
@@ -506,14 +693,15 @@ export class Bitrix24Sandbox extends SandboxServer {
 			case 'tasks.task.getfields':
 				return plain({ fields: this.fields() });
 			case 'tasks.task.add':
-				return plain({ task: this.view(this.add(params, user), ['*']) });
+				return plain({ task: this.view(this.add(params, user), ['*'], 'write') });
 			case 'tasks.task.update':
-				return plain({ task: this.view(this.update(params), ['*']) });
+				return plain({ task: this.view(this.update(params, user), ['*'], 'write') });
 			case 'tasks.task.get': {
 				const task = this.tasks.get(toInt(params.taskId) ?? -1);
-				if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#8; Task not found or not accessible');
+				// source: api-reference/tasks/tasks-task-get.md: `"result": []` when the task does not exist or is not accessible
+				if (!task) return plain([]);
 				const select = asList(params.select).map(String);
-				return plain({ task: this.view(task, select.length ? select : ['*']) });
+				return plain({ task: this.view(task, select.length ? select : ['*'], 'get') });
 			}
 			case 'tasks.task.list':
 				return this.list(params);
@@ -531,7 +719,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 			case 'tasks.task.approve':
 			case 'tasks.task.disapprove':
 			case 'tasks.task.delegate':
-				return plain({ task: this.view(this.changeStatus(method.slice('tasks.task.'.length), params, user), ['*']) });
+				return plain({ task: this.view(this.changeStatus(method.slice('tasks.task.'.length), params, user), ['*'], 'write') });
 			case 'task.commentitem.add':
 				return plain(this.commentAdd(params, user));
 			case 'task.commentitem.getlist':
@@ -571,34 +759,162 @@ export class Bitrix24Sandbox extends SandboxServer {
 		};
 	}
 
-	/** The task as answers show it: the selected fields ('*' = all standard ones), camelCase. */
-	view(task: B24Task, select: string[]): Params {
-		const all = select.includes('*');
+	/**
+	 * The task as answers show it, camelCase (source: the «Response Handling» examples of
+	 * tasks.task.add, update, get, list and the status methods): the selected fields ('*' = all
+	 * standard ones) plus what each answer adds. `kind`: `write` (add, update, status methods:
+	 * the whole task, its permissions and checklist tree), `get` (adds `favorite`, `group` and the
+	 * `action` permissions, as the controller does for a non-empty select), `list`.
+	 * `params`: tasks.task.list's WITH_RESULT_INFO / WITH_TIMER_INFO / WITH_PARSED_DESCRIPTION.
+	 * Values of fields the sandbox does not model (time tracking, forum, Exchange...) are those of a
+	 * plain task (unconfirmed).
+	 */
+	view(task: B24Task, select: string[], kind: 'list' | 'get' | 'write' = 'list', params: Params = {}): Params {
+		const all = select.includes('*') || kind === 'write';
+		const has = (field: string) => all || select.includes(field);
 		const out: Params = { id: task.id };
 		for (const [upper, camel] of Object.entries(STANDARD_FIELDS)) {
-			if (all || select.includes(upper)) out[camel] = task[camel];
+			if (has(upper)) out[camel] = task[camel];
 		}
-		if (all || select.includes('STATUS') || select.includes('SUB_STATUS')) out.subStatus = this.subStatus(task);
-		if (all || select.includes('TAGS')) out.tags = Object.fromEntries(task.tags.map((title, i) => [String(i + 1), { id: i + 1, title }]));
+		if (all) Object.assign(out, this.plainTaskFields(task));
+		if (has('DESCRIPTION')) out.descriptionInBbcode = 'Y';
+		if (has('STATUS') || select.includes('SUB_STATUS')) out.subStatus = this.subStatus(task);
+		if (has('TAGS')) out.tags = this.phpMap(task.tags.map((title, i) => [String(i + 1), { id: i + 1, title }]));
 		if (['UF_CRM_TASK', 'UF_TASK_WEBDAV_FILES', 'UF_MAIL_MESSAGE'].some((code) => select.includes(code))) {
 			out.ufCrmTask = task.ufCrmTask;
-			out.ufTaskWebdavFiles = [];
+			out.ufTaskWebdavFiles = task.custom.UF_TASK_WEBDAV_FILES ?? [];
 			out.ufMailMessage = null;
 		}
-		for (const code of select.filter((name) => name.startsWith('UF_') && name !== 'UF_CRM_TASK')) {
+		for (const code of select.filter((name) => name.startsWith('UF_') && !['UF_CRM_TASK', 'UF_TASK_WEBDAV_FILES', 'UF_MAIL_MESSAGE'].includes(name))) {
 			const camel = code.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 			out[camel] = task.custom[code] ?? null;
 		}
-		if (all) {
-			out.creator = this.userCard(task.createdBy);
-			out.responsible = this.userCard(task.responsibleId);
+		if (kind === 'get') out.favorite = task.favorite;
+		// Every answer carries the group: its card, or [] without one (PHP's empty array).
+		out.group = this.groupCard(task.groupId);
+		if (has('CREATED_BY')) out.creator = this.userCard(task.createdBy);
+		if (has('RESPONSIBLE_ID')) out.responsible = this.userCard(task.responsibleId);
+		if (has('ACCOMPLICES')) out.accomplicesData = this.phpMap(task.accomplices.map((id) => [id, this.userCard(id)]));
+		if (has('AUDITORS')) out.auditorsData = this.phpMap(task.auditors.map((id) => [id, this.userCard(id)]));
+		if (select.includes('COUNTERS')) out.counter = { counters: { expired: 0, newComments: 0, projectExpired: 0, projectNewComments: 0, mutedExpired: 0, mutedNewComments: 0 }, color: 'gray', value: 0 };
+		if (params.WITH_RESULT_INFO) Object.assign(out, { taskRequireResult: 'N', taskHasOpenResult: 'N', taskHasResult: 'N' });
+		if (params.WITH_TIMER_INFO) Object.assign(out, { timeElapsed: null, timerIsRunningForCurrentUser: 'N' });
+		if (params.WITH_PARSED_DESCRIPTION) out.parsedDescription = task.description;
+		if (kind === 'write') out.newCommentsCount = 0;
+		if (kind !== 'list') out.action = this.allowedActions(task);
+		if (kind === 'write') {
+			out.checkListTree = {
+				nodeId: 0,
+				fields: { id: null, copiedId: null, entityId: null, userId: Number(task.createdBy), createdBy: null, parentId: null, title: '', sortIndex: null, displaySortIndex: '', isComplete: false, isImportant: false, completedCount: 0, members: [], attachments: [], nodeId: null },
+				action: [],
+				descendants: [],
+			};
+			out.checkListCanAdd = true;
 		}
 		return out;
 	}
 
+	/** A map as PHP's JSON encoder writes it: an object, or [] when empty (shared/vendors/bitrix24.md §4.3). */
+	private phpMap(entries: Array<[string, unknown]>): unknown {
+		return entries.length ? Object.fromEntries(entries) : [];
+	}
+
+	/** Fields of the whole task the sandbox does not model, as a plain task shows them. */
+	private plainTaskFields(task: B24Task): Params {
+		return {
+			multitask: 'N',
+			notViewed: 'N',
+			replicate: 'N',
+			stageId: '0',
+			sprintId: null,
+			backlogId: null,
+			changedBy: task.changedBy,
+			statusChangedBy: task.statusChangedBy,
+			activityDate: task.changedDate,
+			dateStart: task.dateStart,
+			guid: `{00000000-0000-4000-8000-${task.id.padStart(12, '0')}}`,
+			xmlId: null,
+			commentsCount: String(this.comments.get(Number(task.id))?.length ?? 0),
+			serviceCommentsCount: '0',
+			allowChangeDeadline: 'N',
+			allowTimeTracking: 'N',
+			addInReport: 'N',
+			forkedByTemplateId: null,
+			timeEstimate: '0',
+			timeSpentInLogs: null,
+			matchWorkTime: 'N',
+			forumTopicId: null,
+			forumId: null,
+			siteId: 's1',
+			subordinate: 'Y',
+			exchangeModified: null,
+			exchangeId: null,
+			outlookVersion: '1',
+			viewedDate: null,
+			sorting: null,
+			durationFact: null,
+			isMuted: 'N',
+			isPinned: 'N',
+			isPinnedInGroup: 'N',
+			flowId: null,
+			statusChangedDate: task.statusChangedDate,
+			durationPlan: null,
+			durationType: 'days',
+			favorite: task.favorite,
+			checklist: [],
+		};
+	}
+
+	/** What the caller may do with the task (the `action` object of the documented answers). */
+	private allowedActions(task: B24Task): Params {
+		const status = task.status;
+		const open = !['4', '5'].includes(status);
+		return {
+			accept: false,
+			decline: false,
+			complete: open,
+			approve: status === '4',
+			disapprove: status === '4',
+			start: ['2', '6'].includes(status),
+			pause: status === '3',
+			delegate: open,
+			remove: true,
+			edit: true,
+			defer: !['5', '6'].includes(status),
+			renew: ['4', '5', '6'].includes(status),
+			create: true,
+			changeDeadline: true,
+			checklistAddItems: true,
+			addFavorite: task.favorite !== 'Y',
+			deleteFavorite: task.favorite === 'Y',
+			rate: true,
+			take: false,
+			'edit.originator': false,
+			'checklist.reorder': true,
+			'elapsedtime.add': true,
+			'dayplan.timer.toggle': false,
+			'edit.plan': true,
+			'checklist.add': true,
+			'favorite.add': task.favorite !== 'Y',
+			'favorite.delete': task.favorite === 'Y',
+		};
+	}
+
+	private groupCard(groupId: string): unknown {
+		const group = this.groups.get(groupId);
+		if (!group || groupId === '0') return [];
+		return { id: group.ID, name: group.NAME, opened: false, membersCount: 1, image: '', additionalData: [] };
+	}
+
 	private userCard(id: string): Params {
 		const user = this.users.get(id);
-		return { id, name: user ? `${user.NAME} ${user.LAST_NAME}`.trim() : '', link: `/company/personal/user/${id}/` };
+		return {
+			id,
+			name: user ? `${user.NAME} ${user.LAST_NAME}`.trim() : '',
+			link: `/company/personal/user/${id}/`,
+			icon: '/bitrix/images/tasks/default_avatar.png',
+			workPosition: user?.WORK_POSITION ?? '',
+		};
 	}
 
 	private subStatus(task: B24Task): string {
@@ -613,6 +929,14 @@ export class Bitrix24Sandbox extends SandboxServer {
 			throw new B24Error(400, 'ERROR_CORE', `User specified in the ${what} field not found`);
 		}
 		return String(value);
+	}
+
+	/** Refuses a datetime that is not of the documented type (`strictDates`). */
+	private checkDate(value: unknown, key: string): void {
+		if (!this.strictDates || value === '' || value === null || value === undefined) return;
+		if (typeof value !== 'string' || !DOCUMENTED_DATE.test(value.trim())) {
+			throw new B24Error(400, 'ERROR_CORE', `Wrong date format in ${key}: use YYYY-MM-DDThh:mm:ss±hh:mm`);
+		}
 	}
 
 	/** Applies UPPER_CASE `fields` to a task. */
@@ -660,6 +984,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 				case 'DEADLINE':
 				case 'START_DATE_PLAN':
 				case 'END_DATE_PLAN': {
+					this.checkDate(value, key);
 					const ms = this.parseDate(value);
 					if (value !== '' && value !== null && ms === undefined) throw new B24Error(400, 'ERROR_CORE', `Wrong date in ${key}`);
 					const camel = STANDARD_FIELDS[key] as 'deadline' | 'startDatePlan' | 'endDatePlan';
@@ -706,13 +1031,13 @@ export class Bitrix24Sandbox extends SandboxServer {
 		return task;
 	}
 
-	private update(params: Params): B24Task {
+	private update(params: Params, user: string): B24Task {
 		const task = this.taskFor(params);
 		const fields = isObject(params.fields) ? params.fields : undefined;
 		if (!fields || Object.keys(fields).length === 0) throw new B24Error(400, '100', 'Could not find value for parameter {fields}');
 		const copy: B24Task = JSON.parse(JSON.stringify(task)) as B24Task;
 		this.applyFields(copy, fields);
-		Object.assign(task, copy, { changedDate: this.portalDate() });
+		Object.assign(task, copy, { changedDate: this.portalDate(), changedBy: user });
 		return task;
 	}
 
@@ -722,6 +1047,9 @@ export class Bitrix24Sandbox extends SandboxServer {
 			task.status = status;
 			task.closedDate = status === '5' ? this.portalDate() : null;
 			task.closedBy = status === '5' ? user : null;
+			task.statusChangedBy = user;
+			task.statusChangedDate = this.portalDate();
+			if (status === '3') task.dateStart ??= this.portalDate();
 		};
 		switch (action) {
 			case 'start':
@@ -757,6 +1085,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 				break;
 		}
 		task.changedDate = this.portalDate();
+		task.changedBy = user;
 		return task;
 	}
 
@@ -781,11 +1110,11 @@ export class Bitrix24Sandbox extends SandboxServer {
 
 	private matches(task: B24Task, rawKey: string, expected: unknown): boolean {
 		const [, op = '', field] = OPERATOR.exec(rawKey)!;
-		if (field === 'MEMBER' || field === 'ACCOMPLICE' || field === 'AUDITOR') {
+		if (field === 'ACCOMPLICE' || field === 'AUDITOR') {
 			const who = asList(expected).map(String);
-			const members =
-				field === 'MEMBER' ? [task.createdBy, task.responsibleId, ...task.accomplices, ...task.auditors] : field === 'ACCOMPLICE' ? task.accomplices : task.auditors;
-			return who.some((id) => members.includes(id));
+			const members = field === 'ACCOMPLICE' ? task.accomplices : task.auditors;
+			const found = who.some((id) => members.includes(id));
+			return op.startsWith('!') ? !found : found;
 		}
 		const actual = this.fieldValue(task, field);
 		const isDate = /DATE|DEADLINE/.test(field);
@@ -827,19 +1156,29 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	private list(params: Params): { result: unknown; extra: Params } {
-		const filter = isObject(params.filter) ? params.filter : {};
-		for (const key of Object.keys(filter)) {
+		const filter = isObject(params.filter) ? { ...params.filter } : {};
+		// source: api-reference/tasks/tasks-task-list.md: favorites with `::SUBFILTER-PARAMS: { FAVORITE: 'Y' }`
+		const favorites = isObject(filter['::SUBFILTER-PARAMS']) ? filter['::SUBFILTER-PARAMS'].FAVORITE : undefined;
+		delete filter['::SUBFILTER-PARAMS'];
+		for (const [key, value] of Object.entries(filter)) {
 			const field = OPERATOR.exec(key)![2];
 			if (!FILTERABLE.includes(field) && !field.startsWith('UF_')) {
-				// Choice: an unknown filter field is an error (Bitrix24 may ignore it silently).
+				// Unconfirmed: an undocumented filter key is refused or ignored (`unknownFilterField`).
+				if (this.unknownFilterField === 'ignore') {
+					delete filter[key];
+					continue;
+				}
 				throw new B24Error(400, 'ERROR_CORE', `Unknown filter field ${key}`);
 			}
+			if (/DATE|DEADLINE/.test(field)) for (const entry of asList(value)) this.checkDate(entry, key);
 		}
 		const order = isObject(params.order) ? params.order : { ID: 'desc' };
 		for (const key of Object.keys(order)) {
 			if (!SORTABLE.includes(key.toUpperCase())) throw new B24Error(400, '0', 'Invalid sorting key');
 		}
-		let tasks = [...this.tasks.values()].filter((task) => Object.entries(filter).every(([key, value]) => this.matches(task, key, value)));
+		let tasks = [...this.tasks.values()].filter(
+			(task) => (favorites === undefined || task.favorite === favorites) && Object.entries(filter).every(([key, value]) => this.matches(task, key, value)),
+		);
 		tasks.sort((a, b) => {
 			for (const [key, direction] of Object.entries(order)) {
 				const field = key.toUpperCase();
@@ -854,13 +1193,14 @@ export class Bitrix24Sandbox extends SandboxServer {
 			return 0;
 		});
 		const select = asList(params.select).map(String);
+		const listParams = isObject(params.params) ? params.params : {};
 		const start = toInt(params.start) ?? 0;
 		if (start === -1) {
 			tasks = tasks.slice(0, 50);
-			return { result: { tasks: tasks.map((task) => this.view(task, select.length ? select : ['*'])) }, extra: { total: 0 } };
+			return { result: { tasks: tasks.map((task) => this.view(task, select.length ? select : ['*'], 'list', listParams)) }, extra: { total: 0 } };
 		}
 		const { result, extra } = this.page(tasks, params);
-		return { result: { tasks: result.map((task) => this.view(task, select.length ? select : ['*'])) }, extra };
+		return { result: { tasks: result.map((task) => this.view(task, select.length ? select : ['*'], 'list', listParams)) }, extra };
 	}
 
 	// --- comments -------------------------------------------------------------------------
@@ -871,39 +1211,72 @@ export class Bitrix24Sandbox extends SandboxServer {
 		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
 		const fields = isObject(params.FIELDS) ? params.FIELDS : {};
 		if (String(fields.POST_MESSAGE ?? '').trim() === '') throw new B24Error(400, 'ERROR_CORE', 'Comment text is not specified');
-		const author = this.users.get(user)!;
+		// source: api-reference/tasks/comment-item/task-comment-item-add.md: AUTHOR_ID posts on behalf of another user
+		const authorId = toInt(fields.AUTHOR_ID) !== undefined ? this.requireUser(fields.AUTHOR_ID, 'Author') : user;
+		const author = this.users.get(authorId)!;
 		const comment: B24Comment = {
 			ID: String(this.nextCommentId++),
-			AUTHOR_ID: user,
+			AUTHOR_ID: authorId,
 			AUTHOR_NAME: `${author.NAME} ${author.LAST_NAME}`.trim(),
-			POST_DATE: this.portalDate(),
+			AUTHOR_EMAIL: '',
+			POST_DATE: this.parseDate(fields.POST_DATE) !== undefined ? this.portalDate(this.parseDate(fields.POST_DATE)) : this.portalDate(),
 			POST_MESSAGE: String(fields.POST_MESSAGE),
 		};
 		this.comments.set(taskId!, [...(this.comments.get(taskId!) ?? []), comment]);
 		return Number(comment.ID);
 	}
 
-	private commentList(params: Params): B24Comment[] {
+	/**
+	 * task.commentitem.getlist (source: api-reference/tasks/comment-item/task-comment-item-get-list.md):
+	 * TASKID, ORDER (ID, AUTHOR_ID, POST_DATE...), FILTER (ID, AUTHOR_ID, POST_DATE with !, <, <=, >, >=);
+	 * each comment with POST_MESSAGE_HTML and ATTACHED_OBJECTS (files are not modelled: {}).
+	 */
+	private commentList(params: Params): Params[] {
 		const taskId = toInt(params.TASKID);
 		const task = taskId === undefined ? undefined : this.tasks.get(taskId);
 		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
 		// Choice: on the new task card the classic list is empty.
 		if (task.chatId) return [];
-		const list = [...(this.comments.get(taskId!) ?? [])];
+		const filter = isObject(params.FILTER) ? params.FILTER : {};
+		const list = [...(this.comments.get(taskId!) ?? [])].filter((comment) =>
+			Object.entries(filter).every(([key, wanted]) => {
+				const [, op = '', field] = /^(<=|>=|<|>|!)?(.*)$/.exec(key)!;
+				const actual = (comment as unknown as Params)[field];
+				const c = field === 'POST_DATE' ? (this.parseDate(actual) ?? 0) - (this.parseDate(wanted) ?? 0) : Number(actual) - Number(wanted);
+				return op === '' ? c === 0 : op === '!' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+			}),
+		);
 		const order = isObject(params.ORDER) ? params.ORDER : { ID: 'desc' };
-		if (String(order.ID ?? 'desc').toLowerCase() === 'desc') list.reverse();
-		return list;
+		const [[by, direction]] = Object.entries(order).length ? Object.entries(order) : [['ID', 'desc']];
+		list.sort((a, b) => {
+			const field = String(by).toUpperCase();
+			const c = field === 'POST_DATE' ? (this.parseDate(a.POST_DATE) ?? 0) - (this.parseDate(b.POST_DATE) ?? 0) : Number(a.ID) - Number(b.ID);
+			return String(direction).toLowerCase() === 'desc' ? -c : c;
+		});
+		return list.map((comment) => ({ POST_MESSAGE_HTML: null, AUTHOR_EMAIL: '', ...comment, ATTACHED_OBJECTS: {} }));
 	}
 
+	/**
+	 * REST 3.0 tasks.task.chat.message.send (source: api-reference/tasks/tasks-task-chat-message-send.md):
+	 * `{ fields: { taskId, text } }` → `{ result: { result: true } }`; a missing field →
+	 * 400 with `validation`; no access to the task → 403 ACCESSDENIEDEXCEPTION (status: api-reference/rest-v3.md).
+	 */
 	private chatSend(params: Params, user: string): Params {
-		const fields = isObject(params.fields) ? params.fields : {};
-		const task = this.tasks.get(toInt(fields.taskId) ?? -1);
-		if (!task) throw new B24Error(400, 'BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION', 'Access denied');
-		if (!task.chatId) throw new B24Error(400, 'BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION', 'Task chat not found');
+		const fields = isObject(params.fields) ? params.fields : undefined;
+		const missing = !fields ? 'fields' : fields.taskId === undefined ? 'taskId' : fields.text === undefined || fields.text === '' ? 'text' : undefined;
+		if (missing) {
+			throw new B24Error(400, 'BITRIX_REST_V3_EXCEPTION_VALIDATION_DTOVALIDATIONEXCEPTION', 'Error during object validation', {
+				validation: [{ message: `The required field "${missing}" is not filled`, field: missing }],
+			});
+		}
+		const task = this.tasks.get(toInt(fields!.taskId) ?? -1);
+		if (!task) throw new B24Error(403, 'BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION', 'Access denied', {});
+		// Unconfirmed: the answer for a task without a chat (classic card).
+		if (!task.chatId) throw new B24Error(400, 'BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION', 'Task chat not found', {});
 		const chatId = Number(task.chatId);
 		this.chats.set(chatId, [
 			...(this.chats.get(chatId) ?? []),
-			{ id: this.nextMessageId++, chat_id: chatId, author_id: Number(user), date: this.portalDate(), text: String(fields.text ?? '') },
+			{ id: this.nextMessageId++, chat_id: chatId, author_id: Number(user), date: this.portalDate(), text: String(fields!.text ?? '') },
 		]);
 		return { result: true };
 	}

@@ -3,8 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { prepareEach, type ItemResult, type OperationModule } from '../../shared/execute';
 import { simplifyOption, taskLocator } from '../../shared/descriptions';
-import { chunk } from '../../shared/paging';
-import { B24_MAX_BATCH, b24Batch, b24Call, commandError } from '../api';
+import { B24_MAX_BATCH, b24Batch, b24Call, batchable, commandError, credentialHolder } from '../api';
 import { B24_TASK_LOCATOR, taskIdParameter, taskOutput } from './fields';
 
 /** One item's REST call, or the error that kept it from being sent. */
@@ -16,9 +15,12 @@ export type CommandOutput = (result: unknown, itemIndex: number) => Promise<IDat
 /**
  * Runs one command per input item. A single item is one plain call; many go out as `batch`
  * calls of at most 50 commands, and each command's result or `result_error` goes back to its
- * own item. Without "Continue On Fail" the batch halts at the first failing command and no
- * further batch is sent (bad input stops everything before a request leaves), so a re-run
- * repeats nothing that was done after the failure.
+ * own item. A command whose parameters hold an empty list (clearing participants...) has no
+ * batch form and goes out as its own JSON call, so many items behave exactly like one.
+ * Without "Continue On Fail" the batch halts at the first failing command and no further call
+ * is sent (bad input stops everything before a request leaves), so a re-run repeats nothing
+ * that was done after the failure. Commands refused for their method's operating-time limit
+ * were not run: they go again after the wait (`b24Batch`).
  */
 export async function runCommands(
 	ctx: IExecuteFunctions,
@@ -28,36 +30,52 @@ export async function runCommands(
 	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
 	const commands = prepared.filter((entry): entry is Exclude<PreparedCommand, Error> => !(entry instanceof Error));
 	const stopAtFirstError = !ctx.continueOnFail();
-	if (stopAtFirstError && commands.length < prepared.length) return results;
+	if (commands.length === 0 || (stopAtFirstError && commands.length < prepared.length)) return results;
+	const holder = await credentialHolder(ctx);
+	const failed = () => stopAtFirstError && results.some((result) => result instanceof Error);
 
-	if (commands.length === 1) {
-		const [{ itemIndex, method, params }] = commands;
+	const single = async ({ itemIndex, method, params }: Exclude<PreparedCommand, Error>) => {
 		try {
 			const envelope = await b24Call(ctx, method, params, { itemIndex });
 			results[itemIndex] = await output(envelope.result, itemIndex);
 		} catch (error) {
 			results[itemIndex] = error as Error;
 		}
+	};
+	if (commands.length === 1) {
+		await single(commands[0]);
 		return results;
 	}
 
-	for (const group of chunk(commands, B24_MAX_BATCH)) {
-		if (stopAtFirstError && results.some((result) => result instanceof Error)) break;
+	// In input order: runs of batchable commands as batches, the others one by one.
+	const groups: Array<Array<Exclude<PreparedCommand, Error>>> = [];
+	for (const command of commands) {
+		const last = groups.at(-1);
+		const fits = batchable(command.params);
+		if (fits && last && batchable(last[0].params) && last.length < B24_MAX_BATCH) last.push(command);
+		else groups.push([command]);
+	}
+	for (const group of groups) {
+		if (failed()) break;
+		if (group.length === 1 && !batchable(group[0].params)) {
+			await single(group[0]);
+			continue;
+		}
 		const key = (itemIndex: number) => `i${itemIndex}`;
 		let answer;
 		try {
 			answer = await b24Batch(
 				ctx,
 				group.map(({ itemIndex, method, params }) => ({ key: key(itemIndex), method, params })),
-				{ halt: stopAtFirstError, itemIndex: group[0].itemIndex },
+				{ halt: stopAtFirstError, itemIndex: group[0].itemIndex, retryRefused: true },
 			);
 		} catch (error) {
 			for (const { itemIndex } of group) results[itemIndex] = error as Error;
 			continue;
 		}
-		for (const { itemIndex } of group) {
+		for (const { itemIndex, method } of group) {
 			if (key(itemIndex) in answer.errors) {
-				results[itemIndex] = commandError(ctx.getNode(), answer.errors[key(itemIndex)], itemIndex);
+				results[itemIndex] = commandError(ctx.getNode(), answer.errors[key(itemIndex)], itemIndex, { method, holder });
 			} else if (key(itemIndex) in answer.result) {
 				results[itemIndex] = await output(answer.result[key(itemIndex)], itemIndex);
 			} else {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { isoInZone, parseDateInput } from '../../shared/dates';
+import { parseDateInput } from '../../shared/dates';
 import type { TaskLocatorOptions } from '../../shared/descriptions';
 import { resolveCredential } from '../../shared/transport/request';
 import { inputError } from '../../shared/transport/errors';
@@ -14,7 +14,7 @@ import {
 	resourceLocatorValue,
 } from '../../shared/validation';
 import { bitrix24Profile, portalOrigin } from '../api';
-import { B24_PRIORITIES, simplifyB24Task } from '../taskShape';
+import { B24_PRIORITIES, b24DateTime, simplifyB24Task } from '../taskShape';
 
 export { inputContext };
 
@@ -150,10 +150,10 @@ const customFieldsSchema = z.record(
 	z.unknown(),
 );
 
-/** A date as Bitrix24 wants it: ISO-8601 with an explicit offset. */
+/** A date as Bitrix24 documents it, in the workflow's zone: `YYYY-MM-DDThh:mm:ss±hh:mm`. */
 export function b24Date(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): string {
 	const timezone = ctx.getTimezone();
-	return isoInZone(parseDateInput(value, { node: ctx.getNode(), parameter, timezone, itemIndex }), timezone);
+	return b24DateTime(parseDateInput(value, { node: ctx.getNode(), parameter, timezone, itemIndex }), timezone);
 }
 
 const listOf = (value: unknown): string[] =>

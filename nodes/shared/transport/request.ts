@@ -188,6 +188,7 @@ export async function apiRequest<T = unknown>(
 				this,
 				credential.type,
 				options,
+				request.credentialOptions,
 			)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
 			response = { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body };
 		} catch (error) {

@@ -1,4 +1,5 @@
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -103,6 +104,8 @@ export interface ApiRequest {
 	 * client turns a redirected POST into a GET without its body). Default: followed.
 	 */
 	followRedirects?: boolean;
+	/** Handed to n8n's httpRequestWithAuthentication (e.g. OAuth2 options of a vendor that renews tokens itself). */
+	credentialOptions?: IAdditionalCredentialOptions;
 }
 
 export interface ApiResponse<T = unknown> {

@@ -5,7 +5,7 @@ import { taskLocator } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { b24Call } from '../../api';
 import { B24_TASK_LOCATOR, inputContext, taskIdParameter } from '../fields';
-import { cardTypeOption, commentMode } from './mode';
+import { cardTypeOption, chatScopeNotice, commentMode } from './mode';
 
 const show = { resource: ['comment'], operation: ['create'] };
 
@@ -22,6 +22,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	cardTypeOption(show),
+	chatScopeNotice(show, 'tasks', 'tasks.task.chat.message.send (REST 3.0)'),
 ];
 
 /**

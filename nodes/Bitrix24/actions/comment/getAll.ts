@@ -4,7 +4,7 @@ import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
 import { b24Call } from '../../api';
 import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
-import { cardTypeOption, commentMode } from './mode';
+import { cardTypeOption, chatScopeNotice, commentMode } from './mode';
 
 const show = { resource: ['comment'], operation: ['getAll'] };
 
@@ -12,6 +12,7 @@ const description: INodeProperties[] = [
 	taskLocator({ ...B24_TASK_LOCATOR, show }),
 	...returnAllAndLimit(show),
 	cardTypeOption(show),
+	chatScopeNotice(show, 'im', 'im.dialog.messages.get'),
 ];
 
 /** Messages per im.dialog.messages.get call (its maximum). */

@@ -5,6 +5,17 @@ import { readTask } from '../task/get';
 
 export type CommentMode = 'classic' | 'chat';
 
+/** Which scope a comment operation needs on a task with a chat (new task card), besides `task`. */
+export function chatScopeNotice(show: Record<string, string[]>, scope: 'tasks' | 'im', method: string): INodeProperties {
+	return {
+		displayName: `On a task with a chat (new task card) this uses ${method}: the webhook or application needs the scope "${scope}" besides "task"`,
+		name: 'chatScopeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	};
+}
+
 /** "Card Type": automatic, or forced for portals where the guess is wrong. */
 export function cardTypeOption(show: Record<string, string[]>): INodeProperties {
 	return {

@@ -90,7 +90,7 @@ const description: INodeProperties[] = [
 				typeOptions: { loadOptionsMethod: 'getUsers' },
 				default: '',
 				description:
-					'Tasks where this user takes part in any role. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'Tasks where this user is the creator, the responsible person, a participant or an observer (read as four lists, merged). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			usersFilter('Responsible User Names or IDs', 'responsibleIds'),
 			{
@@ -146,6 +146,18 @@ const customFilterSchema = z.record(
 
 const STATUS_VALUES = new Set([...Object.keys(B24_STATUSES), ...Object.keys(B24_META_STATUSES)]);
 
+/**
+ * "Member": tasks where the user takes part in any role. MEMBER is not among the documented
+ * tasks.task.list filters (api-reference/tasks/tasks-task-list.md; it comes from seed 004 and the
+ * deprecated task.item.list), so it is built from the documented ones: creator, responsible
+ * person, participant (ACCOMPLICE) or observer (AUDITOR), any of them.
+ */
+function memberAlternatives(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObject): IDataObject[] | undefined {
+	if (!filters.member) return undefined;
+	const user = parseNumericId(inputContext(ctx, itemIndex), 'Filters → Member', filters.member);
+	return [{ CREATED_BY: user }, { RESPONSIBLE_ID: user }, { ACCOMPLICE: user }, { AUDITOR: user }];
+}
+
 /** Bitrix24's `filter` from the Filters collection. */
 function filterOf(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObject): IDataObject {
 	const input = inputContext(ctx, itemIndex);
@@ -157,7 +169,6 @@ function filterOf(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObjec
 	if ((filters.responsibleIds as unknown[] | undefined)?.length) filter.RESPONSIBLE_ID = ids('responsibleIds', 'Responsible Users');
 	if ((filters.createdBy as unknown[] | undefined)?.length) filter.CREATED_BY = ids('createdBy', 'Created By');
 	if ((filters.groupIds as unknown[] | undefined)?.length) filter.GROUP_ID = ids('groupIds', 'Groups');
-	if (filters.member) filter.MEMBER = parseNumericId(input, label('Member'), filters.member);
 	if (filters.tag) filter.TAG = String(filters.tag);
 	const statuses = Array.isArray(filters.statuses) ? filters.statuses.map(String) : filters.statuses ? [String(filters.statuses)] : [];
 	const unknown = statuses.find((status) => !STATUS_VALUES.has(status));
@@ -198,6 +209,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	}
 	const query: TaskQuery = {
 		filter: filterOf(this, itemIndex, filters),
+		anyOf: memberAlternatives(this, itemIndex, filters),
 		sortBy,
 		direction: options.sortDirection === 'desc' ? 'desc' : 'asc',
 		select: selectOf(this, itemIndex, options.select),
