@@ -11,6 +11,7 @@ import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
+	ApiRequest,
 	ApiResponse,
 	LimitSignal,
 	ParsedVendorError,
@@ -90,11 +91,18 @@ export function vendorErrors(body: unknown): MsError[] {
 	return Array.isArray(errors) ? (errors as MsError[]) : [];
 }
 
+/** An error of an answer; `element` is its place in the array of a bulk answer. */
+type PlacedError = MsError & { element?: number };
+
 /** One line per error: "message (code 3000, parameter name)". */
-export function describeErrors(errors: MsError[]): string {
+export function describeErrors(errors: PlacedError[]): string {
 	return errors
 		.map((e) => {
-			const extra = [e.code !== undefined ? `code ${e.code}` : '', e.parameter ? `parameter ${e.parameter}` : '']
+			const extra = [
+				e.code !== undefined ? `code ${e.code}` : '',
+				e.parameter ? `parameter ${e.parameter}` : '',
+				e.element !== undefined ? `element ${e.element}` : '',
+			]
 				.filter(Boolean)
 				.join(', ');
 			return `${e.error ?? e.error_message ?? 'error'}${extra ? ` (${extra})` : ''}`;
@@ -102,8 +110,17 @@ export function describeErrors(errors: MsError[]): string {
 		.join('; ');
 }
 
+/**
+ * Every error of an answer: its `errors`, or, for the array of a bulk answer, the `errors` of
+ * each element with the element's place (elements without `errors` were processed).
+ */
+export function answerErrors(body: unknown): PlacedError[] {
+	if (!Array.isArray(body)) return vendorErrors(body);
+	return body.flatMap((element, index) => vendorErrors(element).map((error) => ({ ...error, element: index })));
+}
+
 function parseError(response: RawResponse): ParsedVendorError {
-	const errors = vendorErrors(response.body);
+	const errors = answerErrors(response.body);
 	if (errors.length > 0) {
 		return { message: describeErrors(errors.slice(0, 1)), description: errors.length > 1 ? describeErrors(errors) : undefined };
 	}
@@ -198,6 +215,8 @@ export interface MsRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject | IDataObject[];
 	itemIndex?: number;
+	/** An error answer returned to the caller instead of thrown (see the shared ApiRequest). */
+	returnErrorAnswer?: ApiRequest['returnErrorAnswer'];
 }
 
 /** A request below the API base URL (…/api/remap/1.2), or to an absolute link of the same host. */

@@ -103,6 +103,12 @@ export interface ApiRequest {
 	 * client turns a redirected POST into a GET without its body). Default: followed.
 	 */
 	followRedirects?: boolean;
+	/**
+	 * An error answer the caller reads itself (a bulk answer that reports each element on its
+	 * own, some of them saved): true returns it with its status instead of throwing. Limit
+	 * answers are still waited out and retried, and redirects followed, before this is asked.
+	 */
+	returnErrorAnswer?(response: RawResponse): boolean;
 }
 
 export interface ApiResponse<T = unknown> {
