@@ -20,12 +20,12 @@ import { taskStateName } from './actions/taskState';
 import {
 	MS_MAX_PAGE,
 	metaRef,
-	moscowToMillis,
 	moySkladBaseUrl,
 	msList,
 	msPage,
 	profileOf,
 	simplifyMoySkladTask,
+	taskTime,
 	toMoscow,
 } from './api';
 import { getEmployees, getTaskStateNames } from './methods/loadOptions';
@@ -77,8 +77,8 @@ function moySkladTaskSource(
 		},
 		record: (task) => ({
 			id: String(task.id),
-			createdAt: moscowToMillis(task.created),
-			updatedAt: moscowToMillis(task.updated),
+			createdAt: taskTime(task, 'created', true)!.toMillis(),
+			updatedAt: taskTime(task, 'updated', true)!.toMillis(),
 			completed: task.done === true,
 			revision: revisionOf(task),
 		}),
