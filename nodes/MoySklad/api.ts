@@ -38,8 +38,6 @@ export const MS_MAX_BATCH = 1000;
 export const MS_MAX_NOTES_PAGE = 100;
 /** Entity times are Moscow local time without an offset (UTC+3, no DST since 2014). */
 export const MOSCOW = 'Europe/Moscow';
-/** The web UI, for task links. */
-export const MS_WEB_APP = 'https://online.moysklad.ru/app/';
 /** The per-user budget: 45 units every 3 seconds. */
 const BUDGET_UNITS = 45;
 const BUDGET_WINDOW_MS = 3000;
@@ -394,11 +392,13 @@ export function stateOutput(state: IDataObject): IDataObject {
 // Tasks
 // ---------------------------------------------------------------------------------------------
 
-/** Where a user opens the task in the web UI. */
+/**
+ * Where a user opens the task in the web UI: the link MoySklad itself gives (`meta.uuidHref`,
+ * _general.md), else none. MoySklad documents no web-app route for tasks to build one from.
+ */
 export function moySkladTaskUrl(task: IDataObject): string | null {
 	const meta = task.meta as IDataObject | undefined;
-	if (typeof meta?.uuidHref === 'string') return meta.uuidHref;
-	return typeof task.id === 'string' ? `${MS_WEB_APP}#task/edit?id=${task.id}` : null;
+	return typeof meta?.uuidHref === 'string' ? meta.uuidHref : null;
 }
 
 /** The common task shape (design §4). */
