@@ -15,20 +15,19 @@ import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared
 import { serverNow } from '../shared/transport/request';
 import type { VendorProfile } from '../shared/transport/types';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
-import { condition, doneConditions } from './actions/filter';
+import { condition } from './actions/filter';
 import { taskStateName } from './actions/taskState';
 import {
 	MS_MAX_PAGE,
 	metaRef,
-	moscowToMillis,
 	moySkladBaseUrl,
-	msList,
-	msPage,
 	profileOf,
 	simplifyMoySkladTask,
+	taskTime,
 	toMoscow,
 } from './api';
 import { getEmployees, getTaskStateNames } from './methods/loadOptions';
+import { allTasksPage, listTasks, type AllTasksCursor } from './taskList';
 
 /** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {
@@ -47,38 +46,33 @@ function moySkladTaskSource(
 	baseConditions: string[],
 	profile: VendorProfile,
 	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, number> {
-	const conditions = [...doneConditions('all'), ...baseConditions];
+): PollSource<IDataObject, AllTasksCursor> {
 	const moscow = (ms: number) => toMoscow(DateTime.fromMillis(ms));
 	return {
 		resolutionMs: 1000,
 		stablePaging: false,
 		serverNow: () => serverNow(profile, credentials),
-		async fetchWindow(window, offset = 0) {
+		async fetchWindow(window, cursor) {
 			// Times may carry milliseconds: the upper bound covers the whole last second.
-			const filter = [
-				...conditions,
+			const conditions = [
+				...baseConditions,
 				condition('updated', '>=', moscow(window.fromMs)),
 				condition('updated', '<=', `${moscow(window.toMs)}.999`),
-			].join(';');
-			return await msPage(ctx, 'entity/task', {
-				offset,
-				pageSize: MS_MAX_PAGE,
-				qs: { filter, order: 'updated,asc;id,asc' },
-			});
+			];
+			return await allTasksPage(ctx, { conditions, order: 'updated,asc;id,asc', pageSize: MS_MAX_PAGE, cursor });
 		},
 		async fetchSample(sampleEvent: TaskEvent, limit: number) {
-			const sampleConditions = sampleEvent === 'taskCompleted' ? ['done=true', ...baseConditions] : conditions;
-			const order = sampleEvent === 'taskCreated' ? 'created,desc;id,desc' : 'updated,desc;id,desc';
-			return await msList(ctx, 'entity/task', { returnAll: false, limit, maxPageSize: MS_MAX_PAGE }, {
-				filter: sampleConditions.join(';'),
-				order,
+			return await listTasks(ctx, {
+				status: sampleEvent === 'taskCompleted' ? 'completed' : 'all',
+				conditions: baseConditions,
+				order: sampleEvent === 'taskCreated' ? 'created,desc;id,desc' : 'updated,desc;id,desc',
+				paging: { returnAll: false, limit, maxPageSize: MS_MAX_PAGE },
 			});
 		},
 		record: (task) => ({
 			id: String(task.id),
-			createdAt: moscowToMillis(task.created),
-			updatedAt: moscowToMillis(task.updated),
+			createdAt: taskTime(task, 'created', true)!.toMillis(),
+			updatedAt: taskTime(task, 'updated', true)!.toMillis(),
 			completed: task.done === true,
 			revision: revisionOf(task),
 		}),

@@ -11,6 +11,7 @@ import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
+	ApiRequest,
 	ApiResponse,
 	LimitSignal,
 	ParsedVendorError,
@@ -37,8 +38,6 @@ export const MS_MAX_BATCH = 1000;
 export const MS_MAX_NOTES_PAGE = 100;
 /** Entity times are Moscow local time without an offset (UTC+3, no DST since 2014). */
 export const MOSCOW = 'Europe/Moscow';
-/** The web UI, for task links. */
-export const MS_WEB_APP = 'https://online.moysklad.ru/app/';
 /** The per-user budget: 45 units every 3 seconds. */
 const BUDGET_UNITS = 45;
 const BUDGET_WINDOW_MS = 3000;
@@ -90,11 +89,18 @@ export function vendorErrors(body: unknown): MsError[] {
 	return Array.isArray(errors) ? (errors as MsError[]) : [];
 }
 
+/** An error of an answer; `element` is its place in the array of a bulk answer. */
+type PlacedError = MsError & { element?: number };
+
 /** One line per error: "message (code 3000, parameter name)". */
-export function describeErrors(errors: MsError[]): string {
+export function describeErrors(errors: PlacedError[]): string {
 	return errors
 		.map((e) => {
-			const extra = [e.code !== undefined ? `code ${e.code}` : '', e.parameter ? `parameter ${e.parameter}` : '']
+			const extra = [
+				e.code !== undefined ? `code ${e.code}` : '',
+				e.parameter ? `parameter ${e.parameter}` : '',
+				e.element !== undefined ? `element ${e.element}` : '',
+			]
 				.filter(Boolean)
 				.join(', ');
 			return `${e.error ?? e.error_message ?? 'error'}${extra ? ` (${extra})` : ''}`;
@@ -102,8 +108,17 @@ export function describeErrors(errors: MsError[]): string {
 		.join('; ');
 }
 
+/**
+ * Every error of an answer: its `errors`, or, for the array of a bulk answer, the `errors` of
+ * each element with the element's place (elements without `errors` were processed).
+ */
+export function answerErrors(body: unknown): PlacedError[] {
+	if (!Array.isArray(body)) return vendorErrors(body);
+	return body.flatMap((element, index) => vendorErrors(element).map((error) => ({ ...error, element: index })));
+}
+
 function parseError(response: RawResponse): ParsedVendorError {
-	const errors = vendorErrors(response.body);
+	const errors = answerErrors(response.body);
 	if (errors.length > 0) {
 		return { message: describeErrors(errors.slice(0, 1)), description: errors.length > 1 ? describeErrors(errors) : undefined };
 	}
@@ -198,6 +213,8 @@ export interface MsRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject | IDataObject[];
 	itemIndex?: number;
+	/** An error answer returned to the caller instead of thrown (see the shared ApiRequest). */
+	returnErrorAnswer?: ApiRequest['returnErrorAnswer'];
 }
 
 /** A request below the API base URL (…/api/remap/1.2), or to an absolute link of the same host. */
@@ -286,26 +303,56 @@ export function toMoscow(date: DateTime): string {
 	return date.setZone(MOSCOW).toFormat('yyyy-MM-dd HH:mm:ss');
 }
 
-/** An API time ("2026-03-01 15:30:00" or with ".123") as a moment; undefined when not a time. */
+/** "YYYY-MM-DD HH:MM", with seconds, with 1–3 fraction digits. */
+const MOSCOW_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+
+/**
+ * An API time as a moment; undefined when it is not a time. Answers carry milliseconds
+ * ("2026-03-01 15:30:00.123"), seconds only in the vendor's examples, and fewer fraction digits
+ * when the fraction ends in zeros: "…:00.12" is 120 ms (vendors/moysklad.md §7).
+ */
 export function fromMoscow(value: unknown): DateTime | undefined {
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const text = value.trim();
-	for (const format of ['yyyy-MM-dd HH:mm:ss.SSS', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm']) {
-		const parsed = DateTime.fromFormat(text, format, { zone: MOSCOW });
-		if (parsed.isValid) return parsed;
+	if (typeof value !== 'string') return undefined;
+	const match = MOSCOW_TIME.exec(value.trim());
+	if (!match) return undefined;
+	const [, year, month, day, hour, minute, second = '0', fraction = ''] = match;
+	const parsed = DateTime.fromObject(
+		{
+			year: Number(year),
+			month: Number(month),
+			day: Number(day),
+			hour: Number(hour),
+			minute: Number(minute),
+			second: Number(second),
+			millisecond: Number(fraction.padEnd(3, '0')),
+		},
+		{ zone: MOSCOW },
+	);
+	return parsed.isValid ? parsed : undefined;
+}
+
+/**
+ * A time field of a task as a moment: undefined when the task has none (unless `required`), an
+ * error naming the field when its value is not a time. Never epoch 0: a task with an unreadable
+ * time would never count as new and would count as changed on every poll.
+ */
+export function taskTime(task: IDataObject, field: string, required = false): DateTime | undefined {
+	const value = task[field];
+	if (value === undefined || value === null || value === '') {
+		if (required) throw new Error(`Task ${String(task.id)}: "${field}" is missing from MoySklad's answer`);
+		return undefined;
 	}
-	return undefined;
+	const parsed = fromMoscow(value);
+	if (!parsed) {
+		throw new Error(`Task ${String(task.id)}: "${field}" is ${JSON.stringify(value)}, not a MoySklad time (YYYY-MM-DD HH:MM:SS, Moscow time)`);
+	}
+	return parsed;
 }
 
 /** An API time as ISO-8601 with the offset of the workflow's time zone; null when missing. */
 export function moscowToIso(value: unknown, timezone: string): string | null {
 	const parsed = fromMoscow(value);
 	return parsed ? isoInZone(parsed, timezone) : null;
-}
-
-/** An API time as epoch ms (0 when missing). */
-export function moscowToMillis(value: unknown): number {
-	return fromMoscow(value)?.toMillis() ?? 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,11 +392,13 @@ export function stateOutput(state: IDataObject): IDataObject {
 // Tasks
 // ---------------------------------------------------------------------------------------------
 
-/** Where a user opens the task in the web UI. */
+/**
+ * Where a user opens the task in the web UI: the link MoySklad itself gives (`meta.uuidHref`,
+ * _general.md), else none. MoySklad documents no web-app route for tasks to build one from.
+ */
 export function moySkladTaskUrl(task: IDataObject): string | null {
 	const meta = task.meta as IDataObject | undefined;
-	if (typeof meta?.uuidHref === 'string') return meta.uuidHref;
-	return typeof task.id === 'string' ? `${MS_WEB_APP}#task/edit?id=${task.id}` : null;
+	return typeof meta?.uuidHref === 'string' ? meta.uuidHref : null;
 }
 
 /** The common task shape (design §4). */
@@ -359,6 +408,10 @@ export function simplifyMoySkladTask(task: IDataObject, timezone: string): Commo
 	const linked = task.agent ?? task.operation;
 	const linkedId = refId(linked);
 	const state = task.state as IDataObject | undefined;
+	const iso = (field: string) => {
+		const time = taskTime(task, field);
+		return time ? isoInZone(time, timezone) : null;
+	};
 	return {
 		vendor: 'moySklad',
 		id: String(task.id),
@@ -369,10 +422,10 @@ export function simplifyMoySkladTask(task: IDataObject, timezone: string): Commo
 		responsibleId: refId(task.assignee),
 		authorId: refId(task.author),
 		typeId: refId(task.state),
-		dueAt: moscowToIso(task.dueToDate, timezone),
-		createdAt: moscowToIso(task.created, timezone),
-		updatedAt: moscowToIso(task.updated, timezone),
-		completedAt: done ? moscowToIso(task.completed, timezone) : null,
+		dueAt: iso('dueToDate'),
+		createdAt: iso('created'),
+		updatedAt: iso('updated'),
+		completedAt: done ? iso('completed') : null,
 		entity: linkedId ? { type: refType(linked) ?? 'unknown', id: linkedId } : null,
 		url: moySkladTaskUrl(task),
 	};

@@ -102,7 +102,8 @@ describe('MoySklad dropdowns', () => {
 		log.stop();
 		expect(log.requests).toHaveLength(1);
 		expect(result).toEqual({
-			results: [{ name: 'Call; now', value: taskId, url: `https://online.moysklad.ru/app/#task/edit?id=${taskId}` }],
+			// No uuidHref in the answer: no link (MoySklad documents no web-app route for tasks).
+			results: [{ name: 'Call; now', value: taskId, url: undefined }],
 			paginationToken: undefined,
 		});
 	});

@@ -35,6 +35,18 @@ const cases: BadCase[] = [
 		message: 'Parameter "Task": "https://online.moysklad.ru/app/#customerorder/edit?id=',
 	},
 	{
+		name: 'a link to a production task (another kind of object)',
+		parameters: { resource: 'task', operation: 'get', taskId: rl('={{ $json.link }}', 'url') },
+		input: { link: `https://online.moysklad.ru/app/#productiontask/edit?id=${IDS.task}` },
+		message: 'Parameter "Task": "https://online.moysklad.ru/app/#productiontask/edit?id=',
+	},
+	{
+		name: 'a link that is not MoySklad\'s',
+		parameters: { resource: 'task', operation: 'get', taskId: rl('={{ $json.link }}', 'url') },
+		input: { link: `https://example.com/app/#task/edit?id=${IDS.task}` },
+		message: 'Parameter "Task": "https://example.com/app/#task/edit?id=',
+	},
+	{
 		name: 'an unparseable due date',
 		parameters: { ...CREATE, additionalFields: { dueToDate: '={{ $json.due }}' } },
 		input: { ...GOOD, due: 'next tuesday' },

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { API, IDS, employeeRef, lines, msError, msTask, ms, record, runMs, taskRef, useMsEnvironment } from './fixtures';
+import { API, IDS, byId, employeeRef, lines, msError, msState, msTask, ms, record, runMs, taskRef, useMsEnvironment } from './fixtures';
 
 useMsEnvironment();
 
@@ -153,5 +153,75 @@ describe('bulk update and mass delete', () => {
 			pairedItem: { item: 0 },
 		});
 		expect(result.items[1]).toMatchObject({ json: { id: IDS.task2, done: true }, pairedItem: { item: 1 } });
+	});
+});
+
+describe('mass answers with HTTP 400 (some elements saved)', () => {
+	it('a 400 array is read element by element: the saved task comes out, the failing item gets its own error', async () => {
+		ms().post(`${API}/entity/task`).reply(400, [msTask(IDS.task, { description: 'one' }), REJECTED]);
+
+		const result = await runMs(CREATE, { input: [{ text: 'one' }, { text: 'two' }], continueOnFail: true });
+
+		expect(result.items[0]).toMatchObject({ json: { id: IDS.task, description: 'one' }, pairedItem: { item: 0 } });
+		expect(result.items[1].json).toEqual({
+			error: "MoySklad rejected this task: Ошибка сохранения объекта: поле 'assignee' ссылается на несуществующий объект (code 1021, parameter assignee)",
+			description: ELEMENT_NOTE,
+		});
+	});
+
+	it('without Continue On Fail a failing first array stops the run: saved items named with their ids, the rest not sent', async () => {
+		const answer = Array.from({ length: 1000 }, (_, n) => (n === 1 ? REJECTED : msTask(`47bc1d9b-8b87-11e8-d9ce-${n.toString(16).padStart(12, '0')}`)));
+		const scope = ms().post(`${API}/entity/task`).reply(400, answer);
+		const log = record(scope);
+
+		const result = await runMs(CREATE, { input: Array.from({ length: 1003 }, (_, n) => ({ text: `Task ${n}` })) });
+
+		log.stop();
+		expect(lines(log)).toEqual([`POST ${API}/entity/task`]);
+		expect(result.error).toMatchObject({ message: expect.stringContaining('MoySklad rejected this task'), context: { itemIndex: 1 } });
+		const description = String(result.error!.description);
+		expect(description).toContain('Saved in MoySklad before the run stopped (do not send these items again): item 0 (task 47bc1d9b-8b87-11e8-d9ce-000000000000), item 2 (task 47bc1d9b-8b87-11e8-d9ce-000000000002), item 3 (task');
+		expect(description).toContain('item 999 (task 47bc1d9b-8b87-11e8-d9ce-0000000003e7).');
+		expect(description).toContain('Not sent to MoySklad: items 1000–1002.');
+	});
+
+	it('task types: a 400 array with a rejected element (error 3000, as the live API answered wmakeev/moysklad)', async () => {
+		const scope = ms()
+			.post(`${API}/entity/task/metadata/states`)
+			.reply(400, [msState(IDS.state, 'Встреча', 255), msError("Ошибка сохранения объекта: поле 'name' не может быть пустым или отсутствовать", 3000, 'name')]);
+		const log = record(scope);
+
+		const result = await runMs(
+			{ resource: 'taskType', operation: 'create', name: '={{ $json.name }}', color: '#0000FF' },
+			{ input: [{ name: 'Встреча' }, { name: 'Звонок' }], continueOnFail: true },
+		);
+
+		log.stop();
+		expect(log.requests[0].body).toEqual([{ name: 'Встреча', color: 255 }, { name: 'Звонок', color: 255 }]);
+		expect(result.items.map((item) => item.json.error ?? item.json.colorHex)).toEqual([
+			'#0000FF',
+			"MoySklad rejected this task type: Ошибка сохранения объекта: поле 'name' не может быть пустым или отсутствовать (code 3000, parameter name)",
+		]);
+	});
+
+	it('an array error body outside the mass writes (a note\'s create) still gives the vendor\'s message and code', async () => {
+		ms()
+			.post(`${API}/entity/task/${IDS.task}/notes`)
+			.reply(400, [msError("Ошибка сохранения объекта: поле 'text' не может быть пустым или отсутствовать", 3000, 'text')]);
+
+		const result = await runMs({ resource: 'comment', operation: 'create', taskId: byId(IDS.task), text: 'x' });
+
+		expect(result.error).toMatchObject({
+			message: "MoySklad: Ошибка сохранения объекта: поле 'text' не может быть пустым или отсутствовать (code 3000, parameter text, element 0)",
+			httpCode: '400',
+		});
+	});
+
+	it('a note answered 200 with an element carrying errors is an error, not a note', async () => {
+		ms().post(`${API}/entity/task/${IDS.task}/notes`).reply(200, [msError('Нет прав на создание комментария', 1045)]);
+
+		const result = await runMs({ resource: 'comment', operation: 'create', taskId: byId(IDS.task), text: 'x' });
+
+		expect(result.error).toMatchObject({ message: 'MoySklad rejected this comment: Нет прав на создание комментария (code 1045)' });
 	});
 });

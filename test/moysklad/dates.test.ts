@@ -7,7 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { fromMoscow, moscowToIso, toMoscow } from '../../nodes/MoySklad/api';
 import { DateTime } from 'luxon';
-import { API, IDS, byId, msTask, ms, record, runMs, useMsEnvironment } from './fixtures';
+import nock from 'nock';
+
+import { runPoll } from '../harness';
+import { API, IDS, TRIGGER_TYPE, byId, credentialTypes, msTask, ms, nodeTypes, record, runMs, tokenCredentials, useMsEnvironment } from './fixtures';
 
 useMsEnvironment();
 
@@ -75,5 +78,50 @@ describe('dates read from MoySklad', () => {
 		}
 		expect(fromMoscow('not a date')).toBeUndefined();
 		expect(moscowToIso(undefined, 'UTC')).toBeNull();
+	});
+});
+
+describe('times with fewer fraction digits, and times that do not parse', () => {
+	it.each([
+		['2026-05-01 10:00:00.12', '2026-05-01T10:00:00.120+03:00'],
+		['2026-05-01 10:00:00.2', '2026-05-01T10:00:00.200+03:00'],
+		['2026-05-01 10:00:00.123', '2026-05-01T10:00:00.123+03:00'],
+		['2026-05-01 10:00:00', '2026-05-01T10:00:00+03:00'],
+	])('%s is read as %s', async (moscow, iso) => {
+		ms().get(`${API}/entity/task/${IDS.task}`).reply(200, msTask(IDS.task, { created: moscow, updated: moscow, done: true, completed: moscow }));
+
+		const result = await runMs({ resource: 'task', operation: 'get', taskId: byId(IDS.task), simplify: true }, { timezone: 'Europe/Moscow' });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ createdAt: iso, updatedAt: iso, completedAt: iso });
+	});
+
+	it.each([['2026-05-01 10:00:00.1234'], ['2026-13-01 10:00:00'], ['yesterday']])('Simplify of a task whose "created" is %s fails, naming the field', async (bad) => {
+		ms().get(`${API}/entity/task/${IDS.task}`).reply(200, msTask(IDS.task, { created: bad }));
+
+		const result = await runMs({ resource: 'task', operation: 'get', taskId: byId(IDS.task), simplify: true });
+
+		expect(result.error?.message).toBe(`Task ${IDS.task}: "created" is "${bad}", not a MoySklad time (YYYY-MM-DD HH:MM:SS, Moscow time)`);
+	});
+
+	it('a poll meeting a task whose "updated" does not parse fails naming the field, and keeps its cursor', async () => {
+		const list = (rows: IDataObject[]) => ({ meta: { size: rows.length, limit: 1000, offset: 0 }, rows });
+		ms().get(`${API}/entity/task`).query(true).times(3).reply(200, list([]), { Date: new Date().toUTCString() });
+		const first = await runPoll({ nodeTypes, credentialTypes, credentials: tokenCredentials(), node: { type: TRIGGER_TYPE, parameters: { event: 'taskUpdated' } } });
+		expect(first.error).toBeUndefined();
+		nock.cleanAll();
+
+		ms().get(`${API}/entity/task`).query(true).times(3).reply(200, list([msTask(IDS.task, { updated: '2026-05-01 10:00:00,5' })]), { Date: new Date().toUTCString() });
+		const second = await runPoll({
+			nodeTypes,
+			credentialTypes,
+			credentials: tokenCredentials(),
+			node: { type: TRIGGER_TYPE, parameters: { event: 'taskUpdated' } },
+			staticData: first.staticData,
+		});
+
+		expect(second.items).toBeNull();
+		expect(second.error?.message).toBe(`Task ${IDS.task}: "updated" is "2026-05-01 10:00:00,5", not a MoySklad time (YYYY-MM-DD HH:MM:SS, Moscow time)`);
+		expect(second.staticData).toEqual(first.staticData);
 	});
 });

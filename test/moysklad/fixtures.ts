@@ -88,7 +88,7 @@ export const employeeRef = (id = IDS.employee) => ref('employee', `entity/employ
 export const stateRef = (id = IDS.state) => ref('state', `entity/task/metadata/states/${id}`);
 export const taskRef = (id = IDS.task) => ref('task', `entity/task/${id}`);
 
-/** A task as the API returns it (vendors/moysklad.md §3). */
+/** A task as the API returns it (vendors/moysklad.md §3; seed 002's tasks carry no web-app link, `uuidHref`). */
 export function msTask(id = IDS.task, overrides: IDataObject = {}): IDataObject {
 	return {
 		meta: {
@@ -96,7 +96,6 @@ export function msTask(id = IDS.task, overrides: IDataObject = {}): IDataObject 
 			metadataHref: `${BASE}/entity/task/metadata`,
 			type: 'task',
 			mediaType: 'application/json',
-			uuidHref: `https://online.moysklad.ru/app/#task/edit?id=${id}`,
 		},
 		id,
 		accountId: '0af94520-54f7-11e7-6adb-ede500000001',

@@ -2,6 +2,8 @@
  * MoySklad node, task operations, run through n8n-core's engine: the requests that go out
  * (method, path, query, body, Authorization, Accept-Encoding) and the items that come out.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import {
 	API,
 	BASE,
@@ -63,8 +65,13 @@ describe('task: get', () => {
 	});
 
 	it.each([
+		// Any link to the web app that carries the task's id: MoySklad documents no route for tasks.
 		[`https://online.moysklad.ru/app/#task/edit?id=${IDS.task2}`],
+		[`https://online.moysklad.ru/app/#tasks?id=${IDS.task2}&from=list`],
+		[`https://online.moysklad.ru/app/#Task/view/${IDS.task2}`],
+		[`https://online.moysklad.ru/app/?lang=en#crm/${IDS.task2}`],
 		[`${BASE}/entity/task/${IDS.task2}`],
+		[`${BASE}/entity/task/${IDS.task2}/notes/${IDS.note}`],
 	])('reads the task a By URL link points to: %s', async (link) => {
 		const scope = ms().get(`${API}/entity/task/${IDS.task2}`).reply(200, msTask(IDS.task2));
 		const log = record(scope);
@@ -126,11 +133,22 @@ describe('task: get', () => {
 					// Fifteen minutes past midnight in Moscow is still the day before in Berlin.
 					completedAt: '2026-05-02T23:15:00+02:00',
 					entity: { type: 'counterparty', id: IDS.counterparty },
-					url: `https://online.moysklad.ru/app/#task/edit?id=${IDS.task}`,
+					// No uuidHref in the answer, and MoySklad documents no web-app route for tasks: no link.
+					url: null,
 				},
 				pairedItem: { item: 0 },
 			},
 		]);
+	});
+
+	it('outputs as url the web-app link MoySklad gives in meta.uuidHref, as it is', async () => {
+		const link = `https://online.moysklad.ru/app/#somewhere?id=${IDS.task}`;
+		const task = msTask(IDS.task);
+		ms().get(`${API}/entity/task/${IDS.task}`).reply(200, { ...task, meta: { ...(task.meta as IDataObject), uuidHref: link } });
+
+		const result = await runMs({ resource: 'task', operation: 'get', taskId: byId(IDS.task), simplify: true });
+
+		expect(result.items[0].json.url).toBe(link);
 	});
 });
 

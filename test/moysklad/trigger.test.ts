@@ -3,6 +3,7 @@
  * loopback MoySklad sandbox (real HTTP, gzip). The sandbox clock is frozen per step so that
  * "the same second" is exact; its times are Moscow local time without offset.
  */
+import { DateTime } from 'luxon';
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { MoySkladApi } from '../../credentials/MoySkladApi.credentials';
@@ -32,6 +33,8 @@ beforeEach(() => {
 	sandbox.store.states.clear();
 	sandbox.clearLog();
 	sandbox.faults.reset();
+	sandbox.timeFormat = 'millis';
+	sandbox.repeatedFilterField = 'or';
 	t0 = Math.floor(Date.now() / 1000) * 1000;
 	sandbox.clock.freeze(t0);
 });
@@ -331,5 +334,44 @@ describe('MoySklad trigger', () => {
 			'Parameter "Filters → Assignee": "ivan@acme" is not a MoySklad ID (a UUID such as 12a8b923-692c-11e6-8a84-bae500000053); choose from the list or pass the ID',
 		);
 		expect(taskRequests()).toHaveLength(0);
+	});
+
+	describe('times written with fewer fraction digits (sandbox timeFormat trimmed: "…:03.12", "…:03.2", "…:04")', () => {
+		beforeEach(() => {
+			sandbox.timeFormat = 'trimmed';
+		});
+
+		it('"created" fires once for each task, whatever its fraction', async () => {
+			const { poll } = trigger({ event: 'taskCreated' });
+			await poll();
+			at(3, 120);
+			const a = add({ description: 'at .120' });
+			at(3, 200);
+			const b = add({ description: 'at .200' });
+			at(4);
+			const c = add({ description: 'at .000' });
+			at(5);
+			const created = await poll();
+			expect(created.ids).toEqual([a.id, b.id, c.id]);
+			const moscow = (ms: number) => DateTime.fromMillis(t0 + ms, { zone: 'Europe/Moscow' }).toISO({ suppressMilliseconds: true });
+			expect(created.json.map((t) => t.createdAt)).toEqual([moscow(3120), moscow(3200), moscow(4000)]);
+			expect((await poll()).ids).toEqual([]);
+		});
+
+		it('"updated" emits each change once and does not repeat it on later polls', async () => {
+			const a = add();
+			const b = add();
+			const { poll } = trigger({ event: 'taskUpdated' });
+			await poll();
+			at(3, 120);
+			sandbox.changeTask(a.id, { description: 'changed at .120' });
+			at(3, 200);
+			sandbox.changeTask(b.id, { description: 'changed at .200' });
+			at(4);
+			expect((await poll()).json.map((t) => t.text)).toEqual(['changed at .120', 'changed at .200']);
+			expect((await poll()).ids).toEqual([]);
+			at(5);
+			expect((await poll()).ids).toEqual([]);
+		});
 	});
 });

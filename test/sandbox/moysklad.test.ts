@@ -132,7 +132,8 @@ describe('MoySklad sandbox', () => {
 				{ description: 'Bulk three', assignee: { meta: { href: employee } } },
 			],
 		});
-		expect(answer.status).toBe(200);
+		// Default reading of the undocumented status: 400 with the array (switch bulkErrorStatus).
+		expect(answer.status).toBe(400);
 		expect(answer.body[0]).toMatchObject({ description: 'Bulk one', done: false });
 		expect(answer.body[1].errors[0]).toMatchObject({ code: 3000, parameter: 'description' });
 		expect(answer.body[2].errors[0]).toMatchObject({ code: 2011 });
@@ -141,9 +142,100 @@ describe('MoySklad sandbox', () => {
 		const deleted = await call(sandbox, 'POST', 'entity/task/delete', {
 			body: [{ meta: created.meta }, { meta: { ...created.meta, href: `${sandbox.api}/entity/task/${demo.tasks[0].id.slice(0, -1)}0` } }],
 		});
+		expect(deleted.status).toBe(400);
 		expect(deleted.body[0].info).toContain('успешно удалена');
 		expect(deleted.body[1].errors[0].code).toBe(1021);
 		expect(sandbox.store.tasks.has(created.id)).toBe(false);
+	});
+
+	describe('switches for what the docs leave open', () => {
+		const employee = () => ({ meta: { href: `${sandbox.api}/entity/employee/${demo.employees[1].id}`, type: 'employee', mediaType: 'application/json' } });
+		afterEach(() => {
+			sandbox.bulkErrorStatus = 400;
+			sandbox.bulkRejection = 'perElement';
+			sandbox.timeFormat = 'millis';
+			sandbox.repeatedFilterField = 'or';
+			sandbox.taskUuidHref = undefined;
+			sandbox.clock.unfreeze();
+		});
+
+		it('bulkErrorStatus 200: the same element-by-element array, with 200', async () => {
+			sandbox.bulkErrorStatus = 200;
+			const before = sandbox.store.tasks.size;
+			const answer = await call(sandbox, 'POST', 'entity/task', { body: [{ description: 'Kept', assignee: employee() }, { description: 'No assignee' }] });
+			expect(answer.status).toBe(200);
+			expect(answer.body[0]).toMatchObject({ description: 'Kept' });
+			expect(answer.body[1].errors[0]).toMatchObject({ code: 3000, parameter: 'assignee' });
+			expect(sandbox.store.tasks.size).toBe(before + 1);
+		});
+
+		it('bulkRejection whole: one failing element saves nothing; one { errors } object with 400', async () => {
+			sandbox.bulkRejection = 'whole';
+			const before = sandbox.store.tasks.size;
+			const answer = await call(sandbox, 'POST', 'entity/task', { body: [{ description: 'Not kept', assignee: employee() }, { description: 'No assignee' }] });
+			expect(answer.status).toBe(400);
+			expect(answer.body.errors[0]).toMatchObject({ code: 3000, parameter: 'assignee' });
+			expect(sandbox.store.tasks.size).toBe(before);
+		});
+
+		it.each([
+			['millis', ['2026-05-01 10:00:00.120', '2026-05-01 10:00:00.200', '2026-05-01 10:00:00.000']],
+			['trimmed', ['2026-05-01 10:00:00.12', '2026-05-01 10:00:00.2', '2026-05-01 10:00:00']],
+			['seconds', ['2026-05-01 10:00:00', '2026-05-01 10:00:00', '2026-05-01 10:00:00']],
+		] as const)('timeFormat %s writes times as %j', async (format, expected) => {
+			sandbox.timeFormat = format;
+			const base = Date.UTC(2026, 4, 1, 7, 0, 0);
+			const ids = [120, 200, 0].map((ms) => sandbox.addTask({ description: `Time ${format} ${ms}`, created: base + ms }).id);
+			const times = await Promise.all(ids.map(async (id) => (await call(sandbox, 'GET', `entity/task/${id}`)).body.created));
+			expect(times).toEqual(expected);
+			for (const id of ids) sandbox.store.tasks.delete(id);
+		});
+
+		it('repeatedFilterField reject: done=true;done=false is error 1030; other filters still work', async () => {
+			sandbox.repeatedFilterField = 'reject';
+			const both = await call(sandbox, 'GET', `entity/task?filter=${encodeURIComponent('done=true;done=false')}`);
+			expect(both.status).toBe(400);
+			expect(both.body.errors[0]).toMatchObject({ code: 1030 });
+			const done = await call(sandbox, 'GET', `entity/task?filter=${encodeURIComponent('done=true')}`);
+			expect(done.status).toBe(200);
+			expect(done.body.rows.length).toBeGreaterThan(0);
+		});
+
+		it('tasks carry no web-app link unless taskUuidHref gives one; references carry the documented ones', async () => {
+			const task = demo.tasks.find((t) => t.agent?.type === 'counterparty')!;
+			const plain = await call(sandbox, 'GET', `entity/task/${task.id}`);
+			expect(plain.body.meta.uuidHref).toBeUndefined();
+			expect(plain.body.assignee.meta.uuidHref).toBe(`https://online.moysklad.ru/app/#employee/edit?id=${task.assignee}`);
+			expect(plain.body.agent.meta).toMatchObject({
+				uuidHref: `https://online.moysklad.ru/app/#company/edit?id=${task.agent!.id}`,
+				metadataHref: `${sandbox.api}/entity/counterparty/metadata`,
+			});
+			sandbox.taskUuidHref = (id) => `https://online.moysklad.ru/app/#somewhere?id=${id}`;
+			const linked = await call(sandbox, 'GET', `entity/task/${task.id}`);
+			expect(linked.body.meta.uuidHref).toBe(`https://online.moysklad.ru/app/#somewhere?id=${task.id}`);
+		});
+	});
+
+	it('refuses an Accept header without JSON (1062) and a body that is not JSON (1037)', async () => {
+		const html = await call(sandbox, 'GET', 'entity/task', { headers: { Accept: 'text/html' } });
+		expect(html.status).toBe(400);
+		expect(html.body.errors[0].code).toBe(1062);
+		const json = await call(sandbox, 'GET', 'entity/task', { headers: { Accept: 'application/json;charset=utf-8' } });
+		expect(json.status).toBe(200);
+		const text = await call(sandbox, 'POST', 'entity/task', { body: { description: 'x' }, headers: { 'Content-Type': 'text/plain' } });
+		expect(text.status).toBe(415);
+		expect(text.body.errors[0].code).toBe(1037);
+	});
+
+	it('mass-deletes notes of a task: 200 without a body', async () => {
+		const task = demo.tasks[1];
+		const notes = [sandbox.addNote(task.id, 'one'), sandbox.addNote(task.id, 'two')];
+		const answer = await call(sandbox, 'POST', `entity/task/${task.id}/notes/delete`, {
+			body: notes.map((note) => ({ meta: { href: `${sandbox.api}/entity/task/${task.id}/notes/${note.id}`, type: 'tasknote', mediaType: 'application/json' } })),
+		});
+		expect(answer.status).toBe(200);
+		expect(answer.body).toBeUndefined();
+		expect(notes.some((note) => sandbox.store.notes.has(note.id))).toBe(false);
 	});
 
 	it('notes: create answers an array; task types: create and colour', async () => {

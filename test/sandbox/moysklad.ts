@@ -15,6 +15,11 @@
  * (429 with code 1049 / 1073 and the X-Lognex-* / X-RateLimit-* headers); an automatic ban
  * (every request 403, code 1061) after more than 200 answers 429 within one minute. Windows
  * are divided by `timeScale`; header values stay in real milliseconds.
+ *
+ * Each behaviour names its source: "seed 002" is the vendor's task page (shared/seeds/002),
+ * "_general.md" / "_errors.md" the vendor's doc repository (github.com/moysklad/api-remap-1.2-doc),
+ * "vendor notes" shared/vendors/moysklad.md. Where the sources leave a behaviour open there is
+ * a switch for each reading (options below), marked "unconfirmed".
  */
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -108,6 +113,40 @@ export interface MoySkladSandboxOptions extends SandboxOptions {
 	requestCost?: number;
 	/** How long (ms, real time) a request is worked on; shows the parallel cap. Default 0. */
 	processingMs?: number;
+	/**
+	 * Status of a mass answer (create/update array, mass delete) in which some element failed.
+	 * Unconfirmed: the docs give none (_general.md "Создание и обновление нескольких объектов").
+	 * 400 (default): what the client wmakeev/moysklad met on the live API (vendor notes §9.1);
+	 * 200: the other reading. Either way the body is the array, element by element.
+	 */
+	bulkErrorStatus?: 200 | 400;
+	/**
+	 * What a rejected element does to the others. 'perElement' (default): the others are saved and
+	 * the failing ones answered `{ errors }` in their place (vendor notes §3.2, §9.1). 'whole':
+	 * nothing is saved and the answer is one `{ errors }` object with status 400 (unconfirmed,
+	 * the other reading of an undocumented atomicity).
+	 */
+	bulkRejection?: 'perElement' | 'whole';
+	/**
+	 * How answer times are written. 'millis' (default): "2024-05-01 10:00:00.120" (_general.md
+	 * "Формат даты и времени": answers carry milliseconds). 'trimmed': trailing zeros of the
+	 * fraction dropped, "…:00.12", "…:00.2", "…:00" (vendor notes §7: the client wmakeev/moysklad
+	 * widened its parser to 1–3 digits). 'seconds': no fraction, as the examples of seed 002 show.
+	 */
+	timeFormat?: 'millis' | 'trimmed' | 'seconds';
+	/**
+	 * A task filter that repeats one field with "=" (`done=true;done=false`). 'or' (default):
+	 * OR of the values, as _general.md "Фильтрация выборки с помощью параметра filter" documents
+	 * in general (shown for isDeleted and archived; unconfirmed for tasks). 'reject': 400 with
+	 * error 1030 "may be given only once" (_errors.md; the status is unconfirmed).
+	 */
+	repeatedFilterField?: 'or' | 'reject';
+	/**
+	 * The web-app link written into a task's `meta.uuidHref`. Default none: no task of seed 002
+	 * carries one (_general.md: uuidHref is "not present in every entity"), and MoySklad documents
+	 * no web-app route for tasks.
+	 */
+	taskUuidHref?: (id: string) => string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,6 +171,15 @@ export function toMsk(ms: number): string {
 	return DateTime.fromMillis(ms, { zone: MSK }).toFormat('yyyy-MM-dd HH:mm:ss.SSS');
 }
 
+/** A time as an answer writes it, in one of the `timeFormat` readings. */
+export function formatMsk(ms: number, format: 'millis' | 'trimmed' | 'seconds'): string {
+	const full = toMsk(ms);
+	if (format === 'millis') return full;
+	const [seconds, fraction] = full.split('.');
+	const kept = format === 'trimmed' ? fraction.replace(/0+$/, '') : '';
+	return kept ? `${seconds}.${kept}` : seconds;
+}
+
 /** A filter or body time ("YYYY-MM-DD HH:MM:SS[.mmm]" or "YYYY-MM-DD HH:MM"), Moscow time. */
 export function fromMsk(text: string): number | undefined {
 	for (const format of ['yyyy-MM-dd HH:mm:ss.SSS', 'yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm']) {
@@ -152,6 +200,14 @@ function parsedDate(text: string): number | undefined {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether an Accept header lets a JSON answer through (a JSON type or a wildcard among its ranges). */
+function acceptsJson(header: string): boolean {
+	return header
+		.split(',')
+		.map((range) => range.split(';')[0].trim().toLowerCase())
+		.some((type) => type === 'application/json' || type === 'application/*' || type === '*/*' || type === '');
+}
 
 /** Ids that sort by creation, as MoySklad's do (time part first). */
 let idCounter = 0;
@@ -229,6 +285,12 @@ export class MoySkladSandbox extends SandboxServer {
 	rateLimitEnabled: boolean;
 	requestCost: number;
 	processingMs: number;
+	/** The switches of {@link MoySkladSandboxOptions}; tests may change them between requests. */
+	bulkErrorStatus: 200 | 400;
+	bulkRejection: 'perElement' | 'whole';
+	timeFormat: 'millis' | 'trimmed' | 'seconds';
+	repeatedFilterField: 'or' | 'reject';
+	taskUuidHref: ((id: string) => string) | undefined;
 	/** The employee the credentials belong to. */
 	readonly currentUserId: string;
 	/** Most requests seen in flight at once. */
@@ -248,6 +310,11 @@ export class MoySkladSandbox extends SandboxServer {
 		this.rateLimitEnabled = options.rateLimit ?? true;
 		this.requestCost = options.requestCost ?? 4;
 		this.processingMs = options.processingMs ?? 0;
+		this.bulkErrorStatus = options.bulkErrorStatus ?? 400;
+		this.bulkRejection = options.bulkRejection ?? 'perElement';
+		this.timeFormat = options.timeFormat ?? 'millis';
+		this.repeatedFilterField = options.repeatedFilterField ?? 'or';
+		this.taskUuidHref = options.taskUuidHref;
 		this.store = {
 			accountId: msId(),
 			employees: new Map(),
@@ -363,15 +430,26 @@ export class MoySkladSandbox extends SandboxServer {
 		return { meta: { href: this.href(path), type, mediaType: 'application/json', ...extra } };
 	}
 
-	private employeeRef(id: string): Record<string, unknown> {
-		return this.meta(`entity/employee/${id}`, 'employee', {
-			metadataHref: this.href('entity/employee/metadata'),
-			uuidHref: `https://online.moysklad.ru/app/#employee/edit?id=${id}`,
-		});
+	/** A time of an answer, as the `timeFormat` switch says. */
+	time(ms: number): string {
+		return formatMsk(ms, this.timeFormat);
 	}
 
+	private employeeRef(id: string): Record<string, unknown> {
+		return this.refOf({ type: 'employee', id });
+	}
+
+	/**
+	 * A reference as seed 002's answers write it: href, metadataHref, type, mediaType and the
+	 * web-app link (uuidHref) in the forms the examples show (employee, mycompany, company,
+	 * supply; other documents as `#<type>/edit`, _general.md examples).
+	 */
 	private refOf(ref: MsRef): Record<string, unknown> {
-		return this.meta(`entity/${ref.type}/${ref.id}`, ref.type);
+		const page = ref.type === 'organization' ? 'mycompany' : ref.type === 'counterparty' ? 'company' : ref.type;
+		return this.meta(`entity/${ref.type}/${ref.id}`, ref.type, {
+			metadataHref: this.href(`entity/${ref.type}/metadata`),
+			uuidHref: `https://online.moysklad.ru/app/#${page}/edit?id=${ref.id}`,
+		});
 	}
 
 	private renderState(state: MsState): Record<string, unknown> {
@@ -392,9 +470,10 @@ export class MoySkladSandbox extends SandboxServer {
 
 	renderTask(task: MsTask, expand: Set<string> = new Set()): Record<string, unknown> {
 		const out: Record<string, unknown> = {
+			// No uuidHref unless the switch gives one: seed 002's tasks carry none.
 			...this.meta(`entity/task/${task.id}`, 'task', {
 				metadataHref: this.href('entity/task/metadata'),
-				uuidHref: `https://online.moysklad.ru/app/#task/edit?id=${task.id}`,
+				...(this.taskUuidHref ? { uuidHref: this.taskUuidHref(task.id) } : {}),
 			}),
 			id: task.id,
 			accountId: this.store.accountId,
@@ -402,8 +481,8 @@ export class MoySkladSandbox extends SandboxServer {
 			assignee: this.expandEmployee(task.assignee, expand.has('assignee')),
 			author: this.expandEmployee(task.author, expand.has('author')),
 			done: task.done,
-			created: toMsk(task.created),
-			updated: toMsk(task.updated),
+			created: this.time(task.created),
+			updated: this.time(task.updated),
 			files: { meta: { href: this.href(`entity/task/${task.id}/files`), type: 'files', mediaType: 'application/json', size: 0, limit: 1000, offset: 0 } },
 			notes: { meta: { href: this.href(`entity/task/${task.id}/notes`), type: 'tasknote', mediaType: 'application/json', size: this.notesOf(task.id).length, limit: 1000, offset: 0 } },
 		};
@@ -419,7 +498,7 @@ export class MoySkladSandbox extends SandboxServer {
 				: this.meta(`entity/task/metadata/states/${task.state}`, 'state');
 		}
 		if (task.dueToDate !== undefined) out.dueToDate = toMsk(task.dueToDate).slice(0, 19);
-		if (task.completed !== undefined) out.completed = toMsk(task.completed);
+		if (task.completed !== undefined) out.completed = this.time(task.completed);
 		if (task.implementer) out.implementer = this.employeeRef(task.implementer);
 		return out;
 	}
@@ -436,7 +515,18 @@ export class MoySkladSandbox extends SandboxServer {
 			accountId: this.store.accountId,
 			author: this.employeeRef(note.author),
 			text: note.text,
-			moment: toMsk(note.moment),
+			moment: this.time(note.moment),
+			// As the create answers of seed 002 show it.
+			files: {
+				meta: {
+					href: this.href(`entity/task/${note.taskId}/notes/${note.id}/files`),
+					type: 'files',
+					mediaType: 'application/json',
+					size: 0,
+					limit: 1000,
+					offset: 0,
+				},
+			},
 		};
 	}
 
@@ -534,6 +624,19 @@ export class MoySkladSandbox extends SandboxServer {
 			return this.gz(401, { errors: [err('Ошибка аутентификации: Неправильный пароль или имя пользователя или ключ авторизации', 1056)] });
 		}
 		if (!req.path.startsWith(MS_API_PATH)) return undefined;
+		// Source: _errors.md 1062 ("only application/json;charset=utf-8"); vendor notes §1.3 (no
+		// header is fine, the OpenAPI also lists application/json). Unconfirmed: the status, and
+		// whether lists such as "application/json, */*" pass (taken as passing).
+		const accept = req.headers.accept;
+		if (accept !== undefined && !acceptsJson(String(accept))) {
+			return this.gz(400, { errors: [err("Неверное значение заголовка 'Accept'. Поддерживается только значение 'application/json;charset=utf-8'", 1062)] });
+		}
+		// Source: _errors.md 1037 (wrong Content-Type); the status 415 is unconfirmed (_general.md:
+		// 415 = headers or body format not supported).
+		const contentType = String(req.headers['content-type'] ?? '');
+		if ((req.method === 'POST' || req.method === 'PUT') && req.rawBody.length > 0 && !/^application\/json\s*(;|$)/i.test(contentType)) {
+			return this.gz(415, { errors: [err('Неверно указан Content-Type запроса', 1037)] });
+		}
 		if (this.rateLimitEnabled) {
 			const now = performance.now();
 			if (this.inFlight >= MAX_PARALLEL) return this.limitAnswer(1073);
@@ -610,6 +713,7 @@ export class MoySkladSandbox extends SandboxServer {
 			return this.page(req, `entity/task/${task.id}/notes`, 'tasknote', this.notesOf(task.id), (n) => this.renderNote(n), 100);
 		});
 		this.on('POST', '/entity/task/:id/notes', (req) => this.createNotes(req));
+		this.on('POST', '/entity/task/:id/notes/delete', (req) => this.deleteNotes(req));
 		this.on('GET', '/entity/task/:id/notes/:noteId', (req) => ({ body: this.renderNote(this.noteOr404(req)) }));
 		this.on('PUT', '/entity/task/:id/notes/:noteId', (req) => {
 			const note = this.noteOr404(req);
@@ -745,6 +849,10 @@ export class MoySkladSandbox extends SandboxServer {
 		for (const [field, list] of byField) {
 			const equals = list.filter((c) => c.op === '=');
 			const others = list.filter((c) => c.op !== '=');
+			// Unconfirmed for tasks (switch repeatedFilterField): OR of the values, or error 1030.
+			if (equals.length > 1 && this.repeatedFilterField === 'reject') {
+				throw fail(400, err(`Поле для фильтрации '${field}' может быть указано только один раз`, 1030, 'filter'));
+			}
 			tasks = tasks.filter((task) => {
 				// Repeated "=" on one field is OR; everything else is AND.
 				const anyEqual = equals.length === 0 || equals.some((c) => this.matches(task, c));
@@ -875,43 +983,95 @@ export class MoySkladSandbox extends SandboxServer {
 		if (creating) task.created = now;
 	}
 
-	private writeTasks(req: SandboxRequest) {
+	/**
+	 * Runs a mass request element by element. With `bulkRejection` 'perElement' a failing element
+	 * is answered `{ errors }` in its place and the others are kept, and the answer's status is
+	 * `bulkErrorStatus` when any failed; with 'whole' one failure undoes the others and the answer
+	 * is one `{ errors }` object (400). A single object (not an array) is answered on its own.
+	 */
+	private mass(req: SandboxRequest, each: (element: Record<string, unknown>) => unknown): { status?: number; body?: unknown } {
 		const { list, array } = this.bodyList(req);
+		if (!array) return { body: each(list[0]) };
+		const before = this.snapshot();
+		let failed = false;
 		const results = list.map((element) => {
 			try {
-				const meta = (element as { meta?: { href?: unknown } }).meta;
-				if (meta !== undefined) {
-					const { id } = this.refId(element, 'meta', ['task']);
-					const task = this.taskOr404(id);
-					this.applyTask(task, element, false);
-					return this.renderTask(task, this.expandOf(req.query));
-				}
-				const task: MsTask = { id: msId(), description: '', assignee: '', author: this.currentUserId, done: false, created: 0, updated: 0 };
-				this.applyTask(task, element, true);
-				this.store.tasks.set(task.id, task);
-				return this.renderTask(task, this.expandOf(req.query));
+				return each(element);
 			} catch (error) {
-				if (!array || !(error instanceof HttpError)) throw error;
+				if (!(error instanceof HttpError)) throw error;
+				failed = true;
 				return error.response.body;
 			}
 		});
-		return { body: array ? results : results[0] };
+		if (!failed) return { body: results };
+		if (this.bulkRejection === 'whole') {
+			this.restore(before);
+			const errors = results.flatMap((result) => (result as { errors?: unknown[] }).errors ?? []);
+			return { status: 400, body: { errors } };
+		}
+		return { status: this.bulkErrorStatus, body: results };
 	}
 
-	private massDelete(req: SandboxRequest) {
-		const { list } = this.bodyList(req);
+	private snapshot(): { tasks: MsTask[]; states: MsState[] } {
 		return {
-			body: list.map((element) => {
-				try {
-					const { id } = this.refId(element, 'meta', ['task']);
-					this.store.tasks.delete(this.taskOr404(id).id);
-					return { info: `Сущность 'task' с UUID: ${id} успешно удалена` };
-				} catch (error) {
-					if (!(error instanceof HttpError)) throw error;
-					return error.response.body;
-				}
-			}),
+			tasks: [...this.store.tasks.values()].map((task) => ({ ...task })),
+			states: [...this.store.states.values()].map((state) => ({ ...state })),
 		};
+	}
+
+	private restore(snapshot: { tasks: MsTask[]; states: MsState[] }): void {
+		this.store.tasks.clear();
+		for (const task of snapshot.tasks) this.store.tasks.set(task.id, task);
+		this.store.states.clear();
+		for (const state of snapshot.states) this.store.states.set(state.id, state);
+	}
+
+	/** Create (no meta) or update (meta) of one task: seed 002 "Массовое создание и обновление Задач". */
+	private writeTask(req: SandboxRequest, element: Record<string, unknown>): Record<string, unknown> {
+		const meta = (element as { meta?: { href?: unknown } }).meta;
+		if (meta !== undefined) {
+			const { id } = this.refId(element, 'meta', ['task']);
+			const task = this.taskOr404(id);
+			this.applyTask(task, element, false);
+			return this.renderTask(task, this.expandOf(req.query));
+		}
+		const task: MsTask = { id: msId(), description: '', assignee: '', author: this.currentUserId, done: false, created: 0, updated: 0 };
+		this.applyTask(task, element, true);
+		this.store.tasks.set(task.id, task);
+		return this.renderTask(task, this.expandOf(req.query));
+	}
+
+	private writeTasks(req: SandboxRequest) {
+		return this.mass(req, (element) => this.writeTask(req, element));
+	}
+
+	/** Seed 002 "Массовое удаление Задач": an `info` line per deleted task. */
+	private massDelete(req: SandboxRequest) {
+		const { array } = this.bodyList(req);
+		if (!array) throw fail(400, err('Ошибка формата: ожидался массив', 2000));
+		return this.mass(req, (element) => {
+			const { id } = this.refId(element, 'meta', ['task']);
+			this.store.tasks.delete(this.taskOr404(id).id);
+			return { info: `Сущность 'task' с UUID: ${id} успешно удалена` };
+		});
+	}
+
+	/**
+	 * Seed 002 "Массовое удаление коментариев к задаче": 200 without a body. Unconfirmed: what an
+	 * unknown note does (here: 404 / 1021 and nothing deleted).
+	 */
+	private deleteNotes(req: SandboxRequest) {
+		const task = this.taskOr404(req.params.id);
+		const { list, array } = this.bodyList(req);
+		if (!array) throw fail(400, err('Ошибка формата: ожидался массив', 2000));
+		const ids = list.map((element) => {
+			const { id } = this.refId(element, 'meta', ['tasknote']);
+			const note = this.store.notes.get(id);
+			if (!note || note.taskId !== task.id) throw fail(404, err(`Объект с типом 'tasknote' и UUID '${id}' не найден`, 1021));
+			return id;
+		});
+		for (const id of ids) this.store.notes.delete(id);
+		return {};
 	}
 
 	private createNotes(req: SandboxRequest) {
@@ -938,22 +1098,16 @@ export class MoySkladSandbox extends SandboxServer {
 		return this.renderState(state);
 	}
 
+	/** Seed 002 "Создать тип задачи" and "Массовое создание и обновление Типов задач". */
 	private writeStates(req: SandboxRequest) {
-		const { list, array } = this.bodyList(req);
-		const results = list.map((element) => {
-			try {
-				if (element.meta !== undefined) return this.updateState(this.stateOr404(this.refId(element, 'meta', ['state']).id), element);
-				if (typeof element.name !== 'string' || element.name === '' || element.color === undefined) {
-					throw fail(412, err("Ошибка сохранения объекта: поля 'name' и 'color' обязательны", 3000, element.name ? 'color' : 'name'));
-				}
-				const state = this.addState({ name: element.name, color: 0 });
-				return this.updateState(state, element);
-			} catch (error) {
-				if (!array || !(error instanceof HttpError)) throw error;
-				return error.response.body;
+		return this.mass(req, (element) => {
+			if (element.meta !== undefined) return this.updateState(this.stateOr404(this.refId(element, 'meta', ['state']).id), element);
+			if (typeof element.name !== 'string' || element.name === '' || element.color === undefined) {
+				throw fail(412, err("Ошибка сохранения объекта: поля 'name' и 'color' обязательны", 3000, element.name ? 'color' : 'name'));
 			}
+			const state = this.addState({ name: element.name, color: 0 });
+			return this.updateState(state, element);
 		});
-		return { body: array ? results : results[0] };
 	}
 }
 

@@ -1,12 +1,37 @@
-import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from '../../shared/execute';
 import { chunk } from '../../shared/paging';
-import { MS_MAX_BATCH, describeErrors, moySkladBaseUrl, moySkladHint, msRequest, profileOf, simplifyMoySkladTask, vendorErrors } from '../api';
+import type { RawResponse } from '../../shared/transport/types';
+import {
+	MS_MAX_BATCH,
+	describeErrors,
+	moySkladBaseUrl,
+	moySkladHint,
+	msRequest,
+	profileOf,
+	refId,
+	simplifyMoySkladTask,
+	vendorErrors,
+} from '../api';
 
 /** One item's element of a bulk call, or the error that kept it out. */
 export type Prepared<T = IDataObject> = { itemIndex: number; body: T } | Error;
+
+/** A bulk endpoint: where the arrays go and how its elements are named in messages. */
+export interface BulkCall {
+	/** Collection path the arrays are POSTed to (`entity/task`, `entity/task/delete`...). */
+	path: string;
+	/** What one element is: "task", "task type". */
+	what: string;
+	/** What MoySklad did to an element that has no `errors`: "Saved" (default), "Deleted". */
+	done?: string;
+}
+
+/** Task creates and updates (complete and reopen are updates of `done`): seed 002, mass create and update. */
+export const TASK_WRITES: BulkCall = { path: 'entity/task', what: 'task' };
 
 /**
  * Prepares each item's element in turn; preparing may read (task types given by name). An
@@ -36,56 +61,150 @@ export async function baseUrlOf(ctx: IExecuteFunctions): Promise<string> {
 }
 
 /** An element of a bulk answer that carries `errors` instead of an entity. */
-function elementError(ctx: IExecuteFunctions, itemIndex: number, element: unknown, what: string): NodeApiError {
+function elementError(ctx: IExecuteFunctions, itemIndex: number, element: unknown, what: string, status: number): NodeApiError {
 	const message = describeErrors(vendorErrors(element));
 	// Element errors carry no status of their own: the code decides the hint.
 	const hint = moySkladHint(0, { message });
 	return new NodeApiError(ctx.getNode(), (element ?? {}) as JsonObject, {
 		message: `MoySklad rejected this ${what}: ${message}`,
 		description: `${hint ? `${hint} ` : ''}MoySklad answered this element of a bulk request with an error; the other elements were processed on their own.`,
+		httpCode: status >= 400 ? String(status) : undefined,
 		itemIndex,
 	});
 }
 
 /**
- * Sends the items' elements as arrays of at most 1000 to one bulk endpoint, and gives every
- * item its own element of the answer (same order) or that element's `errors`. Bad input of
- * any item stops everything before a request leaves unless "Continue On Fail" is on.
+ * A bulk answer is read element by element whatever its status: MoySklad answers an array in
+ * which some elements failed with 4xx (the client wmakeev/moysklad met 400), and the elements
+ * without `errors` were still processed (vendors/moysklad.md §9.1).
  */
-export async function sendBulk(
-	ctx: IExecuteFunctions,
-	path: string,
-	prepared: Prepared[],
-	what: string,
-): Promise<ItemResult[]> {
+function isElementAnswer(response: RawResponse): boolean {
+	return response.statusCode < 500 && Array.isArray(response.body);
+}
+
+/**
+ * Elements saved by an earlier try of the same run of the node, for n8n's "Retry On Fail": n8n
+ * runs the node again on the same input items (the same array, n8n-core 2.x), and what the first
+ * try saved must not be sent again. Keyed by that array, so it goes with the execution.
+ */
+const savedByRun = new WeakMap<object, Map<string, IDataObject>>();
+
+function savedInThisRun(ctx: IExecuteFunctions): Map<string, IDataObject> {
+	const items: INodeExecutionData[] = ctx.getInputData();
+	let saved = savedByRun.get(items);
+	if (!saved) {
+		saved = new Map();
+		savedByRun.set(items, saved);
+	}
+	return saved;
+}
+
+/** One element as sent: a changed element (another expression value) is another write. */
+function elementKey(ctx: IExecuteFunctions, path: string, itemIndex: number, body: IDataObject): string {
+	return createHash('sha1').update(JSON.stringify([ctx.getNode().name, path, itemIndex, body])).digest('hex');
+}
+
+/** "3, 5–7" for the item indices 3, 5, 6, 7. */
+function itemRanges(indices: number[]): string {
+	const parts: string[] = [];
+	for (let i = 0; i < indices.length; i++) {
+		let j = i;
+		while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
+		parts.push(j === i ? String(indices[i]) : `${indices[i]}–${indices[j]}`);
+		i = j;
+	}
+	return parts.join(', ');
+}
+
+/**
+ * Without "Continue On Fail" the run fails at its first failing item and n8n keeps none of the
+ * output: that error then says which items MoySklad already wrote (with their ids) and which
+ * were never sent, so that nobody sends a saved one again.
+ */
+function tellWhatWasWritten(
+	results: ItemResult[],
+	written: Array<{ itemIndex: number; id: string }>,
+	notSent: number[],
+	call: BulkCall,
+): void {
+	const first = results.find((result): result is Error => result instanceof Error);
+	if (!first || (written.length === 0 && notSent.length === 0)) return;
+	const lines: string[] = [];
+	if (written.length > 0) {
+		const list = [...written]
+			.sort((a, b) => a.itemIndex - b.itemIndex)
+			.map(({ itemIndex, id }) => `item ${itemIndex} (${call.what} ${id})`)
+			.join(', ');
+		lines.push(`${call.done ?? 'Saved'} in MoySklad before the run stopped (do not send these items again): ${list}.`);
+	}
+	if (notSent.length > 0) lines.push(`Not sent to MoySklad: items ${itemRanges(notSent)}.`);
+	const error = first as Error & { description?: string | null };
+	error.description = [error.description, ...lines].filter(Boolean).join('\n');
+}
+
+/**
+ * Sends the items' elements as arrays of at most 1000 to one bulk endpoint and gives every item
+ * its own element of the answer (same order): the entity, or that element's `errors`. Bad input
+ * of any item stops everything before a request leaves unless "Continue On Fail" is on; without
+ * it, no further array is sent after one with a failing element.
+ */
+export async function sendBulk(ctx: IExecuteFunctions, call: BulkCall, prepared: Prepared[]): Promise<ItemResult[]> {
 	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
 	const stopAtFirstError = !ctx.continueOnFail();
 	if (stopAtFirstError && results.some((result) => result instanceof Error)) return results;
 	const elements = prepared.filter((entry): entry is { itemIndex: number; body: IDataObject } => !(entry instanceof Error));
+	const saved = savedInThisRun(ctx);
+	const written: Array<{ itemIndex: number; id: string }> = [];
+	const notSent: number[] = [];
+	const writtenAs = (itemIndex: number, body: IDataObject, answer: IDataObject) =>
+		written.push({ itemIndex, id: typeof answer.id === 'string' ? answer.id : (refId(body) ?? '') });
 
 	for (const group of chunk(elements, MS_MAX_BATCH)) {
 		// Without "Continue On Fail" the node fails at the first failing item: send no more.
-		if (stopAtFirstError && results.some((result) => result instanceof Error)) break;
+		if (stopAtFirstError && results.some((result) => result instanceof Error)) {
+			notSent.push(...group.map(({ itemIndex }) => itemIndex));
+			continue;
+		}
+		const toSend: Array<{ itemIndex: number; body: IDataObject; key: string }> = [];
+		for (const { itemIndex, body } of group) {
+			const key = elementKey(ctx, call.path, itemIndex, body);
+			const earlier = saved.get(key);
+			if (earlier) {
+				results[itemIndex] = earlier;
+				writtenAs(itemIndex, body, earlier);
+			} else {
+				toSend.push({ itemIndex, body, key });
+			}
+		}
+		if (toSend.length === 0) continue;
 		try {
-			const response = await msRequest<unknown>(ctx, 'POST', path, {
-				body: group.map(({ body }) => body),
-				itemIndex: group[0].itemIndex,
+			const response = await msRequest<unknown>(ctx, 'POST', call.path, {
+				body: toSend.map(({ body }) => body),
+				itemIndex: toSend[0].itemIndex,
+				returnErrorAnswer: isElementAnswer,
 			});
-			const answers = Array.isArray(response.body) ? (response.body as IDataObject[]) : [];
-			group.forEach(({ itemIndex }, position) => {
+			const answers: unknown[] = Array.isArray(response.body) ? response.body : [];
+			toSend.forEach(({ itemIndex, body, key }, position) => {
 				const answer = answers[position];
-				if (answer === undefined) {
-					results[itemIndex] = new NodeOperationError(ctx.getNode(), `MoySklad did not answer for this ${what}`, { itemIndex });
+				if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
+					results[itemIndex] = new NodeOperationError(
+						ctx.getNode(),
+						`MoySklad's answer has no element for this ${call.what}: whether it was written is unknown; check in MoySklad before running this item again`,
+						{ itemIndex },
+					);
 				} else if (vendorErrors(answer).length > 0) {
-					results[itemIndex] = elementError(ctx, itemIndex, answer, what);
+					results[itemIndex] = elementError(ctx, itemIndex, answer, call.what, response.statusCode);
 				} else {
-					results[itemIndex] = answer;
+					results[itemIndex] = answer as IDataObject;
+					saved.set(key, answer as IDataObject);
+					writtenAs(itemIndex, body, answer as IDataObject);
 				}
 			});
 		} catch (error) {
-			for (const { itemIndex } of group) results[itemIndex] = error as Error;
+			for (const { itemIndex } of toSend) results[itemIndex] = error as Error;
 		}
 	}
+	if (stopAtFirstError) tellWhatWasWritten(results, written, notSent, call);
 	return results;
 }
 
@@ -107,9 +226,8 @@ export async function deleteMany(
 	}
 	const results = await sendBulk(
 		ctx,
-		`${collectionPath}/delete`,
+		{ path: `${collectionPath}/delete`, what, done: 'Deleted' },
 		prepared.map((entry) => (entry instanceof Error ? entry : { itemIndex: entry.itemIndex, body: entry.ref })),
-		what,
 	);
 	return results.map((result) => (result instanceof Error ? result : { deleted: true }));
 }
@@ -121,9 +239,14 @@ export function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDat
 	return simplifyMoySkladTask(task, ctx.getTimezone()) as unknown as IDataObject;
 }
 
-/** Applies "Simplify" to the results of a bulk write. */
+/** Applies "Simplify" to the results of a bulk write; a task that cannot be simplified fails its own item. */
 export function taskOutputs(ctx: IExecuteFunctions, results: ItemResult[]): ItemResult[] {
-	return results.map((result, itemIndex) =>
-		result instanceof Error || Array.isArray(result) ? result : taskOutput(ctx, itemIndex, result),
-	);
+	return results.map((result, itemIndex) => {
+		if (result instanceof Error || Array.isArray(result)) return result;
+		try {
+			return taskOutput(ctx, itemIndex, result);
+		} catch (error) {
+			return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+		}
+	});
 }

@@ -78,7 +78,7 @@ export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number, name 
 		throw inputError(
 			ctx.getNode(),
 			label,
-			`"${String(typeof raw === 'object' ? (raw?.value ?? '') : raw)}" is not a link to a MoySklad task: use e.g. https://online.moysklad.ru/app/#task/edit?id=<id>`,
+			`"${String(typeof raw === 'object' ? (raw?.value ?? '') : raw)}" is not a link to a MoySklad task: paste the task's link from the MoySklad web app (https://online.moysklad.ru/app/…, carrying the task's ID) or its API link (…/entity/task/<ID>)`,
 			itemIndex,
 		);
 	}

@@ -3,10 +3,3 @@ export function condition(field: string, operator: string, value: string): strin
 	return `${field}${operator}${value.replace(/;/g, '\\;')}`;
 }
 
-/** The `filter` conditions for a done state: the API's default list hides completed tasks. */
-export function doneConditions(status: 'open' | 'completed' | 'all'): string[] {
-	if (status === 'open') return ['done=false'];
-	if (status === 'completed') return ['done=true'];
-	// Repeating a field with "=" means OR.
-	return ['done=true', 'done=false'];
-}

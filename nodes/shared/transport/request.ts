@@ -301,7 +301,8 @@ export async function apiRequest<T = unknown>(
 			}
 		}
 		const redirect = request.followRedirects === false && status >= 300 && status < 400;
-		if ((status >= 200 && status < 300) || redirect) {
+		const readByCaller = status >= 400 && request.returnErrorAnswer?.(response) === true;
+		if ((status >= 200 && status < 300) || redirect || readByCaller) {
 			const empty = profile.emptyStatuses?.includes(status) || response.body === '';
 			return {
 				statusCode: status,

@@ -106,6 +106,12 @@ export interface ApiRequest {
 	followRedirects?: boolean;
 	/** Handed to n8n's httpRequestWithAuthentication (e.g. OAuth2 options of a vendor that renews tokens itself). */
 	credentialOptions?: IAdditionalCredentialOptions;
+	/**
+	 * An error answer the caller reads itself (a bulk answer that reports each element on its
+	 * own, some of them saved): true returns it with its status instead of throwing. Limit
+	 * answers are still waited out and retried, and redirects followed, before this is asked.
+	 */
+	returnErrorAnswer?(response: RawResponse): boolean;
 }
 
 export interface ApiResponse<T = unknown> {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { simplifyOption } from '../../../shared/descriptions';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
 import { assigneeProperty, parseText, parseUuid, taskFieldOptions, taskFieldsBody } from '../fields';
 
 const show = { resource: ['task'], operation: ['create'] };
@@ -48,7 +48,7 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 			},
 		};
 	});
-	return taskOutputs(this, await sendBulk(this, 'entity/task', prepared, 'task'));
+	return taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared));
 }
 
 export const create: OperationModule = { description, executeBatch };

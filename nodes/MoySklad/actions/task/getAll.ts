@@ -3,11 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import type { OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
-import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef, msList } from '../../api';
+import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef } from '../../api';
+import { listTasks, type TaskStatus } from '../../taskList';
 import { baseUrlOf, taskOutput } from '../bulk';
 import { expandOption, expandQuery } from '../expand';
 import { assigneeProperty, moscowDate, parseUuid, taskTypeFilterProperty } from '../fields';
-import { condition, doneConditions } from '../filter';
+import { condition } from '../filter';
 import { taskStateName } from '../taskState';
 
 const show = { resource: ['task'], operation: ['getAll'] };
@@ -91,15 +92,20 @@ const description: INodeProperties[] = [
 	simplifyOption(show),
 ];
 
-/** The `filter` value of the Filters collection. */
-async function filterValue(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string, filters: IDataObject): Promise<string> {
-	const name = (label: string) => `Filters → ${label}`;
-	const given = (value: unknown) => value !== undefined && value !== '' && value !== null;
+/** The status of the Filters collection. */
+function statusValue(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObject): TaskStatus {
 	const status = String(filters.status ?? 'all');
 	if (!['all', 'open', 'completed'].includes(status)) {
-		throw inputError(ctx.getNode(), name('Status'), `"${status}" is not one of all, open, completed`, itemIndex);
+		throw inputError(ctx.getNode(), 'Filters → Status', `"${status}" is not one of all, open, completed`, itemIndex);
 	}
-	const conditions = doneConditions(status as 'all');
+	return status as TaskStatus;
+}
+
+/** The `filter` conditions of the Filters collection besides the status. */
+async function filterConditions(ctx: IExecuteFunctions, itemIndex: number, baseUrl: string, filters: IDataObject): Promise<string[]> {
+	const name = (label: string) => `Filters → ${label}`;
+	const given = (value: unknown) => value !== undefined && value !== '' && value !== null;
+	const conditions: string[] = [];
 	const reference = (field: string, type: string, label: string) => {
 		const id = parseUuid(ctx, itemIndex, name(label), filters[field]);
 		conditions.push(condition(field, '=', String((metaRef(baseUrl, type, id).meta as IDataObject).href)));
@@ -118,7 +124,7 @@ async function filterValue(ctx: IExecuteFunctions, itemIndex: number, baseUrl: s
 	if (given(filters.updatedTo)) {
 		conditions.push(condition('updated', '<=', moscowDate(ctx, itemIndex, name('Updated Before'), filters.updatedTo)));
 	}
-	return conditions.join(';');
+	return conditions;
 }
 
 /** The `order` value; ties broken by id so that pages do not shift between requests. */
@@ -132,13 +138,15 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const baseUrl = await baseUrlOf(this);
 	const expand = expandQuery(options);
-	const qs: IDataObject = {
-		filter: await filterValue(this, itemIndex, baseUrl, filters),
+	const status = statusValue(this, itemIndex, filters);
+	const tasks = await listTasks(this, {
+		status,
+		conditions: await filterConditions(this, itemIndex, baseUrl, filters),
 		order: orderValue(String(options.sortBy ?? 'created'), String(options.sortDirection ?? 'asc')),
-		...expand,
-	};
-	const maxPageSize = expand.expand ? MS_MAX_EXPAND_PAGE : MS_MAX_PAGE;
-	const tasks = await msList(this, 'entity/task', { returnAll, limit, maxPageSize }, qs, itemIndex);
+		paging: { returnAll, limit, maxPageSize: expand.expand ? MS_MAX_EXPAND_PAGE : MS_MAX_PAGE },
+		qs: expand,
+		itemIndex,
+	});
 	return tasks.map((task) => taskOutput(this, itemIndex, task));
 }
 

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
 import { taskIdParameter } from '../fields';
 import { MS_TASK_LOCATOR } from '../locator';
 
@@ -19,7 +19,7 @@ export function setDoneOperation(operation: 'complete' | 'reopen'): OperationMod
 			itemIndex,
 			body: { ...metaRef(baseUrl, 'task', taskIdParameter(this, itemIndex)), done },
 		}));
-		return taskOutputs(this, await sendBulk(this, 'entity/task', prepared, 'task'));
+		return taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared));
 	}
 
 	return { description, executeBatch };

@@ -4,7 +4,7 @@ import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
-import { baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
 import { assigneeProperty, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 import { MS_TASK_LOCATOR } from '../locator';
 
@@ -49,7 +49,7 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 		}
 		return { itemIndex, body: { ...metaRef(baseUrl, 'task', id), ...body } };
 	});
-	return taskOutputs(this, await sendBulk(this, 'entity/task', prepared, 'task'));
+	return taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared));
 }
 
 export const update: OperationModule = { description, executeBatch };

@@ -1,13 +1,23 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { ItemResult } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
-import { parseColor } from '../../api';
+import { parseColor, stateOutput } from '../../api';
+import type { BulkCall } from '../bulk';
 import { parseUuid } from '../fields';
 
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 
 /** Path of the task types (task states) collection. */
 export const STATES_PATH = 'entity/task/metadata/states';
+
+/** Task type creates and updates: seed 002, "Массовое создание и обновление Типов задач". */
+export const STATE_WRITES: BulkCall = { path: STATES_PATH, what: 'task type' };
+
+/** The results of a bulk write of task types, each with its colour also as #RRGGBB. */
+export function stateOutputs(results: ItemResult[]): ItemResult[] {
+	return results.map((result) => (result instanceof Error || Array.isArray(result) ? result : stateOutput(result)));
+}
 
 export function stateIdProperty(show: Show): INodeProperties {
 	return {

@@ -1,8 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/execute';
-import { msRequest, stateOutput } from '../../api';
-import { STATES_PATH, colorDescription, colorParameter, stateName } from './common';
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { sendBulk } from '../bulk';
+import { STATE_WRITES, colorDescription, colorParameter, stateName, stateOutputs } from './common';
 
 const show = { resource: ['taskType'], operation: ['create'] };
 
@@ -26,11 +26,16 @@ const description: INodeProperties[] = [
 	},
 ];
 
-async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const name = stateName(this, itemIndex, 'Name', this.getNodeParameter('name', itemIndex, ''));
-	const color = colorParameter(this, itemIndex, 'Color', this.getNodeParameter('color', itemIndex, ''));
-	const response = await msRequest<IDataObject>(this, 'POST', STATES_PATH, { body: { name, color }, itemIndex });
-	return stateOutput(response.body);
+/** Creates one task type per input item; all items go out as one bulk array (1000 per request). */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const prepared = prepareEach(itemIndices, (itemIndex) => ({
+		itemIndex,
+		body: {
+			name: stateName(this, itemIndex, 'Name', this.getNodeParameter('name', itemIndex, '')),
+			color: colorParameter(this, itemIndex, 'Color', this.getNodeParameter('color', itemIndex, '')),
+		},
+	}));
+	return stateOutputs(await sendBulk(this, STATE_WRITES, prepared));
 }
 
-export const create: OperationModule = { description, execute };
+export const create: OperationModule = { description, executeBatch };

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/execute';
+import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
-import { msRequest, stateOutput } from '../../api';
-import { STATES_PATH, colorDescription, colorParameter, stateIdParameter, stateIdProperty, stateName } from './common';
+import { metaRef } from '../../api';
+import { baseUrlOf, sendBulk } from '../bulk';
+import { STATE_WRITES, colorDescription, colorParameter, stateIdParameter, stateIdProperty, stateName, stateOutputs } from './common';
 
 const show = { resource: ['taskType'], operation: ['update'] };
 
@@ -23,17 +24,24 @@ const description: INodeProperties[] = [
 	},
 ];
 
-async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = stateIdParameter(this, itemIndex);
-	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const body: IDataObject = {};
-	if (fields.name !== undefined) body.name = stateName(this, itemIndex, 'Update Fields → Name', fields.name);
-	if (fields.color !== undefined) body.color = colorParameter(this, itemIndex, 'Update Fields → Color', fields.color);
-	if (Object.keys(body).length === 0) {
-		throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
-	}
-	const response = await msRequest<IDataObject>(this, 'PUT', `${STATES_PATH}/${id}`, { body, itemIndex });
-	return stateOutput(response.body);
+/**
+ * Updates one task type per input item. All items go out as one bulk array: an element with a
+ * `meta` updates that type, and only the fields sent change.
+ */
+async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
+	const baseUrl = await baseUrlOf(this);
+	const prepared = prepareEach(itemIndices, (itemIndex) => {
+		const id = stateIdParameter(this, itemIndex);
+		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		const body: IDataObject = {};
+		if (fields.name !== undefined) body.name = stateName(this, itemIndex, 'Update Fields → Name', fields.name);
+		if (fields.color !== undefined) body.color = colorParameter(this, itemIndex, 'Update Fields → Color', fields.color);
+		if (Object.keys(body).length === 0) {
+			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
+		}
+		return { itemIndex, body: { ...metaRef(baseUrl, 'state', id), ...body } };
+	});
+	return stateOutputs(await sendBulk(this, STATE_WRITES, prepared));
 }
 
-export const update: OperationModule = { description, execute };
+export const update: OperationModule = { description, executeBatch };
