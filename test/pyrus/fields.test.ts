@@ -132,7 +132,7 @@ describe('field conversion against the sandbox', () => {
 			'Delivery date': '2026-03-16',
 			Deadline: '2026-03-20',
 			Urgent: 'checked',
-			Vendor: { item_id: 846, item_ids: [846], values: ['Siemens'] },
+			Vendor: { item_id: 846, item_ids: [846], headers: ['Name'], values: ['Siemens'] },
 			'Payment type': { choice_id: 2, choice_ids: [2], choice_names: ['Invoice'] },
 			Approver: expect.objectContaining({ id: 1731, email: 'bob.smith@example.com' }),
 			Items: [
