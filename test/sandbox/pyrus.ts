@@ -272,6 +272,13 @@ export class PyrusSandbox extends SandboxServer {
 		this.limiters.clear();
 	}
 
+	/** An attachment already in Pyrus (attached to some task), for `attachment_id` and `root_id`. */
+	addAttachment(file: { id: number; name: string }): Json {
+		const stored = { url: `${this.baseUrl}/files/${file.id}`, version: 1, ...file };
+		this.attachmentsById.set(file.id, stored);
+		return stored;
+	}
+
 	/** A file as `POST /files/upload` would leave it: its GUID, ready to attach once. */
 	addUpload(guid: string = randomUUID()): string {
 		this.uploads.add(guid);

@@ -5,6 +5,7 @@ import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericIdList } from '../../../shared/validation';
 import {
+	ATTACHMENTS_DESCRIPTION,
 	attachmentsParameter,
 	dueBody,
 	dueOptions,
@@ -61,7 +62,7 @@ const description: INodeProperties[] = [
 				name: 'attachments',
 				type: 'json',
 				default: '[]',
-				description: 'Uploaded file GUIDs, links, or objects such as {"URL": "https://…", "name": "Spec"}',
+				description: ATTACHMENTS_DESCRIPTION,
 			},
 			{
 				displayName: 'Cancel Due',
