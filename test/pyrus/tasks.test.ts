@@ -309,9 +309,9 @@ describe('task: create', () => {
 });
 
 describe('task: update, complete, reopen, delete', () => {
-	it('updates a task through one comment with every kind of change', async () => {
+	it('updates a task through one comment with every kind of change, after checking it is a simple task', async () => {
 		const updated = simpleTask(11613, { subject: 'New' });
-		const scope = api().post(`${API}/tasks/11613/comments`).reply(200, { task: updated });
+		const scope = api().get(`${API}/tasks/11613`).reply(200, { task: simpleTask(11613) }).post(`${API}/tasks/11613/comments`).reply(200, { task: updated });
 		const log = record(scope);
 
 		const result = await runPyrus({
@@ -338,8 +338,9 @@ describe('task: update, complete, reopen, delete', () => {
 
 		log.stop();
 		expect(result.error).toBeUndefined();
-		expect(log.requests[0].headers.authorization).toBe(BEARER);
-		expect(log.requests[0].body).toEqual({
+		expect(lines(log)).toEqual([`GET ${API}/tasks/11613`, `POST ${API}/tasks/11613/comments`]);
+		expect(log.requests[1].headers.authorization).toBe(BEARER);
+		expect(log.requests[1].body).toEqual({
 			text: 'Moved',
 			subject: 'New',
 			due_date: '2026-04-01',
