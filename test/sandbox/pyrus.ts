@@ -151,6 +151,8 @@ export interface PyrusSandboxOptions extends SandboxOptions, Partial<PyrusSandbo
 }
 
 const PREFIXES = ['/api/v4', '/v4'];
+/** Source: https://pyrus.com/en/help/api/errors-and-limits, «Rate Limits». */
+const TOO_MANY_REQUESTS = 'You have reached the limit of requests per 10 minutes.';
 const DEMO_PASSWORD = 'sandbox-security-key';
 
 function pyrusError(status: number, code: string, message: string): HttpError {
@@ -362,7 +364,7 @@ export class PyrusSandbox extends SandboxServer {
 
 	protected faultResponse(status: number): SandboxResponse {
 		if (status === 429) {
-			return { status, headers: { 'X-RateLimit-Reset': '1' }, body: { error: 'Too many requests', error_code: 'too_many_requests' } };
+			return { status, headers: { 'X-RateLimit-Reset': '1' }, body: { error: TOO_MANY_REQUESTS, error_code: 'too_many_requests' } };
 		}
 		return { status, body: { error: 'Server error', error_code: 'server_error' } };
 	}
@@ -397,7 +399,7 @@ export class PyrusSandbox extends SandboxServer {
 			const allowed = limiter.tryAcquire();
 			const headers = this.rateHeaders(limiter);
 			if (!allowed) {
-				return { status: 429, headers, body: { error: 'Too many requests', error_code: 'too_many_requests' } };
+				return { status: 429, headers, body: { error: TOO_MANY_REQUESTS, error_code: 'too_many_requests' } };
 			}
 			(req as SandboxRequest & { rateHeaders?: Record<string, string> }).rateHeaders = headers;
 		}
