@@ -40,8 +40,8 @@ const person = (id: number, first: string, last: string, email: string): PyrusPe
 const BOB = person(1731, 'Bob', 'Smith', 'Bob.Smith@gmail.com');
 
 function contractSandbox(): PyrusSandbox {
+	// Real time: the lowered rate limit and the deletion quota of the error pairs outlast each pair.
 	const sandbox = new PyrusSandbox({
-		timeScale: 1000,
 		accounts: [{ login: 'bill.smith@somedomain.edu', securityKey: 'czSHwEAthJKMshQ*****', person: BOB }],
 	});
 	sandbox.addMember(person(1733, 'John', 'Snow', 'John.Snow@gmail.com'));

@@ -11,7 +11,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { setTimeScale } from '../../nodes/shared/transport/clock';
 import type { CredentialDataMap } from '../harness';
+import { SUITE_TIME_SCALE } from '../harness';
 import { PyrusSandbox, seedDemo, type PyrusSandboxSwitches } from '../sandbox/pyrus';
 import { byId, runPyrus, usePyrusEnvironment } from './fixtures';
 
@@ -27,7 +29,10 @@ beforeEach(async () => {
 	credentials = { pyrusApi: { login: 'bot@sandbox', secretKey: 'sandbox-security-key', serverUrl: `${baseUrl}/api/v4` } };
 });
 
-afterEach(async () => await sandbox.stop());
+afterEach(async () => {
+	setTimeScale(SUITE_TIME_SCALE);
+	await sandbox.stop();
+});
 
 const deletes = () => sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => `${r.path} ${r.status ?? 'dropped'}`);
 
@@ -72,7 +77,8 @@ describe.each(MISSING)('delete, a missing task answered as %s', (missingTask) =>
 describe('delete: the separate quota of deletions (task_delete_limit_exceeded)', () => {
 	it('without a wait of its own, a refused deletion fails its item after one request; the others go on', async () => {
 		const tasks = [1, 2, 3].map(() => sandbox.addTask({ text: 'x' }));
-		sandbox.setSwitches({ deleteLimit: { limit: 1, windowMs: 3_600_000 } });
+		// A day: 86 s at this time scale, far longer than the run.
+		sandbox.setSwitches({ deleteLimit: { limit: 1, windowMs: 86_400_000 } });
 
 		const result = await runPyrus(
 			{ resource: 'task', operation: 'delete', taskId: byId('={{ $json.id }}') },
@@ -89,8 +95,17 @@ describe('delete: the separate quota of deletions (task_delete_limit_exceeded)',
 	});
 
 	it('with its own Retry-After, the refused deletion waits that long and is repeated once', async () => {
+		// The quota's window must outlast the run's first two requests on a loaded machine, and its
+		// Retry-After stay under the two minutes a run waits: 60 s at time scale 20 (3 s here),
+		// the node's waits on the same scale.
+		await sandbox.stop();
+		sandbox = new PyrusSandbox({ timeScale: 20 });
+		const baseUrl = await sandbox.start();
+		seedDemo(sandbox, { tasks: 0 });
+		credentials = { pyrusApi: { login: 'bot@sandbox', secretKey: 'sandbox-security-key', serverUrl: `${baseUrl}/api/v4` } };
+		setTimeScale(20);
 		const tasks = [1, 2].map(() => sandbox.addTask({ text: 'x' }));
-		sandbox.setSwitches({ deleteLimit: { limit: 1, windowMs: 120_000 }, deleteLimitRetryAfter: true });
+		sandbox.setSwitches({ deleteLimit: { limit: 1, windowMs: 60_000 }, deleteLimitRetryAfter: true });
 
 		const result = await runPyrus(
 			{ resource: 'task', operation: 'delete', taskId: byId('={{ $json.id }}') },
