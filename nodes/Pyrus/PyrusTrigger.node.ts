@@ -26,6 +26,7 @@ import {
 } from './api';
 import { pyrusCredentials } from './Pyrus.node';
 import { listIdProperty } from './actions/task/fields';
+import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './listTasks';
 import { getForms, getLists } from './methods/loadOptions';
 
 /** Register page of a poll: large enough for a busy form, small enough to answer quickly. */
@@ -106,53 +107,46 @@ function registerSource(
 	};
 }
 
-/** The oldest `last_modified_date` of a page (the times sort as text). */
-function oldestChange(tasks: IDataObject[]): string | undefined {
-	return tasks.map((task) => String(task.last_modified_date ?? '')).sort()[0];
-}
+/** The cursor that asks for a single second whole, in one larger request. */
+const WHOLE_SECOND = 'whole';
 
 /**
- * A list's tasks: a window on `last_modified_date`; a cut page (`has_more`) continues below
- * the oldest change it held. The engine splits windows that need more than one page.
+ * A list's tasks: a window on `last_modified_date`. The order of a cut page (`has_more`) is not
+ * documented, so it tells nothing of what it left out: the engine splits a cut window by time,
+ * and a single second still cut is read whole, in one larger request.
  */
 function listSource(
 	ctx: IPollFunctions,
 	listId: number,
 	credentials: ICredentialDataDecryptedObject,
 ): PollSource<IDataObject, string> {
-	const read = async (qs: IDataObject) =>
-		await pyrusRequest.call(ctx, 'GET', `/lists/${listId}/tasks`, { qs: { include_archived: 'y', item_count: PYRUS_LIST_PAGE, ...qs } });
 	return {
 		resolutionMs: 1000,
 		stablePaging: false,
 		serverNow: () => serverNow(pyrusProfile, credentials),
-		async fetchWindow(window, before) {
-			const qs: IDataObject = {
-				modified_after: pyrusTime(window.fromMs - 1000),
-				modified_before: before ?? pyrusTime(window.toMs + 1000),
-			};
-			let body = await read(qs);
-			let tasks = (body.tasks as IDataObject[] | undefined) ?? [];
-			let oldest = oldestChange(tasks);
-			if (body.has_more === true && oldest === before) {
-				// One second holds more changes than a page, and shrinking the window cannot get
-				// past it: read up to that second whole (the engine drops what it already took).
-				body = await read({ ...qs, item_count: PYRUS_REGISTER_CAP });
-				tasks = (body.tasks as IDataObject[] | undefined) ?? [];
-				oldest = oldestChange(tasks);
-				if (body.has_more === true && oldest === before) {
-					throw new NodeOperationError(
-						ctx.getNode(),
-						`Pyrus: more than ${PYRUS_REGISTER_CAP} tasks of list ${listId} changed within one second (${before}); the trigger cannot read them all`,
-					);
-				}
+		async fetchWindow(window, cursor) {
+			const whole = cursor === WHOLE_SECOND;
+			// A second wider on both ends (bounds and sub-second times are not documented); the
+			// window is kept here.
+			const page = await readListWindow(
+				ctx,
+				listId,
+				{ from: Math.floor(window.fromMs / 1000), to: Math.floor(window.toMs / 1000) + 1 },
+				{ itemCount: whole ? PYRUS_LIST_SECOND_MAX : PYRUS_LIST_PAGE, includeArchived: true },
+			);
+			if (page.cut && whole) {
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Pyrus: more than ${PYRUS_LIST_SECOND_MAX} tasks of list ${listId} changed within one second (${pyrusTime(window.fromMs)}); the trigger cannot read them all`,
+				);
 			}
-			const next = body.has_more === true && oldest && oldest !== before ? oldest : undefined;
-			return { items: tasks.filter((task) => inWindow(task, window)), next };
+			return { items: page.tasks.filter((task) => inWindow(task, window)), next: page.cut && !whole ? WHOLE_SECOND : undefined };
 		},
 		async fetchSample(event, limit) {
 			const since = (serverNow(pyrusProfile, credentials) ?? Date.now()) - SAMPLE_DAYS * 86_400_000;
-			return newest(((await read({ modified_after: pyrusTime(since) })).tasks as IDataObject[] | undefined) ?? [], event, limit);
+			// The most recently changed tasks, whatever order the list pages in.
+			const tasks = await readListTasks(ctx, { listId, window: { from: Math.floor(since / 1000) }, includeArchived: true, limit: PYRUS_LIST_PAGE });
+			return newest(tasks, event, limit);
 		},
 		record,
 	};

@@ -40,7 +40,7 @@ const CODE_HINTS: Record<string, string> = {
 	access_denied_task: 'The task does not exist or this login has no access to it.',
 	unrecognized_task_id: 'The task does not exist or this login has no access to it.',
 	access_denied_form: 'The form does not exist or this login is not a member or manager of it.',
-	task_delete_limit_exceeded: 'Pyrus limits how many tasks may be deleted in a row: delete the rest later.',
+	task_delete_limit_exceeded: 'Pyrus limits task deletions separately from other requests: delete the rest later.',
 };
 
 function parseError(response: RawResponse): ParsedVendorError {
@@ -86,6 +86,12 @@ export const pyrusProfile: VendorProfile = {
 		// X-RateLimit-Reset: seconds until the next interval.
 		const reset = Number(header(response, 'x-ratelimit-reset'));
 		const resetMs = Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
+		if (response.statusCode === 429 && pyrusErrorCode(response.body) === 'task_delete_limit_exceeded') {
+			// Deletions have a quota of their own (vendors/pyrus.md §4.4, §9.1): X-RateLimit-* tell
+			// of the 5,000-request window, not of it. Only a Retry-After of its own says when.
+			const retryAfter = Number(header(response, 'retry-after'));
+			return { kind: 'limited', scope: 'request', retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined };
+		}
 		if (response.statusCode === 429) return { kind: 'limited', retryAfterMs: resetMs };
 		// The last request of the interval went through: the next ones wait for the new interval.
 		if (header(response, 'x-ratelimit-remaining') === '0' && resetMs) return { kind: 'ok', pauseMs: resetMs };
@@ -95,6 +101,19 @@ export const pyrusProfile: VendorProfile = {
 	hint,
 	defaultHeaders: { Accept: 'application/json' },
 };
+
+/**
+ * Whether an error answer says the task is not there. Which answer a missing task gets is not
+ * documented (vendors/pyrus.md §4.1): 403 `access_denied_task`, 400 `unrecognized_task_id` or 404.
+ */
+export function pyrusTaskGone(response: RawResponse): boolean {
+	const code = pyrusErrorCode(response.body);
+	return (
+		response.statusCode === 404 ||
+		(response.statusCode === 400 && code === 'unrecognized_task_id') ||
+		(response.statusCode === 403 && code === 'access_denied_task')
+	);
+}
 
 export interface PyrusRequestOptions {
 	qs?: IDataObject;

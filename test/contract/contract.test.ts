@@ -1,5 +1,5 @@
 /** The contract helpers themselves: shape comparison, placeholders, loading. */
-import { pick, shapeDiff, substitute } from './contract';
+import { emptyWhereDocumented, pick, shapeDiff, substitute } from './contract';
 
 describe('shapeDiff', () => {
 	it('accepts an answer with every documented key of the same type, and extra keys', () => {
@@ -53,5 +53,19 @@ describe('substitute and pick', () => {
 	it('reads a dotted path and refuses a missing one', () => {
 		expect(pick({ rows: [{ id: 5 }] }, 'rows.0.id')).toBe('5');
 		expect(() => pick({ rows: [] }, 'rows.0.id')).toThrow('rows.0.id');
+	});
+});
+
+describe('emptyWhereDocumented', () => {
+	it('names an array documented with elements and answered empty, at any depth, unless allowed', () => {
+		const documented = { task: { comments: [{ id: 1, files: [{ id: 2 }] }] }, groups: [{ id: 3 }] };
+		expect(emptyWhereDocumented(documented, { task: { comments: [] }, groups: [] })).toEqual([
+			'task.comments: documented with elements, answered empty',
+			'groups: documented with elements, answered empty',
+		]);
+		expect(emptyWhereDocumented(documented, { task: { comments: [{ id: 5, files: [] }] }, groups: [] }, ['groups'])).toEqual([
+			'task.comments[].files: documented with elements, answered empty',
+		]);
+		expect(emptyWhereDocumented(documented, { task: { comments: [{ id: 5, files: [{ id: 6 }] }] }, groups: [{ id: 7 }] })).toEqual([]);
 	});
 });

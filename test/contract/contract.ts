@@ -54,6 +54,8 @@ export interface ContractPair {
 	 * omit them or answer `null` there (a value the documented example has only in some states).
 	 */
 	optional?: string[];
+	/** Paths of documented non-empty arrays that the sandbox may answer empty ({@link emptyWhereDocumented}). */
+	mayBeEmpty?: string[];
 	/** The node's side: parameters of one run whose request the documented answer answers. */
 	node?: {
 		parameters: INodeParameters;
@@ -167,6 +169,37 @@ export function shapeDiff(documented: unknown, actual: unknown, optional: readon
 			problems.push(...shapeDiff(value, object[key], optional, childPath));
 		}
 		return problems;
+	}
+	return [];
+}
+
+/**
+ * Where the documented answer shows a non-empty array and `actual` has an empty one: the arrays
+ * whose elements {@link shapeDiff} could not compare. A sandbox that answers `comments: []`
+ * where the documentation shows comments passes `shapeDiff`, not this. `allowed` paths use
+ * `[]` for array elements, as `optional` does (`tasks[].comments`).
+ */
+export function emptyWhereDocumented(documented: unknown, actual: unknown, allowed: readonly string[] = [], path = ''): string[] {
+	if (documented === null || kind(documented) !== kind(actual)) return [];
+	if (Array.isArray(documented)) {
+		const list = actual as unknown[];
+		if (documented.length > 0 && list.length === 0) return allowed.includes(path) ? [] : [`${path === '' ? '$' : path}: documented with elements, answered empty`];
+		// Each documented element against the actual element of its shape (the fewest shape problems).
+		return documented.flatMap((element) => {
+			let best: unknown = list[0];
+			let fewest = Infinity;
+			for (const candidate of list) {
+				const problems = shapeDiff(element, candidate).length;
+				if (problems < fewest) [best, fewest] = [candidate, problems];
+			}
+			return emptyWhereDocumented(element, best, allowed, `${path}[]`);
+		});
+	}
+	if (typeof documented === 'object') {
+		const object = actual as Record<string, unknown>;
+		return Object.entries(documented as Record<string, unknown>).flatMap(([key, value]) =>
+			key in object ? emptyWhereDocumented(value, object[key], allowed, path === '' ? key : `${path}.${key}`) : [],
+		);
 	}
 	return [];
 }

@@ -23,7 +23,7 @@ describe('comment', () => {
 			operation: 'create',
 			taskId: byId('11613'),
 			text: 'It is done',
-			options: { attachments: '[{"url": "https://example.com/a.pdf", "name": "Act"}, "0f0e"]', skipNotification: true },
+			options: { attachments: '[{"url": "https://example.com/a.pdf", "name": "Act"}, "0f0e2a90-1c3b-4d5e-8f70-112233445566"]', skipNotification: true },
 		});
 
 		log.stop();
@@ -31,7 +31,7 @@ describe('comment', () => {
 		expect(log.requests[0]).toMatchObject({ method: 'POST', path: `${API}/tasks/11613/comments`, headers: { authorization: BEARER } });
 		expect(log.requests[0].body).toEqual({
 			text: 'It is done',
-			attachments: [{ url: 'https://example.com/a.pdf', name: 'Act' }, { guid: '0f0e' }],
+			attachments: [{ url: 'https://example.com/a.pdf', name: 'Act' }, { guid: '0f0e2a90-1c3b-4d5e-8f70-112233445566' }],
 			skip_notification: true,
 		});
 		expect(result.items).toEqual([{ json: { ...COMMENTS[2], task_id: 11613 }, pairedItem: { item: 0 } }]);

@@ -56,7 +56,7 @@ describe('field by name → write format', () => {
 		expect(body?.fields).toEqual([{ id: 4, value: '2026-03-16' }]);
 	});
 
-	it('converts table rows column by column, by column name or ID', async () => {
+	it('converts table rows column by column, by column name or ID; a row without row_id gets one after every given id', async () => {
 		const rows = [
 			{ Item: 'Paper', Price: '5.5', 'Needed by': '2026-03-20' },
 			{ row_id: 7, '102': 12 },
@@ -69,7 +69,7 @@ describe('field by name → write format', () => {
 			{
 				id: 10,
 				value: [
-					{ row_id: 0, cells: [{ id: 101, value: 'Paper' }, { id: 102, value: 5.5 }, { id: 103, value: '2026-03-20' }] },
+					{ row_id: 8, cells: [{ id: 101, value: 'Paper' }, { id: 102, value: 5.5 }, { id: 103, value: '2026-03-20' }] },
 					{ row_id: 7, cells: [{ id: 102, value: 12 }] },
 					{ row_id: 3, delete: true },
 				],
@@ -132,7 +132,7 @@ describe('field conversion against the sandbox', () => {
 			'Delivery date': '2026-03-16',
 			Deadline: '2026-03-20',
 			Urgent: 'checked',
-			Vendor: { item_id: 846, item_ids: [846], values: ['Siemens'] },
+			Vendor: { item_id: 846, item_ids: [846], headers: ['Name'], values: ['Siemens'] },
 			'Payment type': { choice_id: 2, choice_ids: [2], choice_names: ['Invoice'] },
 			Approver: expect.objectContaining({ id: 1731, email: 'bob.smith@example.com' }),
 			Items: [

@@ -150,19 +150,23 @@ describe('task: get many', () => {
 		expect(result.items[20_001]).toEqual({ json: { id: 20002 }, pairedItem: { item: 0 } });
 	});
 
-	it('reads a list, continuing below the oldest change of a cut page and dropping repeats', async () => {
+	it('reads a list past a cut page by splitting its time window at the page\'s median change, newer half first, dropping repeats', async () => {
 		const page1 = [
 			simpleTask(3, { last_modified_date: '2026-03-05T10:00:00Z' }),
 			simpleTask(2, { last_modified_date: '2026-03-04T10:00:00Z' }),
 		];
-		const page2 = [simpleTask(2, { last_modified_date: '2026-03-04T10:00:00Z' }), simpleTask(1, { last_modified_date: '2026-03-01T10:00:00Z' })];
+		const newer = [simpleTask(4, { last_modified_date: '2026-03-06T10:00:00Z' }), simpleTask(3, { last_modified_date: '2026-03-05T10:00:00Z' })];
+		const older = [simpleTask(3, { last_modified_date: '2026-03-05T10:00:00Z' }), simpleTask(2, { last_modified_date: '2026-03-04T10:00:00Z' }), simpleTask(1, { last_modified_date: '2026-03-01T10:00:00Z' })];
 		const scope = api()
 			.get(`${API}/lists/501/tasks`)
 			.query({ item_count: '200', include_archived: 'y' })
 			.reply(200, { tasks: page1, has_more: true })
 			.get(`${API}/lists/501/tasks`)
-			.query({ item_count: '200', include_archived: 'y', modified_before: '2026-03-04T10:00:00Z' })
-			.reply(200, { tasks: page2, has_more: false });
+			.query({ item_count: '200', include_archived: 'y', modified_after: '2026-03-05T10:00:00Z' })
+			.reply(200, { tasks: newer, has_more: false })
+			.get(`${API}/lists/501/tasks`)
+			.query({ item_count: '200', include_archived: 'y', modified_before: '2026-03-05T10:00:00Z' })
+			.reply(200, { tasks: older, has_more: false });
 		const log = record(scope);
 
 		const result = await runPyrus({
@@ -176,8 +180,8 @@ describe('task: get many', () => {
 
 		log.stop();
 		expect(result.error).toBeUndefined();
-		expect(log.requests).toHaveLength(2);
-		expect(result.items.map((item) => item.json.id)).toEqual([3, 2, 1]);
+		expect(log.requests).toHaveLength(3);
+		expect(result.items.map((item) => item.json.id)).toEqual([4, 3, 2, 1]);
 	});
 
 	it('reads the inbox, groups included, up to Limit', async () => {
@@ -305,9 +309,9 @@ describe('task: create', () => {
 });
 
 describe('task: update, complete, reopen, delete', () => {
-	it('updates a task through one comment with every kind of change', async () => {
+	it('updates a task through one comment with every kind of change, after checking it is a simple task', async () => {
 		const updated = simpleTask(11613, { subject: 'New' });
-		const scope = api().post(`${API}/tasks/11613/comments`).reply(200, { task: updated });
+		const scope = api().get(`${API}/tasks/11613`).reply(200, { task: simpleTask(11613) }).post(`${API}/tasks/11613/comments`).reply(200, { task: updated });
 		const log = record(scope);
 
 		const result = await runPyrus({
@@ -334,8 +338,9 @@ describe('task: update, complete, reopen, delete', () => {
 
 		log.stop();
 		expect(result.error).toBeUndefined();
-		expect(log.requests[0].headers.authorization).toBe(BEARER);
-		expect(log.requests[0].body).toEqual({
+		expect(lines(log)).toEqual([`GET ${API}/tasks/11613`, `POST ${API}/tasks/11613/comments`]);
+		expect(log.requests[1].headers.authorization).toBe(BEARER);
+		expect(log.requests[1].body).toEqual({
 			text: 'Moved',
 			subject: 'New',
 			due_date: '2026-04-01',

@@ -153,6 +153,33 @@ describe('Pyrus trigger on a form register', () => {
 	});
 });
 
+describe.each([true, false])('Pyrus trigger on a form register, modified_after inclusive: %s', (afterBoundInclusive) => {
+	beforeEach(() => sandbox.setSwitches({ afterBoundInclusive }));
+	afterEach(() => sandbox.setSwitches({ afterBoundInclusive: true }));
+
+	it('emits each change once, a change at the edge of the re-read window included', async () => {
+		at(0);
+		const task = formTask(70);
+		const { poll } = trigger({ event: 'taskUpdated', source: 'form', formId: '321', simplify: false });
+		await poll();
+
+		at(60);
+		sandbox.addComment(task, { text: 'change' });
+		const first = await poll();
+		expect(first.ids).toEqual(['70']);
+
+		// The next poll re-reads the last 60 s, whose first second holds the change.
+		at(120);
+		const second = await poll();
+		expect(second.result.items).toBeNull();
+
+		at(121);
+		formTask(71);
+		const third = await poll();
+		expect(third.ids).toEqual(['71']);
+	});
+});
+
 describe('Pyrus trigger: failures', () => {
 	it('a failing poll reports its error, keeps the watermark, and the next poll catches up', async () => {
 		at(0);

@@ -2,7 +2,10 @@
  * Pyrus API v4 sandbox: auth with token exchange, tasks, comments, forms with fields and steps,
  * the form register with its filters and cap, lists, inbox, members, Pyrus's error format and
  * its `X-RateLimit-*` headers with 429. In memory, on loopback.
- * Spec: shared/vendors/pyrus.md. Choices where the vendor file is silent are marked "Choice:".
+ * Sources: seed 003 (Pyrus's tasks API page, «Задачи»), the help pages named beside a behaviour,
+ * and shared/vendors/pyrus.md. Where they are silent the behaviour is marked "unconfirmed" and,
+ * when the node must work under every reading, has a switch ({@link PyrusSandboxSwitches}).
+ * The documented request/answer pairs the sandbox must answer as documented: test/contract/pyrus.
  *
  * Credential values that work against it (`pyrusApi`):
  *   login `bot@sandbox`, secretKey (Security Key) `sandbox-security-key`, personId empty,
@@ -10,6 +13,8 @@
  * The API answers under both `/api/v4` (the on-premise layout, where `/auth` lives) and `/v4`;
  * with `announceApiUrl` the token answer carries `api_url` = `<baseUrl>/v4/`, as the cloud does.
  */
+import { randomUUID } from 'node:crypto';
+
 import {
 	HttpError,
 	SandboxServer,
@@ -78,7 +83,63 @@ export interface PyrusAccount {
 	person: PyrusPerson;
 }
 
-export interface PyrusSandboxOptions extends SandboxOptions {
+/** Order of a list's tasks (`GET /lists/{id}/tasks`): not documented. */
+export type PyrusListOrder = 'newestFirst' | 'oldestFirst' | 'byId';
+
+/**
+ * Behaviours the documentation leaves open, one switch each; tests run the node under every
+ * reading. Each switch's comment names what is and is not documented.
+ */
+export interface PyrusSandboxSwitches {
+	/**
+	 * Order of a list's tasks when a page is cut (`has_more`). Unconfirmed: the lists page
+	 * (https://pyrus.com/en/help/api/lists) documents `item_count` and `has_more`, not the order.
+	 * Its example shows tasks 7991 then 7992, which fits newest-modified first and id order alike.
+	 */
+	listOrder: PyrusListOrder;
+	/**
+	 * Whether `modified_after` / `created_after` / `closed_after` include the given second.
+	 * Unconfirmed; the lists page documents `modified_before` as inclusive (that bound has no switch).
+	 */
+	afterBoundInclusive: boolean;
+	/**
+	 * The answer for a task that does not exist (never did, or was deleted). Unconfirmed
+	 * (vendors/pyrus.md §4.1): 403 `access_denied_task`, 400 `unrecognized_task_id`, or a plain 404.
+	 */
+	missingTask: 'access_denied_task' | 'unrecognized_task_id' | 'not_found';
+	/**
+	 * What a comment on a form task does with `subject`, `participants_added` and
+	 * `participants_removed`, which seed 003 marks «Применимо только для простой задачи».
+	 * Unconfirmed: refused with 400 (`reject`) or silently dropped (`ignore`).
+	 */
+	simpleOnlyOnFormTask: 'reject' | 'ignore';
+	/**
+	 * The separate quota of task deletions: 429 `task_delete_limit_exceeded` (official SDKs'
+	 * error codes, April 2026; vendors/pyrus.md §4.4, §9.1). The quota itself is unconfirmed:
+	 * `undefined` = no separate quota; tests set one.
+	 */
+	deleteLimit: { limit: number; windowMs: number } | undefined;
+	/** Whether that 429 names its own wait in `Retry-After` (seconds). Unconfirmed. */
+	deleteLimitRetryAfter: boolean;
+	/**
+	 * Whether a table row id that was deleted can be written again (as a new row). Unconfirmed;
+	 * the TS SDK names `invalid_table_row` "UncreatedOrDeletedTableRows", so `refused` answers
+	 * that error for a deleted row's id.
+	 */
+	deletedRowIds: 'refused' | 'reusable';
+}
+
+export const DEFAULT_PYRUS_SWITCHES: PyrusSandboxSwitches = {
+	listOrder: 'newestFirst',
+	afterBoundInclusive: true,
+	missingTask: 'access_denied_task',
+	simpleOnlyOnFormTask: 'reject',
+	deleteLimit: undefined,
+	deleteLimitRetryAfter: false,
+	deletedRowIds: 'refused',
+};
+
+export interface PyrusSandboxOptions extends SandboxOptions, Partial<PyrusSandboxSwitches> {
 	/** Accounts that may log in. Default: one bot `bot@sandbox` / `sandbox-security-key`. */
 	accounts?: Array<Omit<PyrusAccount, 'person'> & { person?: PyrusPerson }>;
 	/** The token answer carries `api_url` = `<baseUrl>/v4/` (cloud behaviour). Default false. */
@@ -90,6 +151,8 @@ export interface PyrusSandboxOptions extends SandboxOptions {
 }
 
 const PREFIXES = ['/api/v4', '/v4'];
+/** Source: https://pyrus.com/en/help/api/errors-and-limits, «Rate Limits». */
+const TOO_MANY_REQUESTS = 'You have reached the limit of requests per 10 minutes.';
 const DEMO_PASSWORD = 'sandbox-security-key';
 
 function pyrusError(status: number, code: string, message: string): HttpError {
@@ -143,20 +206,26 @@ export class PyrusSandbox extends SandboxServer {
 	readonly lists: PyrusList[] = [];
 	readonly tasks = new Map<number, PyrusTask>();
 	/** Issued tokens: the account they act for and whether they expired. */
-	readonly tokens = new Map<string, { account: PyrusAccount; expired: boolean }>();
+	readonly tokens = new Map<string, { account: PyrusAccount; expired?: 'expired_token' | 'revoked_token' }>();
 	/** Successful and failed calls of `/auth`. */
 	authCalls = 0;
 	/** When set: after this many more authorized requests, every token issued so far expires. */
 	expireAfterRequests: number | undefined;
 	announceApiUrl: boolean;
 	registerCap: number;
-	/** Ids (`catalog_id` → item id → texts) of catalog items known to the account. */
-	readonly catalogs = new Map<number, Map<number, string[]>>();
+	/** Catalogs known to the account: `catalog_id` → headers and item id → texts. */
+	readonly catalogs = new Map<number, { headers: string[]; items: Map<number, string[]> }>();
+	/** GUIDs of uploaded files not attached yet (the sandbox has no upload endpoint: tests add them). */
+	readonly uploads = new Set<string>();
+	/** The switches in force ({@link PyrusSandboxSwitches}); tests may change them at any time. */
+	switches: PyrusSandboxSwitches;
 
 	private readonly limiters = new Map<string, SlidingWindow>();
-	private readonly rateLimit: number;
+	private readonly deleteLimiters = new Map<string, SlidingWindow>();
+	private rateLimit: number;
 	private nextTaskId = 1001;
 	private nextCommentId = 50001;
+	private nextAttachmentId = 900001;
 	private tokenCounter = 0;
 
 	constructor(options: PyrusSandboxOptions = {}) {
@@ -164,6 +233,10 @@ export class PyrusSandbox extends SandboxServer {
 		this.announceApiUrl = options.announceApiUrl ?? false;
 		this.registerCap = options.registerCap ?? 20_000;
 		this.rateLimit = options.rateLimit ?? 5000;
+		this.switches = { ...DEFAULT_PYRUS_SWITCHES };
+		for (const key of Object.keys(DEFAULT_PYRUS_SWITCHES) as Array<keyof PyrusSandboxSwitches>) {
+			if (options[key] !== undefined) this.setSwitches({ [key]: options[key] });
+		}
 		const bot: PyrusPerson = { id: 1000, first_name: 'Sandbox', last_name: 'Bot', email: 'bot@sandbox', type: 'bot' };
 		this.accounts = (options.accounts ?? [{ login: 'bot@sandbox', securityKey: DEMO_PASSWORD }]).map((account) => ({
 			...account,
@@ -178,7 +251,40 @@ export class PyrusSandbox extends SandboxServer {
 
 	/** Every token issued so far answers 401 `expired_token` from now on. */
 	expireTokens(): void {
-		for (const entry of this.tokens.values()) entry.expired = true;
+		for (const entry of this.tokens.values()) entry.expired = 'expired_token';
+	}
+
+	/**
+	 * Every token issued so far answers 401 `revoked_token` from now on (what a new security key
+	 * does; https://pyrus.com/en/help/api/authorization, «Revoking tokens»).
+	 */
+	revokeTokens(): void {
+		for (const entry of this.tokens.values()) entry.expired = 'revoked_token';
+	}
+
+	/** Changes switches; the delete quota's window starts afresh. */
+	setSwitches(switches: Partial<PyrusSandboxSwitches>): void {
+		this.switches = { ...this.switches, ...switches };
+		if ('deleteLimit' in switches) this.deleteLimiters.clear();
+	}
+
+	/** Requests per (scaled) 10 minutes and user from now on, windows emptied; 0 = no limit. */
+	setRateLimit(limit: number): void {
+		this.rateLimit = limit;
+		this.limiters.clear();
+	}
+
+	/** An attachment already in Pyrus (attached to some task), for `attachment_id` and `root_id`. */
+	addAttachment(file: { id: number; name: string }): Json {
+		const stored = { url: `${this.baseUrl}/files/${file.id}`, version: 1, ...file };
+		this.attachmentsById.set(file.id, stored);
+		return stored;
+	}
+
+	/** A file as `POST /files/upload` would leave it: its GUID, ready to attach once. */
+	addUpload(guid: string = randomUUID()): string {
+		this.uploads.add(guid);
+		return guid;
 	}
 
 	addMember(person: Partial<PyrusPerson> & { id: number }): PyrusPerson {
@@ -204,8 +310,8 @@ export class PyrusSandbox extends SandboxServer {
 		return full;
 	}
 
-	addCatalog(id: number, items: Record<number, string[]>): void {
-		this.catalogs.set(id, new Map(Object.entries(items).map(([key, values]) => [Number(key), values])));
+	addCatalog(id: number, items: Record<number, string[]>, headers: string[] = ['Name']): void {
+		this.catalogs.set(id, { headers, items: new Map(Object.entries(items).map(([key, values]) => [Number(key), values])) });
 	}
 
 	/** Adds a task as stored (times default to now). */
@@ -258,7 +364,7 @@ export class PyrusSandbox extends SandboxServer {
 
 	protected faultResponse(status: number): SandboxResponse {
 		if (status === 429) {
-			return { status, headers: { 'X-RateLimit-Reset': '1' }, body: { error: 'Too many requests', error_code: 'too_many_requests' } };
+			return { status, headers: { 'X-RateLimit-Reset': '1' }, body: { error: TOO_MANY_REQUESTS, error_code: 'too_many_requests' } };
 		}
 		return { status, body: { error: 'Server error', error_code: 'server_error' } };
 	}
@@ -285,13 +391,15 @@ export class PyrusSandbox extends SandboxServer {
 			this.expireAfterRequests = undefined;
 			this.expireTokens();
 		}
-		if (entry.expired) throw pyrusError(401, 'expired_token', 'Authorization token has expired.');
+		// Texts as the error table of https://pyrus.com/en/help/api/errors-and-limits has them.
+		if (entry.expired === 'revoked_token') throw pyrusError(401, 'revoked_token', 'Authorization token has been revoked.');
+		if (entry.expired) throw pyrusError(401, 'expired_token', 'The authorization token has expired. Please get a new token.');
 		if (this.rateLimit > 0) {
 			const limiter = this.limiterFor(entry.account.login);
 			const allowed = limiter.tryAcquire();
 			const headers = this.rateHeaders(limiter);
 			if (!allowed) {
-				return { status: 429, headers, body: { error: 'Too many requests', error_code: 'too_many_requests' } };
+				return { status: 429, headers, body: { error: TOO_MANY_REQUESTS, error_code: 'too_many_requests' } };
 			}
 			(req as SandboxRequest & { rateHeaders?: Record<string, string> }).rateHeaders = headers;
 		}
@@ -328,11 +436,32 @@ export class PyrusSandbox extends SandboxServer {
 		r('GET', '/tasks/:id', (req) => ok({ task: this.task(req.params.id) }));
 		r('POST', '/tasks', (req) => this.createTask(req));
 		r('POST', '/tasks/:id/comments', (req) => this.comment(req));
-		r('DELETE', '/tasks/:id', (req) => {
-			const task = this.task(req.params.id);
-			this.tasks.delete(task.id);
-			return ok({ deleted: true });
-		});
+		r('DELETE', '/tasks/:id', (req) => this.deleteTask(req));
+	}
+
+	/** Source: seed 003, «DELETE /tasks/{task-id}»: answers `{ "deleted": true }`. */
+	private deleteTask(req: SandboxRequest): SandboxResponse {
+		const quota = this.switches.deleteLimit;
+		if (quota) {
+			const login = this.account(req).login;
+			let limiter = this.deleteLimiters.get(login);
+			if (!limiter) {
+				limiter = this.createLimiter(quota.limit, quota.windowMs);
+				this.deleteLimiters.set(login, limiter);
+			}
+			if (!limiter.tryAcquire()) {
+				// A refused deletion deletes nothing. The general X-RateLimit-* headers still come
+				// with this answer (they describe the 5,000-request window, not this quota).
+				const headers: Record<string, string> = {};
+				if (this.switches.deleteLimitRetryAfter) {
+					headers['Retry-After'] = String(Math.ceil((limiter.msUntilFree() * this.timeScale) / 1000));
+				}
+				return { status: 429, headers, body: { error: 'Task delete limit exceeded.', error_code: 'task_delete_limit_exceeded' } };
+			}
+		}
+		const task = this.task(req.params.id);
+		this.tasks.delete(task.id);
+		return ok({ deleted: true });
 	}
 
 	private auth(req: SandboxRequest): SandboxResponse {
@@ -346,7 +475,7 @@ export class PyrusSandbox extends SandboxServer {
 		);
 		if (!account) throw pyrusError(401, 'invalid_credentials', 'Invalid login or security key.');
 		const token = `pyrus-token-${++this.tokenCounter}-${req.id}`;
-		this.tokens.set(token, { account, expired: false });
+		this.tokens.set(token, { account });
 		const answer: Json = { access_token: token };
 		if (this.announceApiUrl) {
 			answer.api_url = `${this.baseUrl}/v4/`;
@@ -363,8 +492,16 @@ export class PyrusSandbox extends SandboxServer {
 
 	private task(rawId: string): PyrusTask {
 		const task = /^\d+$/.test(rawId) ? this.tasks.get(Number(rawId)) : undefined;
-		if (!task) throw pyrusError(403, 'access_denied_task', 'Access to the task is denied.');
-		return task;
+		if (task) return task;
+		// Unconfirmed which of these a missing task gets: switch `missingTask`.
+		switch (this.switches.missingTask) {
+			case 'unrecognized_task_id':
+				throw bad('unrecognized_task_id', 'Unrecognized task id.');
+			case 'not_found':
+				throw pyrusError(404, 'not_found', 'Not found.');
+			default:
+				throw pyrusError(403, 'access_denied_task', 'Access to the task is denied.');
+		}
 	}
 
 	/** The register: tasks of a form with field values, no comments. */
@@ -386,8 +523,9 @@ export class PyrusSandbox extends SandboxServer {
 			tasks = tasks.filter((t) => {
 				const at = t[key];
 				if (typeof at !== 'string') return false;
-				// Choice: both bounds inclusive.
-				return before ? at <= value : at >= value;
+				// `*_before` inclusive (lists page, `modified_before`); `*_after`: switch `afterBoundInclusive`.
+				if (before) return at <= value;
+				return this.switches.afterBoundInclusive ? at >= value : at > value;
 			});
 		};
 		range('modified_after', 'last_modified_date');
@@ -432,14 +570,27 @@ export class PyrusSandbox extends SandboxServer {
 		const listId = Number(req.params.id);
 		const known = (lists: PyrusList[]): boolean => lists.some((l) => l.id === listId || known(l.children));
 		if (!known(this.lists)) throw pyrusError(403, 'access_denied_project', 'Access to the list is denied.');
-		const q = req.query as Record<string, string>;
+		const q = { ...req.query } as Record<string, string>;
+		// Source: https://pyrus.com/en/help/api/lists, «GET /lists/{list-id}/tasks»: item_count
+		// (default 200), include_archived=y, modified_before (inclusive), modified_after; has_more.
 		const count = q.item_count === undefined ? 200 : Number(q.item_count);
+		if (!Number.isInteger(count) || count < 1) throw bad('invalid_value_format', 'item_count must be a positive number');
+		for (const name of ['modified_after', 'modified_before']) {
+			if (q[name] === undefined) continue;
+			// The lists page's example writes one of its times with a lowercase `z`.
+			q[name] = q[name].replace(/z$/, 'Z');
+			if (!DATE_TIME.test(q[name])) throw bad('invalid_value_format', `${name} has a wrong format`);
+		}
 		let tasks = [...this.tasks.values()].filter((t) => t.list_ids.includes(listId));
 		if (q.include_archived !== 'y') tasks = tasks.filter((t) => !t.archived);
-		if (q.modified_after) tasks = tasks.filter((t) => t.last_modified_date >= q.modified_after);
+		const after = q.modified_after;
+		if (after) tasks = tasks.filter((t) => (this.switches.afterBoundInclusive ? t.last_modified_date >= after : t.last_modified_date > after));
 		if (q.modified_before) tasks = tasks.filter((t) => t.last_modified_date <= q.modified_before);
-		// Choice: newest change first, ties by id descending.
-		tasks.sort((a, b) => b.last_modified_date.localeCompare(a.last_modified_date) || b.id - a.id);
+		// Unconfirmed order: switch `listOrder`.
+		const byChange = (a: PyrusTask, b: PyrusTask) => a.last_modified_date.localeCompare(b.last_modified_date) || a.id - b.id;
+		if (this.switches.listOrder === 'newestFirst') tasks.sort((a, b) => byChange(b, a));
+		else if (this.switches.listOrder === 'oldestFirst') tasks.sort(byChange);
+		else tasks.sort((a, b) => a.id - b.id);
 		return ok({ tasks: tasks.slice(0, count).map((t) => this.header(t)), has_more: tasks.length > count });
 	}
 
@@ -534,7 +685,7 @@ export class PyrusSandbox extends SandboxServer {
 				if (!object) throw wrong();
 				const catalog = this.catalogs.get(Number(schema.info?.catalog_id));
 				const byName = (name: unknown) =>
-					[...(catalog?.entries() ?? [])].find(([, values]) => values.includes(String(name)))?.[0];
+					[...(catalog?.items.entries() ?? [])].find(([, values]) => values.includes(String(name)))?.[0];
 				const ids: number[] = Array.isArray(object.item_ids)
 					? (object.item_ids as number[])
 					: object.item_id !== undefined
@@ -547,8 +698,9 @@ export class PyrusSandbox extends SandboxServer {
 								})
 							: [];
 				if (ids.length === 0 || ids.some((id) => typeof id !== 'number')) throw bad('catalog_identity_missing', 'catalog item');
-				if (catalog && ids.some((id) => !catalog.has(id))) throw bad('invalid_catalog_item_id', 'Unknown catalog item');
-				return { item_id: ids[0], item_ids: ids, values: catalog?.get(ids[0]) ?? [] };
+				if (catalog && ids.some((id) => !catalog.items.has(id))) throw bad('invalid_catalog_item_id', 'Unknown catalog item');
+				// Read shape of seed 003's examples: item_id, headers, values.
+				return { item_id: ids[0], item_ids: ids, headers: catalog?.headers ?? [], values: catalog?.items.get(ids[0]) ?? [] };
 			}
 			case 'multiple_choice': {
 				if (!object) throw wrong();
@@ -577,32 +729,18 @@ export class PyrusSandbox extends SandboxServer {
 				if (!object || typeof object.task_id !== 'number') throw wrong();
 				return { task_id: object.task_id };
 			case 'file':
+				// Source: vendors/pyrus.md §5.2: a file field takes NewFile objects, as attachments do.
 				if (!Array.isArray(value)) throw wrong();
-				return value;
-			case 'table': {
-				if (!Array.isArray(value)) throw wrong();
-				const columns = (schema.info?.columns as PyrusFieldSchema[] | undefined) ?? [];
-				return value.map((row) => {
-					const r = asObject(row);
-					if (!r || typeof r.row_id !== 'number') throw bad('invalid_table_row', 'row_id is missing');
-					if (r.delete === true) return { row_id: r.row_id, deleted: true };
-					if (!Array.isArray(r.cells)) throw bad('invalid_table_row', 'cells are missing');
-					return {
-						row_id: r.row_id,
-						cells: (r.cells as Json[]).map((cell) => {
-							const column = columns.find((c) => c.id === cell.id || (cell.id === undefined && c.name === cell.name));
-							if (!column) throw bad('invalid_field_id', 'Unknown table column');
-							return { id: column.id, type: column.type, name: column.name, value: this.fieldValue(column, cell.value), parent_id: schema.id, row_id: r.row_id };
-						}),
-					};
-				});
-			}
+				return this.attachments(value);
 			default:
 				throw bad('unable_to_edit_field', `Field ${schema.id} of type ${schema.type} cannot be written`);
 		}
 	}
 
-	/** Applies `{id|code|name, value}` writes to a form task's fields. */
+	/**
+	 * Applies `{id|code|name, value}` writes to a form task's fields; returns the field updates a
+	 * comment shows (for a table: its rows after the write, and the rows it deleted).
+	 */
 	private writeFields(task: PyrusTask, form: PyrusForm, writes: unknown): Json[] {
 		if (!Array.isArray(writes)) throw bad('invalid_value_format', 'fields must be an array');
 		const all = flattenFields(form.fields);
@@ -620,9 +758,18 @@ export class PyrusSandbox extends SandboxServer {
 							: undefined;
 			if (w.id === undefined && w.code === undefined && w.name === undefined) throw bad('field_identity_missing', 'Field identity is missing');
 			if (!schema) throw bad(w.id !== undefined ? 'invalid_field_id' : 'invalid_field_name', 'Unknown field');
-			const stored = { id: schema.id, type: schema.type, name: schema.name, value: this.fieldValue(schema, w.value) };
-			if (w.duration !== undefined) (stored as Json).duration = w.duration;
 			const index = fields.findIndex((f) => f.id === schema.id);
+			const head = { id: schema.id, type: schema.type, name: schema.name };
+			if (schema.type === 'table') {
+				const rows = this.writeTable(task, schema, index >= 0 ? (fields[index].value as Json[]) : [], w.value);
+				const stored = { ...head, value: rows.value };
+				if (index >= 0) fields[index] = stored;
+				else fields.push(stored);
+				changed.push({ ...head, value: [...rows.value, ...rows.deleted] });
+				continue;
+			}
+			const stored: Json = { ...head, value: this.fieldValue(schema, w.value) };
+			if (w.duration !== undefined) stored.duration = w.duration;
 			if (index >= 0) fields[index] = stored;
 			else fields.push(stored);
 			changed.push(stored);
@@ -631,15 +778,104 @@ export class PyrusSandbox extends SandboxServer {
 		return changed;
 	}
 
+	/** Deleted row ids per task and table field (`deletedRowIds` decides whether they come back). */
+	private readonly deletedRows = new Map<string, Set<number>>();
+
+	/**
+	 * A table write merged into the table's rows. Source: vendors/pyrus.md §5.2 (from the fields
+	 * help page): rows are keyed by `row_id`; a new `row_id` adds a row, an existing one changes
+	 * that row's cells, `{ row_id, delete: true }` removes it; rows not written stay as they are
+	 * (the official C# SDK's AddRow / DeleteRow write single rows). Seed 003 shows a deleted row
+	 * in a comment's field_updates as `{ "row_id": 2, "deleted": true }`.
+	 */
+	private writeTable(task: PyrusTask, schema: PyrusFieldSchema, current: Json[], value: unknown): { value: Json[]; deleted: Json[] } {
+		if (!Array.isArray(value)) throw bad('invalid_value_format', `Field ${schema.id} (table): rows must be an array`);
+		const columns = (schema.info?.columns as PyrusFieldSchema[] | undefined) ?? [];
+		const key = `${task.id}/${schema.id}`;
+		const deletedIds = this.deletedRows.get(key) ?? new Set<number>();
+		const rows: Json[] = current.map((row) => ({ ...row, cells: [...((row.cells as Json[] | undefined) ?? [])] }));
+		const deleted: Json[] = [];
+		for (const raw of value) {
+			const r = asObject(raw);
+			const rowId = r?.row_id;
+			if (!r || typeof rowId !== 'number' || !Number.isInteger(rowId) || rowId < 0) throw bad('invalid_table_row', 'row_id is missing');
+			const at = rows.findIndex((row) => row.row_id === rowId);
+			if (r.delete === true) {
+				if (at < 0) throw bad('invalid_table_row', `Table row ${rowId} does not exist`);
+				rows.splice(at, 1);
+				deletedIds.add(rowId);
+				deleted.push({ row_id: rowId, deleted: true });
+				continue;
+			}
+			if (!Array.isArray(r.cells)) throw bad('invalid_table_row', 'cells are missing');
+			if (at < 0 && deletedIds.has(rowId) && this.switches.deletedRowIds === 'refused') {
+				throw bad('invalid_table_row', `Table row ${rowId} was deleted`);
+			}
+			const row: Json = at >= 0 ? rows[at] : { row_id: rowId, cells: [] };
+			for (const cell of r.cells as Json[]) {
+				const column = columns.find((c) => c.id === cell.id || (cell.id === undefined && c.name === cell.name));
+				if (!column) throw bad('invalid_field_id', 'Unknown table column');
+				const stored = { id: column.id, type: column.type, name: column.name, value: this.fieldValue(column, cell.value), parent_id: schema.id, row_id: rowId };
+				const cells = row.cells as Json[];
+				const existing = cells.findIndex((c) => c.id === column.id);
+				if (existing >= 0) cells[existing] = stored;
+				else cells.push(stored);
+			}
+			if (r.position !== undefined) row.position = r.position;
+			if (at < 0) rows.push(row);
+		}
+		this.deletedRows.set(key, deletedIds);
+		return { value: rows, deleted };
+	}
+
+	/** Every attachment the sandbox has stored, by id (for `attachment_id` and `root_id`). */
+	private readonly attachmentsById = new Map<number, Json>();
+
+	private storeAttachment(file: Json): Json {
+		const stored = { id: this.nextAttachmentId++, ...file };
+		this.attachmentsById.set(stored.id, stored);
+		return stored;
+	}
+
+	/**
+	 * Source: seed 003, «attachments»: either strings, each the guid of an uploaded file, the id of
+	 * a file already attached to some task, or a URL (of a Pyrus file or any file, without a link
+	 * name); or objects `{ guid, root_id? }`, `{ attachment_id }`, `{ url, name? }`. A guid may
+	 * appear once per request; attaching again makes new attachments.
+	 * Unconfirmed: the error code for an unknown guid or id (`unrecognized_attachment_id` here).
+	 */
 	private attachments(value: unknown): Json[] | undefined {
 		if (value === undefined) return undefined;
 		if (!Array.isArray(value)) throw bad('invalid_value_format', 'attachments must be an array');
-		return value.map((entry, index) => {
-			const file = asObject(entry);
-			if (!file || (file.guid === undefined && file.url === undefined && file.attachment_id === undefined)) {
-				throw bad('unrecognized_attachment_id', 'Attachment needs guid, url or attachment_id');
+		const guids = new Set<string>();
+		const fromGuid = (guid: string, rootId?: unknown): Json => {
+			if (!this.uploads.has(guid)) throw bad('unrecognized_attachment_id', `No uploaded file with guid ${guid}`);
+			if (guids.has(guid)) throw bad('invalid_value_format', `The file ${guid} is given twice`);
+			guids.add(guid);
+			if (rootId === undefined) return this.storeAttachment({ name: `file-${guid.slice(0, 8)}`, url: `${this.baseUrl}/files/${guid}`, version: 1 });
+			const root = this.attachmentsById.get(Number(rootId));
+			if (!root) throw bad('unrecognized_attachment_id', `No attachment ${String(rootId)}`);
+			return this.storeAttachment({ name: root.name, url: `${this.baseUrl}/files/${guid}`, version: Number(root.version ?? 1) + 1, root_id: root.id });
+		};
+		const fromId = (id: number): Json => {
+			const existing = this.attachmentsById.get(id);
+			if (!existing) throw bad('unrecognized_attachment_id', `No attachment ${id}`);
+			const { id: _id, ...copy } = existing;
+			return this.storeAttachment(copy);
+		};
+		const fromUrl = (url: string, name?: unknown): Json => this.storeAttachment({ name: typeof name === 'string' ? name : url, url, version: 1 });
+		return value.map((entry) => {
+			if (typeof entry === 'string') {
+				if (this.uploads.has(entry)) return fromGuid(entry);
+				if (/^\d+$/.test(entry)) return fromId(Number(entry));
+				if (/^https?:\/\//.test(entry)) return fromUrl(entry);
+				throw bad('unrecognized_attachment_id', `"${entry}" is no uploaded file's guid, attachment id or URL`);
 			}
-			return { id: 900000 + index, name: String(file.name ?? file.guid ?? file.url ?? file.attachment_id), url: file.url ?? `${this.baseUrl}/files/${String(file.guid ?? file.attachment_id)}` };
+			const file = asObject(entry);
+			if (file && typeof file.guid === 'string' && Object.keys(file).every((k) => k === 'guid' || k === 'root_id')) return fromGuid(file.guid, file.root_id);
+			if (file && typeof file.attachment_id === 'number' && Object.keys(file).length === 1) return fromId(file.attachment_id);
+			if (file && typeof file.url === 'string' && Object.keys(file).every((k) => k === 'url' || k === 'name')) return fromUrl(file.url, file.name);
+			throw bad('invalid_value_format', 'An attachment is a guid, an attachment id, a URL, or {guid, root_id?} / {attachment_id} / {url, name?}');
 		});
 	}
 
@@ -652,28 +888,42 @@ export class PyrusSandbox extends SandboxServer {
 		const author = this.account(req).person;
 		const now = this.nowText();
 		const task: PyrusTask = { id: this.nextTaskId, create_date: now, last_modified_date: now, author, comments: [], list_ids: [] };
+		// Source: seed 003, «POST /tasks»: the answer is the task with its first comment, which
+		// records what the creation did (text, reassigned_to, participants_added; for a form task
+		// approvals_added and field_updates).
+		const comment: PyrusComment = { id: this.nextCommentId++, create_date: now, author };
 		if (body.form_id !== undefined) {
 			const form = this.forms.get(Number(body.form_id));
 			if (!form) throw pyrusError(403, 'access_denied_form', 'Access to the form is denied.');
 			task.form_id = form.id;
 			task.current_step = 1;
 			task.fields = [];
-			if (body.fill_defaults === true) task.fields = [];
-			if (body.fields !== undefined) this.writeFields(task, form, body.fields);
+			if (body.fields !== undefined) comment.field_updates = this.writeFields(task, form, body.fields);
 			if (body.approvals !== undefined) {
 				if (!Array.isArray(body.approvals)) throw bad('invalid_value_format', 'approvals');
 				task.approvals = (body.approvals as unknown[]).map((step, index) =>
 					this.people(step, 'approvals').map((person) => ({ person, approval_choice: 'waiting', step: index + 1 })),
 				);
+				comment.approvals_added = (task.approvals as Json[][]).map((step) => step.map(({ person, step: n }) => ({ person, step: n })));
+				// Unconfirmed: Pyrus routes a form task by the form's settings; here the first
+				// approver of step 1 becomes responsible (seed 003's answer shows a reassigned_to).
+				const first = (task.approvals as Json[][])[0]?.[0]?.person as PyrusPerson | undefined;
+				if (first) {
+					task.responsible = first;
+					comment.reassigned_to = first;
+				}
 			}
 			task.text = form.name;
 		} else {
 			const text = body.text ?? body.formatted_text;
 			if (typeof text !== 'string' || text.trim() === '') throw bad('text_missing', 'Text is missing');
 			task.text = text;
+			comment.text = text;
 			if (body.subject !== undefined) task.subject = body.subject;
 			task.responsible = body.responsible === undefined ? author : this.person(body.responsible, 'responsible');
+			if (body.responsible !== undefined) comment.reassigned_to = task.responsible;
 			task.participants = this.people(body.participants, 'participants');
+			if ((task.participants as PyrusPerson[]).length) comment.participants_added = task.participants;
 			this.applyDue(task, body);
 		}
 		task.subscribers = this.people(body.subscribers, 'subscribers').map((person) => ({ person, approval_choice: 'waiting' }));
@@ -682,10 +932,21 @@ export class PyrusSandbox extends SandboxServer {
 		if (body.scheduled_date !== undefined) task.scheduled_date = body.scheduled_date;
 		if (body.scheduled_datetime_utc !== undefined) task.scheduled_datetime_utc = body.scheduled_datetime_utc;
 		const attachments = this.attachments(body.attachments);
-		if (attachments) task.attachments = attachments;
+		if (attachments) {
+			task.attachments = attachments;
+			comment.attachments = attachments;
+		}
+		task.comments.push(comment);
+		task.last_note_id = comment.id;
 		this.nextTaskId++;
 		this.tasks.set(task.id, task);
 		return ok({ task });
+	}
+
+	/** People per approval step (`approvals_added` and the like), as `[[{ person, step }]]`. */
+	private approvalSteps(value: unknown, what: string): Json[][] {
+		if (!Array.isArray(value)) throw bad('invalid_value_format', `${what} must be an array of steps`);
+		return (value as unknown[]).map((step, index) => this.people(step, what).map((person) => ({ person, step: index + 1 })));
 	}
 
 	private comment(req: SandboxRequest): SandboxResponse {
@@ -704,7 +965,18 @@ export class PyrusSandbox extends SandboxServer {
 			this.touch(task);
 			return ok({ task });
 		}
-		const comment: PyrusComment = { id: this.nextCommentId++, create_date: this.nowText(), author };
+		const formTask = task.form_id !== undefined;
+		// Seed 003 marks these «Применимо только для простой задачи»; what a form task does with
+		// them is unconfirmed: switch `simpleOnlyOnFormTask`.
+		const simpleOnly = ['subject', 'participants_added', 'participants_removed'].filter((key) => body[key] !== undefined);
+		if (formTask && simpleOnly.length) {
+			if (this.switches.simpleOnlyOnFormTask === 'reject') {
+				throw bad('invalid_value_format', `${simpleOnly.join(', ')}: applies to simple tasks only`);
+			}
+			for (const key of simpleOnly) delete body[key];
+		}
+		// Choice: a comment without text shows "" (seed 003's comment 13768 does).
+		const comment: PyrusComment = { id: this.nextCommentId++, create_date: this.nowText(), author, ...(body.formatted_text === undefined ? { text: '' } : {}) };
 		for (const key of ['text', 'formatted_text', 'subject', 'spent_minutes', 'skip_notification', 'approval_choice', 'cancel_due', 'cancel_schedule', 'scheduled_date', 'scheduled_datetime_utc']) {
 			if (body[key] !== undefined) comment[key] = body[key];
 		}
@@ -717,10 +989,7 @@ export class PyrusSandbox extends SandboxServer {
 			} else throw bad('invalid_value_format', 'action');
 			comment.action = body.action;
 		}
-		if (body.subject !== undefined) {
-			if (task.form_id !== undefined) throw bad('invalid_value_format', 'subject applies to simple tasks only');
-			task.subject = body.subject;
-		}
+		if (body.subject !== undefined) task.subject = body.subject;
 		if (body.cancel_due === true) {
 			delete task.due;
 			delete task.due_date;
@@ -733,7 +1002,9 @@ export class PyrusSandbox extends SandboxServer {
 		const participants = (task.participants as PyrusPerson[] | undefined) ?? [];
 		const added = this.people(body.participants_added, 'participants_added');
 		const removed = this.people(body.participants_removed, 'participants_removed').map((p) => p.id);
-		task.participants = [...participants.filter((p) => !removed.includes(p.id)), ...added.filter((p) => !participants.some((q) => q.id === p.id))];
+		if (!formTask) {
+			task.participants = [...participants.filter((p) => !removed.includes(p.id)), ...added.filter((p) => !participants.some((q) => q.id === p.id))];
+		}
 		const subscribers = (task.subscribers as Json[] | undefined) ?? [];
 		const subAdded = this.people(body.subscribers_added, 'subscribers_added');
 		const subRemoved = this.people(body.subscribers_removed, 'subscribers_removed').map((p) => p.id);
@@ -746,8 +1017,25 @@ export class PyrusSandbox extends SandboxServer {
 			const removedLists = parseIdList(body.removed_list_ids);
 			task.list_ids = task.list_ids.filter((id) => !removedLists.includes(id));
 		}
+		// Seed 003, «approvals_added» / «approvals_removed»: people per step, form tasks only.
+		for (const key of ['approvals_added', 'approvals_removed'] as const) {
+			if (body[key] === undefined) continue;
+			if (!formTask) throw bad('task_has_no_form', `${key} applies to form tasks only`);
+			const steps = this.approvalSteps(body[key], key);
+			const approvals = ((task.approvals as Json[][] | undefined) ?? []).map((step) => [...step]);
+			steps.forEach((people, index) => {
+				while (approvals.length <= index) approvals.push([]);
+				for (const { person } of people) {
+					const id = (person as PyrusPerson).id;
+					approvals[index] = approvals[index].filter((a) => (a.person as PyrusPerson).id !== id);
+					if (key === 'approvals_added') approvals[index].push({ person, approval_choice: 'waiting', step: index + 1 });
+				}
+			});
+			task.approvals = approvals;
+			comment[key] = steps.filter((people) => people.length > 0);
+		}
 		if (body.field_updates !== undefined) {
-			const form = task.form_id === undefined ? undefined : this.forms.get(Number(task.form_id));
+			const form = formTask ? this.forms.get(Number(task.form_id)) : undefined;
 			if (!form) throw bad('task_has_no_form', 'The task has no form');
 			comment.field_updates = this.writeFields(task, form, body.field_updates);
 		}

@@ -161,14 +161,20 @@ async function probeRequest(this: IExecuteFunctions, itemIndex: number): Promise
 	const idempotent = this.getNodeParameter('idempotent', itemIndex) as string;
 	const rawBody = this.getNodeParameter('body', itemIndex) as string | IDataObject;
 	const body = typeof rawBody === 'string' ? (rawBody.trim() ? (JSON.parse(rawBody) as IDataObject) : undefined) : rawBody;
+	const doneStatus = this.getNodeParameter('doneWhenRepeatAnswers', itemIndex, 0) as number;
 	const response = await apiRequest.call(this, profile, {
 		method: this.getNodeParameter('method', itemIndex) as IHttpRequestMethods,
 		path: this.getNodeParameter('path', itemIndex) as string,
 		body,
 		idempotent: idempotent === 'auto' ? undefined : idempotent === 'yes',
 		itemIndex,
+		doneWhenRepeatAnswers: doneStatus ? (answer) => answer.statusCode === doneStatus : undefined,
 	});
-	return { statusCode: response.statusCode, body: (response.body ?? null) as IDataObject };
+	return {
+		statusCode: response.statusCode,
+		body: (response.body ?? null) as IDataObject,
+		...(response.alreadyDone ? { alreadyDone: true } : {}),
+	};
 }
 
 const probeOperations: OperationMap = {
@@ -204,6 +210,8 @@ export class TransportProbe implements INodeType {
 			{ displayName: 'Method', name: 'method', type: 'string', default: 'GET' },
 			{ displayName: 'Path', name: 'path', type: 'string', default: '/things' },
 			{ displayName: 'Body', name: 'body', type: 'json', default: '' },
+			// A status that, answering a repeat after an unknown outcome, means the work was done.
+			{ displayName: 'Done When Repeat Answers', name: 'doneWhenRepeatAnswers', type: 'number', default: 0 },
 			{
 				displayName: 'Idempotent',
 				name: 'idempotent',

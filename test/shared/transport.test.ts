@@ -303,6 +303,72 @@ describe('server errors and network faults', () => {
 	});
 });
 
+describe('a repeat after an unknown outcome, and a quota of one kind of request', () => {
+	it('a repeated DELETE whose answer says the work is done returns that answer marked alreadyDone', async () => {
+		const scope = nock(PROBE_API).delete('/things/7').reply(502, 'Bad Gateway').delete('/things/7').reply(404, { message: 'gone' });
+		const log = recordRequests(scope);
+
+		const result = await probe({ method: 'DELETE', path: '/things/7', doneWhenRepeatAnswers: 404 });
+
+		expect(result.error).toBeUndefined();
+		expect(log.requests).toHaveLength(2);
+		expect(result.items[0].json).toEqual({ statusCode: 404, body: { message: 'gone' }, alreadyDone: true });
+	});
+
+	it('the same answer to a first attempt is an error', async () => {
+		const scope = nock(PROBE_API).delete('/things/7').times(2).reply(404, { message: 'gone' });
+		const log = recordRequests(scope);
+
+		const result = await probe({ method: 'DELETE', path: '/things/7', doneWhenRepeatAnswers: 404 });
+
+		expect(log.requests).toHaveLength(1);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '404', message: 'Probe: gone' });
+	});
+
+	describe('a limit with scope "request"', () => {
+		beforeAll(() => {
+			probeProfiles.quota = probeProfile({
+				limitSignal(response) {
+					if (response.statusCode !== 429) return { kind: 'ok' };
+					const raw = response.headers['retry-after'];
+					const seconds = raw === undefined ? undefined : Number(Array.isArray(raw) ? raw[0] : raw);
+					return { kind: 'limited', scope: 'request', retryAfterMs: seconds === undefined ? undefined : seconds * 1000 };
+				},
+			});
+		});
+		afterAll(() => delete probeProfiles.quota);
+
+		it('is repeated after the wait its answer names, without pausing the account\'s other requests', async () => {
+			const scope = nock(PROBE_API)
+				.delete('/things/1')
+				.reply(429, { message: 'quota' }, { 'Retry-After': '2' })
+				.delete('/things/1')
+				.reply(200, { deleted: true });
+			const log = recordRequests(scope);
+
+			const result = await probe({ profile: 'quota', method: 'DELETE', path: '/things/1' });
+
+			expect(result.error).toBeUndefined();
+			expect(log.requests).toHaveLength(2);
+			expect(result.items[0].json).toEqual({ statusCode: 200, body: { deleted: true } });
+		});
+
+		it('without a wait of its own it fails after one request, and the next item is not held back', async () => {
+			const scope = nock(PROBE_API).delete('/things/1').times(5).reply(429, { message: 'quota' }).get('/things').reply(200, { ok: 1 });
+			const log = recordRequests(scope);
+
+			const result = await probe(
+				{ profile: 'quota', method: '={{ $json.method }}', path: '={{ $json.path }}' },
+				{ input: [{ method: 'DELETE', path: '/things/1' }, { method: 'GET', path: '/things' }], continueOnFail: true },
+			);
+
+			expect(log.requests.map((r) => r.method)).toEqual(['DELETE', 'GET']);
+			expect(String(result.items[0].json.error)).toContain('quota');
+			expect(result.items[1].json).toEqual({ statusCode: 200, body: { ok: 1 } });
+		});
+	});
+});
+
 describe('auth errors and redaction', () => {
 	it('turns a 401 into an error with the vendor message and the hint', async () => {
 		// n8n-core re-authenticates and resends once on a 401 by itself.

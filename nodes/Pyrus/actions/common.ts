@@ -125,23 +125,43 @@ export const dueOptions: INodeProperties[] = [
 	},
 ];
 
-const attachmentSchema = z.union([
-	z.string().min(1),
-	z.object({ guid: z.string().min(1), root_id: z.number().int().optional() }).strict(),
-	z.object({ attachment_id: z.number().int() }).strict(),
-	z.object({ url: z.string().url(), name: z.string().optional() }).strict(),
-]);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LINK = /^https?:\/\/\S+$/;
 
 /**
- * Attachments as Pyrus NewFile objects: a JSON array of file GUIDs, links, or objects
- * (`{"guid"}`, `{"attachment_id"}`, `{"url","name"}`).
+ * An attachment as seed 003 («attachments») documents it: a plain value (the GUID of an uploaded
+ * file, the ID of an attachment already in Pyrus, or a link), or one of Pyrus's own objects.
+ */
+const attachmentSchema = z.union([
+	z.string().trim().regex(GUID).transform((guid) => ({ guid })),
+	z.string().trim().regex(/^\d+$/).transform((id) => ({ attachment_id: Number(id) })),
+	z.number().int().positive().transform((id) => ({ attachment_id: id })),
+	z.string().trim().regex(LINK).transform((url) => ({ url })),
+	z.object({ guid: z.string().min(1), root_id: z.number().int().positive().optional() }).strict(),
+	z.object({ attachment_id: z.number().int().positive() }).strict(),
+	z.object({ url: z.string().regex(LINK), name: z.string().optional() }).strict(),
+], {
+	errorMap: () => ({
+		message: 'expected an uploaded file\'s GUID, an attachment ID, a link, or {"guid"}, {"attachment_id"}, {"url", "name"}',
+	}),
+});
+
+/** The help text of every "Attachments (JSON)" option; its examples pass {@link attachmentsParameter}. */
+export const ATTACHMENTS_DESCRIPTION =
+	'A JSON array of files. Each is the GUID of an uploaded file, the ID of a file already attached in Pyrus, or a link, e.g. ["08923d83-255b-4f18-b0eb-5c4d3b9bf1d2", 12345, "https://example.com/spec.pdf"]; or Pyrus\'s own objects, e.g. [{"guid": "08923d83-255b-4f18-b0eb-5c4d3b9bf1d2", "root_id": 12345}] for a new version of attachment 12345.';
+
+/**
+ * Attachments as Pyrus NewFile objects, each plain value in the shape of its kind: a GUID as
+ * `{guid}`, an ID as `{attachment_id}`, a link as `{url}` (seed 003). A GUID may appear once.
  */
 export function attachmentsParameter(ctx: IExecuteFunctions, itemIndex: number, parameter: string, raw: unknown): IDataObject[] {
-	const list = parseJsonParameter(inputContext(ctx, itemIndex), parameter, raw, z.array(attachmentSchema).min(1));
-	return list.map((entry) => {
-		if (typeof entry !== 'string') return entry as IDataObject;
-		return /^https?:\/\//.test(entry) ? { url: entry } : { guid: entry };
-	});
+	const list = parseJsonParameter(inputContext(ctx, itemIndex), parameter, raw, z.array(attachmentSchema).min(1)) as IDataObject[];
+	const guids = list.map((file) => file.guid).filter((guid) => guid !== undefined);
+	const twice = guids.find((guid, index) => guids.indexOf(guid) !== index);
+	if (twice !== undefined) {
+		throw inputError(ctx.getNode(), parameter, `the file ${String(twice)} is given twice: Pyrus takes a file GUID once per request`, itemIndex);
+	}
+	return list;
 }
 
 /** The task as output: raw, or in the common shape when "Simplify" is on. */

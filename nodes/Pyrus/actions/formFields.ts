@@ -103,6 +103,8 @@ interface Converter {
 	itemIndex: number;
 	parameter: string;
 	form: FormSchema;
+	/** The task being updated (with its comments); none when creating. */
+	task?: IDataObject;
 }
 
 function describeFields(form: FormSchema): string {
@@ -240,11 +242,19 @@ function tableValue(c: Converter, field: FormField, raw: unknown): IDataObject[]
 		}
 		return found;
 	};
-	return value.map((row, index) => {
+	const givenIds = value.map((row: unknown) => {
 		if (!row || typeof row !== 'object' || Array.isArray(row)) throw wrongType(c, field, 'rows as objects', row);
-		const { row_id: rowId, delete: remove, position, cells, ...byColumn } = row as IDataObject;
-		const id = rowId === undefined ? index : Number(rowId);
-		if (!Number.isInteger(id) || id < 0) throw wrongType(c, field, 'a whole-number row_id', rowId);
+		const rowId = (row as IDataObject).row_id;
+		if (rowId === undefined || rowId === null || rowId === '') return undefined;
+		if (!Number.isInteger(Number(rowId)) || Number(rowId) < 0) throw wrongType(c, field, 'a whole-number row_id', rowId);
+		return Number(rowId);
+	});
+	// A row without row_id is a new row: it gets an id no row of the task has or had (vendors/pyrus.md
+	// §5.2: rows are keyed by row_id, a new id adds a row), so no existing row is written over.
+	let nextId = [...usedRowIds(c.task, field.id), ...givenIds].reduce<number>((max, id) => (id !== undefined && id > max ? id : max), -1) + 1;
+	return (value as IDataObject[]).map((row, index) => {
+		const { row_id: _rowId, delete: remove, position, cells, ...byColumn } = row;
+		const id = givenIds[index] ?? nextId++;
 		if (remove === true) return { row_id: id, delete: true };
 		const given: Array<[string, unknown]> = Array.isArray(cells)
 			? (cells as IDataObject[]).map((cell) => [String(cell.id ?? cell.name ?? ''), cell.value])
@@ -259,6 +269,19 @@ function tableValue(c: Converter, field: FormField, raw: unknown): IDataObject[]
 		if (position !== undefined) out.position = position;
 		return out;
 	});
+}
+
+/**
+ * Row ids a table of the task uses or used: its rows now, and every row its comments' field
+ * updates name (deleted rows show there as `{ "row_id": 2, "deleted": true }`, seed 003).
+ */
+function usedRowIds(task: IDataObject | undefined, tableId: number): number[] {
+	if (!task) return [];
+	const tables = [
+		...((task.fields as IDataObject[] | undefined) ?? []),
+		...((task.comments as IDataObject[] | undefined) ?? []).flatMap((comment) => (comment.field_updates as IDataObject[] | undefined) ?? []),
+	].filter((field) => field.id === tableId && Array.isArray(field.value));
+	return tables.flatMap((table) => (table.value as IDataObject[]).map((row) => Number(row.row_id))).filter(Number.isInteger);
 }
 
 /** A user's value in the write format of the field's type (vendors/pyrus.md §5). */
@@ -326,7 +349,8 @@ function convertValue(c: Converter, field: FormField, value: unknown): unknown {
 
 /**
  * Turns "Fields" entries into Pyrus's `[{ id, value }]`, each field found by name, code or ID
- * in the form's schema and its value converted to the field's type.
+ * in the form's schema and its value converted to the field's type. `task`: the task an update
+ * changes (new table rows get ids after its rows').
  */
 export function convertFields(
 	ctx: IExecuteFunctions,
@@ -334,8 +358,9 @@ export function convertFields(
 	parameter: string,
 	form: FormSchema,
 	entries: Array<{ field: unknown; value: unknown }>,
+	task?: IDataObject,
 ): IDataObject[] {
-	const c: Converter = { ctx, itemIndex, parameter, form };
+	const c: Converter = { ctx, itemIndex, parameter, form, task };
 	const seen = new Set<number>();
 	return entries.map(({ field: identifier, value }) => {
 		const field = findField(c, identifier);

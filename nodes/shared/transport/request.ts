@@ -148,6 +148,8 @@ export async function apiRequest<T = unknown>(
 	// Where the request goes now: a redirect on the account's own host moves it.
 	const target = { url, method: request.method, qs: request.qs, body: request.body };
 	let redirects = 0;
+	/** An earlier attempt may have been processed: its answer was a server error or was lost. */
+	let outcomeUnknown = false;
 
 	for (let attempt = 1; ; attempt++) {
 		let release: () => void;
@@ -220,6 +222,7 @@ export async function apiRequest<T = unknown>(
 			}
 			const neverSent = cause.code !== undefined && NOT_SENT_CODES.has(cause.code);
 			if ((idempotent || neverSent) && attempt < MAX_ATTEMPTS) {
+				if (!neverSent) outcomeUnknown = true;
 				await sleep(backoffMs(attempt) / getTimeScale());
 				continue;
 			}
@@ -246,6 +249,23 @@ export async function apiRequest<T = unknown>(
 		if (signal.kind === 'blocked') {
 			await refreshSecrets();
 			throw helperApiError(errorContext, signal.message, 'Requests were stopped and will not be retried.', response.statusCode);
+		}
+		if (signal.kind === 'limited' && signal.scope === 'request') {
+			// A quota of this kind of request only: nothing of the account waits for it, and the
+			// request is repeated only after the wait its answer names.
+			const waitMs = signal.retryAfterMs;
+			if (waitMs !== undefined && waitMs <= MAX_RETRY_AFTER_MS && attempt < MAX_ATTEMPTS) {
+				await sleep(waitMs / getTimeScale());
+				continue;
+			}
+			await refreshSecrets();
+			throw vendorApiError(
+				errorContext,
+				response,
+				waitMs === undefined
+					? 'Not repeated: the answer names no time after which this limit lets the request through.'
+					: `${profile.displayName} asks to wait ${Math.ceil(waitMs / 1000)} s before this request; that is longer than a run should wait. Retry later.`,
+			);
 		}
 		if (signal.kind === 'limited') {
 			governor.recordLimitAnswer();
@@ -310,7 +330,11 @@ export async function apiRequest<T = unknown>(
 				body: (empty ? undefined : response.body) as T,
 			};
 		}
+		if (outcomeUnknown && request.doneWhenRepeatAnswers?.(response)) {
+			return { statusCode: status, headers: response.headers, body: response.body as T, alreadyDone: true };
+		}
 		if (status >= 500 && idempotent && attempt < MAX_ATTEMPTS) {
+			outcomeUnknown = true;
 			await sleep(backoffMs(attempt) / getTimeScale());
 			continue;
 		}

@@ -38,7 +38,16 @@ export type LimitSignal =
 			pauseMs?: number;
 	  }
 	/** A rate-limit answer: the request was refused, not processed; safe to send again. */
-	| { kind: 'limited'; retryAfterMs?: number }
+	| {
+			kind: 'limited';
+			retryAfterMs?: number;
+			/**
+			 * `request`: a separate quota of this kind of request (Pyrus's task deletions): the
+			 * account's other requests go on unpaused, and the request is repeated only after the
+			 * wait the answer itself names (`retryAfterMs`); without one it fails. Default `account`.
+			 */
+			scope?: 'account' | 'request';
+	  }
 	/** The account is blocked or banned: stop at once, retrying makes it worse. */
 	| { kind: 'blocked'; message: string };
 
@@ -112,10 +121,19 @@ export interface ApiRequest {
 	 * answers are still waited out and retried, and redirects followed, before this is asked.
 	 */
 	returnErrorAnswer?(response: RawResponse): boolean;
+	/**
+	 * For a request repeated after an attempt whose outcome is unknown (a server error, a lost
+	 * answer): whether the repeat's error answer means that attempt already did the work (a
+	 * repeated delete finds the record gone). Such an answer is returned with `alreadyDone`
+	 * instead of thrown; the same answer to a first attempt is an error as usual.
+	 */
+	doneWhenRepeatAnswers?: (response: RawResponse) => boolean;
 }
 
 export interface ApiResponse<T = unknown> {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
 	body: T;
+	/** The answer is a repeat's error answer that {@link ApiRequest.doneWhenRepeatAnswers} accepted. */
+	alreadyDone?: boolean;
 }

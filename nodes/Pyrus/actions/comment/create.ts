@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
-import { attachmentsParameter, isSet, PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { ATTACHMENTS_DESCRIPTION, attachmentsParameter, isSet, PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
 import { postComment } from '../task/comment';
 import { commentOutput, commentTextBody, commentTextProperties } from './text';
 
@@ -24,7 +24,7 @@ const description: INodeProperties[] = [
 				name: 'attachments',
 				type: 'json',
 				default: '[]',
-				description: 'Uploaded file GUIDs, links, or objects such as {"URL": "https://…", "name": "Spec"}',
+				description: ATTACHMENTS_DESCRIPTION,
 			},
 			{
 				displayName: 'Skip Notification',

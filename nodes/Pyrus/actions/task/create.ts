@@ -7,6 +7,7 @@ import { parseNumericId, requireText } from '../../../shared/validation';
 import { pyrusRequest } from '../../api';
 import {
 	answerTask,
+	ATTACHMENTS_DESCRIPTION,
 	attachmentsParameter,
 	dueBody,
 	dueOptions,
@@ -71,7 +72,7 @@ const description: INodeProperties[] = [
 				name: 'attachments',
 				type: 'json',
 				default: '[]',
-				description: 'Uploaded file GUIDs, links, or objects such as {"URL": "https://…", "name": "Spec"}',
+				description: ATTACHMENTS_DESCRIPTION,
 			},
 			...dueOptions.map((option) => ({ ...option, displayOptions: { show: simple } })),
 			{

@@ -2,15 +2,33 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
-import { pyrusRequest } from '../../api';
+import { apiRequest } from '../../../shared/transport/request';
+import { pyrusProfile, pyrusTaskGone } from '../../api';
 import { PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
 
 const show = { resource: ['task'], operation: ['delete'] };
 
 const description: INodeProperties[] = [taskLocator({ ...PYRUS_TASK_LOCATOR, show })];
 
+/**
+ * A DELETE is repeated when its outcome is unknown (a server error, a lost answer); a repeat that
+ * finds the task gone means the first attempt deleted it. A task missing at the first attempt is
+ * an error.
+ */
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	await pyrusRequest.call(this, 'DELETE', `/tasks/${taskIdParameter(this, itemIndex)}`, { itemIndex });
+	const taskId = taskIdParameter(this, itemIndex);
+	const answer = await apiRequest.call(this, pyrusProfile, {
+		method: 'DELETE',
+		path: `/tasks/${taskId}`,
+		itemIndex,
+		doneWhenRepeatAnswers: pyrusTaskGone,
+	});
+	if (answer.alreadyDone) {
+		return {
+			deleted: true,
+			note: `The first request's answer was lost or a server error; its repeat found task ${taskId} already deleted.`,
+		};
+	}
 	return { deleted: true };
 }
 

@@ -5,7 +5,8 @@ import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption } from '../.
 import { collectPages } from '../../../shared/paging';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, parseNumericIdList } from '../../../shared/validation';
-import { PYRUS_INBOX_ALL, PYRUS_LIST_PAGE, PYRUS_REGISTER_CAP, pyrusRequest } from '../../api';
+import { PYRUS_INBOX_ALL, PYRUS_REGISTER_CAP, pyrusRequest, pyrusTimeMs } from '../../api';
+import { readListTasks, type ListWindow } from '../../listTasks';
 import { inputContext, isSet, pyrusDateTimeParameter, taskOutput } from '../common';
 import { fieldEntries, flattenFields, loadForm } from '../formFields';
 import { formIdProperty, listIdProperty } from './fields';
@@ -121,7 +122,11 @@ const description: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		displayOptions: bySource('list'),
-		options: [includeArchived, ...rangeOptions(['modifiedAfter', 'modifiedBefore'])],
+		options: [
+			includeArchived,
+			{ ...rangeOptions(['modifiedAfter'])[0], description: 'Tasks changed at or after this time' },
+			{ ...rangeOptions(['modifiedBefore'])[0], description: 'Tasks changed at or before this time' },
+		],
 	},
 	simplifyOption(show),
 ];
@@ -186,30 +191,28 @@ async function fromRegister(ctx: IExecuteFunctions, itemIndex: number, wanted: W
 	);
 }
 
+/** A date parameter as epoch seconds (Pyrus's whole-second UTC times). */
+function epochSeconds(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): number {
+	return Math.floor(pyrusTimeMs(pyrusDateTimeParameter(ctx, itemIndex, parameter, value)) / 1000);
+}
+
 /**
- * A list's tasks. Their order is not documented and `has_more` says a page was cut: the next
- * page narrows the time window to the oldest change seen (inclusive) and drops repeats.
+ * A list's tasks, newest change first, correct whatever order Pyrus pages them in
+ * ({@link readListTasks}). Modified After / Before include their second.
  */
 async function fromList(ctx: IExecuteFunctions, itemIndex: number, wanted: Wanted): Promise<IDataObject[]> {
 	const listId = parseNumericId(inputContext(ctx, itemIndex), 'List', ctx.getNodeParameter('listId', itemIndex, ''));
 	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const qs: IDataObject = {};
-	if (filters.includeArchived === true) qs.include_archived = 'y';
-	if (isSet(filters.modifiedAfter)) qs.modified_after = pyrusDateTimeParameter(ctx, itemIndex, 'Filters → Modified After', filters.modifiedAfter);
-	if (isSet(filters.modifiedBefore)) qs.modified_before = pyrusDateTimeParameter(ctx, itemIndex, 'Filters → Modified Before', filters.modifiedBefore);
-	const byId = new Map<string, IDataObject>();
-	for (;;) {
-		const pageSize = wanted.returnAll ? PYRUS_LIST_PAGE : Math.min(PYRUS_LIST_PAGE, wanted.limit - byId.size);
-		const body = await pyrusRequest.call(ctx, 'GET', `/lists/${listId}/tasks`, { qs: { ...qs, item_count: pageSize }, itemIndex });
-		const tasks = (body.tasks as IDataObject[] | undefined) ?? [];
-		const before = byId.size;
-		for (const task of tasks) if (!byId.has(String(task.id))) byId.set(String(task.id), task);
-		const enough = !wanted.returnAll && byId.size >= wanted.limit;
-		// No new task on a full page: more tasks share one second than a page holds; stop rather than loop.
-		if (body.has_more !== true || enough || byId.size === before || tasks.length === 0) break;
-		qs.modified_before = tasks.map((task) => String(task.last_modified_date ?? '')).sort()[0];
-	}
-	return [...byId.values()];
+	const window: ListWindow = {};
+	if (isSet(filters.modifiedAfter)) window.from = epochSeconds(ctx, itemIndex, 'Filters → Modified After', filters.modifiedAfter);
+	if (isSet(filters.modifiedBefore)) window.to = epochSeconds(ctx, itemIndex, 'Filters → Modified Before', filters.modifiedBefore);
+	return await readListTasks(ctx, {
+		listId,
+		window,
+		includeArchived: filters.includeArchived === true,
+		limit: wanted.returnAll ? undefined : wanted.limit,
+		itemIndex,
+	});
 }
 
 /** The inbox: loose tasks and grouped ones, each once. It has no paging. */

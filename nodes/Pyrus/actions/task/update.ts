@@ -5,11 +5,13 @@ import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericIdList } from '../../../shared/validation';
 import {
+	ATTACHMENTS_DESCRIPTION,
 	attachmentsParameter,
 	dueBody,
 	dueOptions,
 	inputContext,
 	isSet,
+	MEMBER_DESCRIPTION,
 	personIdentity,
 	personList,
 	PYRUS_TASK_LOCATOR,
@@ -40,7 +42,7 @@ const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			peopleOption('participantsAdded', 'Add Participants'),
+			peopleOption('participantsAdded', 'Add Participants', `${MEMBER_DESCRIPTION} Simple tasks only.`),
 			peopleOption('subscribersAdded', 'Add Subscribers'),
 			listIdsOption('listsAdded', 'Add to List Names or IDs'),
 			{
@@ -61,7 +63,7 @@ const description: INodeProperties[] = [
 				name: 'attachments',
 				type: 'json',
 				default: '[]',
-				description: 'Uploaded file GUIDs, links, or objects such as {"URL": "https://…", "name": "Spec"}',
+				description: ATTACHMENTS_DESCRIPTION,
 			},
 			{
 				displayName: 'Cancel Due',
@@ -78,7 +80,7 @@ const description: INodeProperties[] = [
 				default: '',
 			},
 			...dueOptions,
-			peopleOption('participantsRemoved', 'Remove Participants'),
+			peopleOption('participantsRemoved', 'Remove Participants', `${MEMBER_DESCRIPTION} Simple tasks only.`),
 			peopleOption('subscribersRemoved', 'Remove Subscribers'),
 			listIdsOption('listsRemoved', 'Remove From List Names or IDs'),
 			memberOption('reassignTo', 'Reassign To Name or ID'),
@@ -102,7 +104,7 @@ const description: INodeProperties[] = [
 				name: 'subject',
 				type: 'string',
 				default: '',
-				description: 'New title (simple tasks)',
+				description: 'New title. Simple tasks only: a form task\'s title comes from its form.',
 			},
 		],
 	},
@@ -145,6 +147,13 @@ function changesBody(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObj
 	return body;
 }
 
+/** Changes seed 003 marks «Применимо только для простой задачи»: body key and option name. */
+const SIMPLE_TASK_ONLY: Array<[string, string]> = [
+	['subject', 'Subject'],
+	['participants_added', 'Add Participants'],
+	['participants_removed', 'Remove Participants'],
+];
+
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = taskIdParameter(this, itemIndex);
 	const body = changesBody(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
@@ -152,14 +161,28 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	if (Object.keys(body).length === 0 && entries.length === 0) {
 		throw inputError(this.getNode(), 'Update Fields', 'add at least one change', itemIndex);
 	}
-	if (entries.length) {
-		// Field names and values follow the task's form: read it before posting.
+	const simpleOnly = SIMPLE_TASK_ONLY.filter(([key]) => body[key] !== undefined);
+	if (entries.length || simpleOnly.length) {
+		// Form fields follow the task's form, and some changes apply to one kind of task only:
+		// read the task before posting.
 		const task = await readTask(this, taskId, itemIndex);
-		if (task.form_id === undefined) {
-			throw inputError(this.getNode(), 'Fields', `task ${taskId} is a simple task and has no form fields`, itemIndex);
+		const isFormTask = task.form_id !== undefined;
+		if (isFormTask && simpleOnly.length) {
+			// What Pyrus does with them on a form task is not documented (refused or dropped).
+			throw inputError(
+				this.getNode(),
+				`Update Fields → ${simpleOnly[0][1]}`,
+				`applies to simple tasks only; task ${taskId} is a form task`,
+				itemIndex,
+			);
 		}
-		const schema = await loadForm(this, Number(task.form_id), itemIndex);
-		body.field_updates = convertFields(this, itemIndex, 'Fields', schema, entries);
+		if (entries.length) {
+			if (!isFormTask) {
+				throw inputError(this.getNode(), 'Fields', `task ${taskId} is a simple task and has no form fields`, itemIndex);
+			}
+			const schema = await loadForm(this, Number(task.form_id), itemIndex);
+			body.field_updates = convertFields(this, itemIndex, 'Fields', schema, entries, task);
+		}
 	}
 	if (body.skip_notification === true && Object.keys(body).length === 1) {
 		throw inputError(this.getNode(), 'Update Fields', 'add a change besides "Skip Notification"', itemIndex);

@@ -1,0 +1,161 @@
+/**
+ * A list's tasks past one page (issue 11, Pyrus point 10), through n8n's engine against the
+ * loopback sandbox: Get Many (runWorkflow) and the list trigger (runPoll). The order of
+ * `GET /lists/{id}/tasks` is not documented, nor whether `modified_after` includes its second:
+ * every test runs under each order the sandbox can give (newest change first, oldest first, by
+ * id) and each reading of the bound.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { CredentialDataMap } from '../harness';
+import { pollSequence } from '../harness';
+import { PyrusSandbox, type PyrusListOrder, type PyrusTask } from '../sandbox/pyrus';
+import { TRIGGER_TYPE, credentialTypes, nodeTypes, runPyrus, usePyrusEnvironment } from './fixtures';
+
+usePyrusEnvironment({ allowLocalhost: true });
+
+let sandbox: PyrusSandbox;
+let credentials: CredentialDataMap;
+/** Start of a whole second, the reference time of each test. */
+let t0: number;
+
+beforeAll(async () => {
+	sandbox = new PyrusSandbox({ rateLimit: 0 });
+	const baseUrl = await sandbox.start();
+	sandbox.addList({ id: 501, name: 'Projects' });
+	credentials = { pyrusApi: { login: 'bot@sandbox', secretKey: 'sandbox-security-key', serverUrl: `${baseUrl}/api/v4` } };
+});
+
+afterAll(async () => await sandbox.stop());
+
+beforeEach(() => {
+	sandbox.tasks.clear();
+	sandbox.clearLog();
+	t0 = Math.floor(Date.now() / 1000) * 1000;
+	sandbox.clock.freeze(t0);
+});
+
+afterEach(() => sandbox.clock.unfreeze());
+
+function pyrusTime(ms: number): string {
+	return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** A task of list 501 last changed `seconds` after t0 (negative: before). */
+function listTask(seconds: number): PyrusTask {
+	const time = pyrusTime(t0 + seconds * 1000);
+	return sandbox.addTask({ text: `Task at ${seconds}`, list_ids: [501], create_date: time, last_modified_date: time });
+}
+
+/** Newest change first, then the higher id: the order Get Many returns. */
+function newestFirst(tasks: PyrusTask[]): number[] {
+	return [...tasks].sort((a, b) => b.last_modified_date.localeCompare(a.last_modified_date) || b.id - a.id).map((task) => task.id);
+}
+
+const listCalls = () => sandbox.requests.filter((r) => r.path === '/api/v4/lists/501/tasks');
+
+const READINGS: Array<[PyrusListOrder, boolean]> = (['newestFirst', 'oldestFirst', 'byId'] as const).flatMap((order) => [
+	[order, true] as [PyrusListOrder, boolean],
+	[order, false] as [PyrusListOrder, boolean],
+]);
+
+describe.each(READINGS)('a list in %s order, modified_after inclusive: %s', (listOrder, afterBoundInclusive) => {
+	beforeEach(() => sandbox.setSwitches({ listOrder, afterBoundInclusive }));
+
+	/**
+	 * 480 tasks over the last 450 seconds, ids not in time order; the 30 extra ones share a
+	 * second with another task, all older than the newest 250.
+	 */
+	function crowdedList(): PyrusTask[] {
+		const tasks: PyrusTask[] = [];
+		for (let i = 0; i < 450; i++) tasks.push(listTask(-((i * 37) % 450) - 1));
+		for (let i = 0; i < 30; i++) tasks.push(listTask(-400 - i));
+		return tasks;
+	}
+
+	it('Get Many, Return All: every task once, newest change first', async () => {
+		const tasks = crowdedList();
+
+		const result = await runPyrus({ resource: 'task', operation: 'getAll', source: 'list', listId: '501', returnAll: true }, { credentials });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.id)).toEqual(newestFirst(tasks));
+		for (const call of listCalls()) expect(Number(call.query.item_count)).toBeLessThanOrEqual(200);
+	});
+
+	it('Get Many, Limit: the most recently changed tasks', async () => {
+		const tasks = crowdedList();
+
+		const result = await runPyrus({ resource: 'task', operation: 'getAll', source: 'list', listId: '501', limit: 250 }, { credentials });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.id)).toEqual(newestFirst(tasks).slice(0, 250));
+	});
+
+	it('Get Many within Modified After / Before: exactly the tasks of that window', async () => {
+		const tasks = crowdedList();
+		const from = t0 - 300_000;
+		const to = t0 - 50_000;
+		const inside = tasks.filter((task) => task.last_modified_date > pyrusTime(from) && task.last_modified_date <= pyrusTime(to));
+
+		const result = await runPyrus(
+			{
+				resource: 'task',
+				operation: 'getAll',
+				source: 'list',
+				listId: '501',
+				returnAll: true,
+				filters: { modifiedAfter: new Date(from + 1000).toISOString(), modifiedBefore: new Date(to).toISOString() },
+			},
+			{ credentials },
+		);
+
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.id)).toEqual(newestFirst(inside));
+	});
+
+	function trigger(parameters: INodeParameters) {
+		return pollSequence({ nodeTypes, credentialTypes, type: TRIGGER_TYPE }, () => credentials, parameters);
+	}
+
+	it('the trigger emits a burst larger than a page, around one second, each task once, then nothing', async () => {
+		const { poll } = trigger({ event: 'taskUpdated', source: 'list', listId: '501', simplify: false });
+		expect((await poll()).result.items).toBeNull();
+
+		// 250 changes in one second and 10 in the next: more than a page (200) in any window
+		// that holds both seconds.
+		const burst = [...Array.from({ length: 250 }, () => listTask(4)), ...Array.from({ length: 10 }, () => listTask(5))];
+		sandbox.clock.freeze(t0 + 6000);
+		const second = await poll();
+		expect(second.result.error).toBeUndefined();
+		expect([...second.ids].sort()).toEqual(burst.map((task) => String(task.id)).sort());
+
+		sandbox.clock.freeze(t0 + 8000);
+		const third = await poll();
+		expect(third.result.items).toBeNull();
+	});
+
+	it('a manual run of the trigger shows the most recently changed task', async () => {
+		const tasks = crowdedList();
+		const { poll, state } = trigger({ event: 'taskUpdated', source: 'list', listId: '501', simplify: false });
+
+		const manual = await poll('manual');
+
+		expect(manual.ids).toEqual([String(newestFirst(tasks)[0])]);
+		expect(state()).toEqual({});
+	});
+});
+
+describe('a list whose one second holds more than a page', () => {
+	it('Get Many reads that second whole, in one larger request', async () => {
+		const tasks = Array.from({ length: 230 }, () => listTask(-10));
+		sandbox.setSwitches({ listOrder: 'byId' });
+
+		const result = await runPyrus({ resource: 'task', operation: 'getAll', source: 'list', listId: '501', returnAll: true }, { credentials });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.id as number).sort((a, b) => a - b)).toEqual(tasks.map((task) => task.id));
+		expect(listCalls().some((call) => Number(call.query.item_count) > 200)).toBe(true);
+		expect((result.items[0].json as IDataObject).last_modified_date).toBe(pyrusTime(t0 - 10_000));
+	});
+});
