@@ -352,7 +352,7 @@ export function moySkladTaskUrl(task: IDataObject): string | null {
 	return typeof task.id === 'string' ? `${MS_WEB_APP}#task/edit?id=${task.id}` : null;
 }
 
-/** The common task shape (design §4). */
+/** The common task shape (nodes/shared/taskShape.ts). */
 export function simplifyMoySkladTask(task: IDataObject, timezone: string): CommonTask {
 	const done = task.done === true;
 	const description = typeof task.description === 'string' ? task.description : null;

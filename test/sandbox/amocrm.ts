@@ -1,6 +1,6 @@
 /**
  * amoCRM / Kommo API v4 sandbox: the task-related part of the API, in memory, on loopback.
- * Spec: shared/vendors/amocrm.md. Choices where the vendor file is silent are marked "Choice:".
+ * Spec: amoCRM's API documentation (https://www.amocrm.ru/developers/content/crm_platform/tasks-api and the pages it links). Choices where it is silent are marked "Choice:".
  */
 import {
 	HttpError,
@@ -754,7 +754,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	private getTask(req: SandboxRequest): SandboxResponse {
-		// Choice: a missing or malformed id is 404 problem+json (the vendor file leaves 204 vs 404 open).
+		// Choice: a missing or malformed id is 404 problem+json (the documentation leaves 204 vs 404 open).
 		const task = this.store.tasks.get(Number(req.params.id));
 		return task ? hal(this.renderTask(task)) : problem(404, 'Not Found', `Task ${req.params.id} not found`);
 	}

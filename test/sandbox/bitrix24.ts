@@ -1,6 +1,6 @@
 /**
  * Bitrix24 REST sandbox: the task part of a portal, in memory, on loopback.
- * Spec: shared/vendors/bitrix24.md. Choices where the vendor file is silent are marked "Choice:".
+ * Spec: Bitrix24's REST documentation (https://apidocs.bitrix24.com/api-reference/tasks/index.html and the pages it links). Choices where it is silent are marked "Choice:".
  *
  * Credentials that work against a started sandbox (`baseUrl` = http://127.0.0.1:<port>):
  * - bitrix24WebhookApi: `webhookSecretUrl` = `${baseUrl}/rest/1/sandboxsecret1234/` (user 1, an

@@ -2,7 +2,7 @@
  * Pyrus API v4 sandbox: auth with token exchange, tasks, comments, forms with fields and steps,
  * the form register with its filters and cap, lists, inbox, members, Pyrus's error format and
  * its `X-RateLimit-*` headers with 429. In memory, on loopback.
- * Spec: shared/vendors/pyrus.md. Choices where the vendor file is silent are marked "Choice:".
+ * Spec: Pyrus's API documentation (https://pyrus.com/en/help/api/tasks and the pages it links). Choices where it is silent are marked "Choice:".
  *
  * Credential values that work against it (`pyrusApi`):
  *   login `bot@sandbox`, secretKey (Security Key) `sandbox-security-key`, personId empty,

