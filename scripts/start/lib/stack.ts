@@ -97,7 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		aborted();
 
 		const n8n = await step(`starting n8n on 127.0.0.1:${settings.port} (log: ${options.logFile})`, async () => {
-			const process = startN8n({
+			const server = startN8n({
 				runtime,
 				userFolder,
 				port: settings.port,
@@ -105,9 +105,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 				owner: settings.owner,
 				logFile: options.logFile,
 			});
-			stopper.add('n8n', () => process.stop());
-			await process.ready;
-			return process;
+			stopper.add('n8n', () => server.stop());
+			await server.ready;
+			return server;
 		});
 		const client = new N8nClient(n8n.url, runtime.n8nDir);
 		await client.login(settings.owner.email, settings.owner.password);
