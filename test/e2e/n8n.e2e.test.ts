@@ -237,7 +237,8 @@ describe('the editor in Chromium', () => {
 
 	/** The package's node types as the editor got them from n8n. */
 	async function packageNodeTypes(): Promise<Array<{ name: string; displayName: string; description: string; iconUrl?: { light: string; dark: string } }>> {
-		const all = await page.evaluate(async () => (await fetch('/types/nodes.json')).json());
+		const { name, value } = stack.client.sessionCookie;
+		const all = await (await fetch(`${stack.n8n.url}/types/nodes.json`, { headers: { cookie: `${name}=${value}` } })).json();
 		return (all as Array<{ name: string; displayName: string; description: string; iconUrl?: { light: string; dark: string } }>).filter((t) =>
 			t.name.startsWith(`${PACKAGE_NAME}.`),
 		);
@@ -288,6 +289,8 @@ describe('the editor in Chromium', () => {
 	test.each(['light', 'dark'] as const)('the vendors\' icons differ clearly in colour at a glance (%s theme)', async (theme) => {
 		// Each icon as n8n serves it, drawn at panel size: the hue of its average colour.
 		const types = await packageNodeTypes();
+		// On n8n's own origin, so the icons can be read back from a canvas.
+		await page.goto(`${stack.n8n.url}/home/workflows`);
 		const hues = new Map<string, number>();
 		for (const entry of VENDORS) {
 			const icon = types.find((t) => t.displayName === entry.nodeNames.action)?.iconUrl?.[theme];
