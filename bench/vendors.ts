@@ -2,7 +2,7 @@
  * The benchmark's view of each vendor: its loopback sandbox (with the vendor's real limits
  * on or off), a credential that works against it, N seeded tasks, the node parameters of
  * Return All and of a bulk create, and the vendor facts the floors are computed from
- * (page and bulk sizes from shared/vendors/<vendor>.md, the limit the sandbox enforces).
+ * (page and bulk sizes from the vendors' API documentation, the limit the sandbox enforces).
  */
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 

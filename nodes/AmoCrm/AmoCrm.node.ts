@@ -37,8 +37,10 @@ export class AmoCrm implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The node panel shows this node and its trigger as one entry, described by the trigger's
+		// description: both carry this one (test/package/node-panel.test.ts).
 		description:
-			'Work with amoCRM (Kommo) tasks, their comments and task types. amoCRM offers no way to delete tasks through its API.',
+			'Work with amoCRM (Kommo) tasks, their comments and task types, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'amoCRM' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -70,7 +70,10 @@ export class AmoCrmTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when amoCRM (Kommo) tasks are created, updated or completed',
+		// n8n's node panel shows the service (this trigger merged into the amoCRM (Kommo) node) with this
+		// description, so it is the node's own.
+		description:
+			'Work with amoCRM (Kommo) tasks, their comments and task types, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'amoCRM Trigger' },
 		polling: true,
 		inputs: [],

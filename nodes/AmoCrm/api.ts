@@ -196,7 +196,7 @@ export function amoTaskUrl(baseUrl: string, task: IDataObject): string {
 	return `${baseUrl}${AMO_TASKS_PAGE}`;
 }
 
-/** The common task shape (design §4). amoCRM tasks have one text and no title. */
+/** The common task shape (nodes/shared/taskShape.ts). amoCRM tasks have one text and no title. */
 export function simplifyAmoTask(task: IDataObject, baseUrl: string, timezone: string): CommonTask {
 	const completed = task.is_completed === true;
 	const result = task.result as IDataObject | undefined;

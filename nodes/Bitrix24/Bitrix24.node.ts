@@ -35,7 +35,10 @@ export class Bitrix24 implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Work with Bitrix24 tasks, their comments, statuses and fields',
+		// The node panel shows this node and its trigger as one entry, described by the trigger's
+		// description: both carry this one (test/package/node-panel.test.ts).
+		description:
+			'Work with Bitrix24 tasks, their comments, statuses and fields, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'Bitrix24' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

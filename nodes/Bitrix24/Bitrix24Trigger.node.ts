@@ -98,7 +98,10 @@ export class Bitrix24Trigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when Bitrix24 tasks are created, updated or completed (polling: works with an inbound webhook)',
+		// n8n's node panel shows the service (this trigger merged into the Bitrix24 node) with this
+		// description, so it is the node's own.
+		description:
+			'Work with Bitrix24 tasks, their comments, statuses and fields, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'Bitrix24 Trigger' },
 		polling: true,
 		inputs: [],

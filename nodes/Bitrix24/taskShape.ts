@@ -60,7 +60,7 @@ export function b24TaskUrl(origin: string, task: IDataObject): string {
 }
 
 /**
- * The common task shape (design §4), with Bitrix24's string numbers turned into numbers and
+ * The common task shape (nodes/shared/taskShape.ts), with Bitrix24's string numbers turned into numbers and
  * its id lists into string arrays.
  */
 export function simplifyB24Task(task: IDataObject, origin: string, timezone: string): CommonTask {

@@ -20,7 +20,10 @@ export class MoySklad implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Work with MoySklad tasks, their comments and task types',
+		// The node panel shows this node and its trigger as one entry, described by the trigger's
+		// description: both carry this one (test/package/node-panel.test.ts).
+		description:
+			'Work with MoySklad tasks, their comments and task types, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'MoySklad' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -87,7 +87,10 @@ export class MoySkladTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when MoySklad tasks are created, updated or completed',
+		// n8n's node panel shows the service (this trigger merged into the MoySklad node) with this
+		// description, so it is the node's own.
+		description:
+			'Work with MoySklad tasks, their comments and task types, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'MoySklad Trigger' },
 		polling: true,
 		inputs: [],

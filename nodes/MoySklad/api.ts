@@ -401,7 +401,7 @@ export function moySkladTaskUrl(task: IDataObject): string | null {
 	return typeof meta?.uuidHref === 'string' ? meta.uuidHref : null;
 }
 
-/** The common task shape (design §4). */
+/** The common task shape (nodes/shared/taskShape.ts). */
 export function simplifyMoySkladTask(task: IDataObject, timezone: string): CommonTask {
 	const done = task.done === true;
 	const description = typeof task.description === 'string' ? task.description : null;

@@ -21,7 +21,10 @@ export class Pyrus implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Work with Pyrus tasks, their comments, forms and lists',
+		// The node panel shows this node and its trigger as one entry, described by the trigger's
+		// description: both carry this one (test/package/node-panel.test.ts).
+		description:
+			'Work with Pyrus tasks, their comments, forms and lists, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'Pyrus' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

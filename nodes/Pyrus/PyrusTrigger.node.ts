@@ -160,7 +160,10 @@ export class PyrusTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when Pyrus tasks of a form or a list are created, updated or completed',
+		// n8n's node panel shows the service (this trigger merged into the Pyrus node) with this
+		// description, so it is the node's own.
+		description:
+			'Work with Pyrus tasks, their comments, forms and lists, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'Pyrus Trigger' },
 		polling: true,
 		inputs: [],

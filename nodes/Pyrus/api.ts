@@ -32,7 +32,7 @@ function pyrusErrorCode(body: unknown): string | undefined {
 	return typeof code === 'string' ? code : undefined;
 }
 
-/** Fixes for the error codes a user can act on (vendors/pyrus.md §9.2). */
+/** Fixes for the error codes a user can act on (https://pyrus.com/en/help/api/errors-and-limits, and the official SDKs). */
 const CODE_HINTS: Record<string, string> = {
 	invalid_credentials:
 		'Check the login and security key in the credential (a bot\'s login looks like bot@…; a new security key invalidates the old one).',
@@ -164,7 +164,7 @@ export function isClosed(task: IDataObject): boolean {
 	return task.is_closed === true || (typeof task.close_date === 'string' && task.close_date !== '');
 }
 
-/** The common task shape (design §4). */
+/** The common task shape (nodes/shared/taskShape.ts). */
 export function simplifyPyrusTask(
 	task: IDataObject,
 	credentials: ICredentialDataDecryptedObject,

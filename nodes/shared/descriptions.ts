@@ -51,7 +51,7 @@ export function simplifyOption(show: Show, on: 'on' | 'off' = 'off'): INodePrope
 			'Whether to return the task in the shape shared by all CRM task nodes of this package (ID, title, status, responsible, due date...) instead of the raw vendor object',
 		displayOptions: { show },
 	};
-	// Triggers simplify by default (design §4).
+	// Triggers simplify by default.
 	return on === 'on' ? { ...option, default: true } : option;
 }
 

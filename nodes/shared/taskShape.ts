@@ -1,4 +1,4 @@
-/** The simplified task every vendor's node and trigger outputs (design §4). */
+/** The simplified task every vendor's node and trigger outputs. */
 export interface CommonTask {
 	vendor: string;
 	id: string;

@@ -1,69 +1,111 @@
 /**
  * `npm start`: n8n 2.41.1 on http://127.0.0.1:5678 with this package installed as a community
- * package, the vendor sandboxes with demo data, credentials and example workflows.
- * `npm start -- --reset` starts from an empty n8n (deletes .cache/n8n: workflows, credentials).
- * Environment: CRM_TASKS_SETTINGS (settings file), CRM_TASKS_N8N_FOLDER (n8n's folder instead of
- * .cache/n8n), CRM_TASKS_CACHE_DIR (where Node 24 and n8n are installed).
+ * package, the vendor sandboxes (demo data the first time, then the data they had when they
+ * stopped), credentials and example workflows.
+ * `npm start -- --reset` starts all over: deletes the n8n folder (workflows, credentials,
+ * executions, and the sandboxes' data kept beside them).
+ * Environment: CRM_TASKS_PORT (n8n's port; its task runner broker takes the next one),
+ * CRM_TASKS_SETTINGS (settings file), CRM_TASKS_N8N_FOLDER (n8n's folder instead of .cache/n8n),
+ * CRM_TASKS_CACHE_DIR (where Node 24 and n8n are installed).
+ *
+ * Stopping: SIGINT (Ctrl-C), SIGTERM or SIGHUP to this process, or to `npm start` (npm hands
+ * them on), stops n8n and its task runner, then the sandboxes (which save their data), at any
+ * moment, also while installing or starting. Started by npm, it also stops when npm is gone.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { stopRunningCommands } from './lib/exec';
 import { info } from './lib/log';
-import { killStartedN8n } from './lib/n8n';
+import { firstTaken, freePair } from './lib/ports';
 import { repoRoot } from './lib/paths';
 import { loadSettings } from './lib/settings';
-import { startStack } from './lib/stack';
+import { startStack, type Stack } from './lib/stack';
+import { Stopper } from './lib/stopper';
+
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** Calls `onGone` when the process that started this one (npm) has ended. */
+function watchParent(onGone: () => void): void {
+	const parent = process.ppid;
+	const timer = setInterval(() => {
+		if (process.ppid !== parent) {
+			clearInterval(timer);
+			onGone();
+		}
+	}, 500);
+	timer.unref();
+}
 
 export async function main(args: string[]): Promise<void> {
 	const started = Date.now();
 	const root = repoRoot();
 	const settings = loadSettings();
+	const brokerPort = settings.port + 1;
+
+	// Before anything is installed or started: a port taken by another program is one line here,
+	// not n8n failing after minutes of installing.
+	const taken = await firstTaken([
+		{ port: settings.port, use: 'n8n: editor and API' },
+		{ port: brokerPort, use: `n8n's task runner broker, the n8n port + 1` },
+	]);
+	if (taken) {
+		const other = await freePair(settings.port + 1);
+		process.stderr.write(
+			`[crm-tasks] port ${taken.port} (${taken.use}) is already in use: stop the program that uses it, or start on another port: ` +
+				`CRM_TASKS_PORT=${other ?? '<port>'} npm start (or "port" in scripts/start/settings.json)\n`,
+		);
+		process.exit(1);
+	}
+
 	info(settings.file ? `settings: ${settings.file}` : 'settings: defaults (copy scripts/start/settings.example.json to scripts/start/settings.json to change them)');
 	const userFolder = process.env.CRM_TASKS_N8N_FOLDER ?? join(root, '.cache', 'n8n');
 	if (args.includes('--reset')) {
-		info(`--reset: deleting ${userFolder}`);
+		info(`--reset: deleting ${userFolder} (n8n's data and the sandboxes' data)`);
 		rmSync(userFolder, { recursive: true, force: true });
 	}
 
-	// Ctrl-C while starting: end the n8n being started too (it runs in its own process group).
-	const abortStart = () => {
-		info('Ctrl-C: stopping ...');
-		killStartedN8n();
-		process.exit(130);
-	};
-	process.once('SIGINT', abortStart);
-	const stack = await startStack({
-		settings,
-		userFolder,
-		brokerPort: settings.port + 1,
-		logFile: join(userFolder, 'n8n.log'),
-	});
-
-	let stopping = false;
-	const shutdown = async (reason: string, code: number) => {
-		if (stopping) return;
-		stopping = true;
+	const stopper = new Stopper();
+	let stack: Stack | undefined;
+	const stop = (reason: string, signal?: NodeJS.Signals) => {
+		if (stopper.stopRequested) return;
 		info(`${reason}: stopping n8n and the sandboxes ...`);
-		await stack.stop();
-		info('stopped.');
-		process.exit(code);
+		stopRunningCommands();
+		void stopper.stop().then(() => {
+			info('stopped.');
+			// Asked to stop once running: a clean exit. While starting: the signal's usual code.
+			process.exit(stack || !signal ? 0 : 128 + (SIGNAL_NUMBERS[signal] ?? 0));
+		});
 	};
-	process.off('SIGINT', abortStart);
-	process.on('SIGINT', () => void shutdown('Ctrl-C', 0));
-	process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
-	void stack.n8n.exited.then((code) => shutdown(`n8n exited (code ${code}, log ${stack.n8n.logFile})`, 1));
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal, signal));
+	if (process.env.npm_lifecycle_event) watchParent(() => stop('npm has ended'));
+
+	try {
+		stack = await startStack({ settings, userFolder, brokerPort, logFile: join(userFolder, 'n8n.log'), stopper });
+	} catch (error) {
+		// A signal while starting: the stop above ends the process.
+		if (stopper.stopRequested) return await new Promise<never>(() => undefined);
+		throw error;
+	}
+	const running = stack;
+	void running.n8n.exited.then((code) => {
+		if (stopper.stopRequested) return;
+		info(`n8n exited (code ${code}, log ${running.n8n.logFile}): stopping the sandboxes ...`);
+		void stopper.stop().then(() => process.exit(1));
+	});
 
 	const lines = [
 		'',
-		`n8n is ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${stack.n8n.url}`,
+		`n8n is ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${running.n8n.url}`,
 		`  log in as ${settings.owner.email} / ${settings.owner.password}`,
-		...stack.vendors.map(
+		...running.vendors.map(
 			(v) => `  ${v.entry.title}: credential "${v.credential.name}"${v.sandbox ? ` -> sandbox ${v.sandbox.baseUrl}` : ''}`,
 		),
-		`  example workflows: ${stack.examples.map((e) => e.workflow.name).join('; ') || 'none'}`,
-		...(stack.skippedExamples.length
-			? [`  not imported (a vendor is missing): ${stack.skippedExamples.map((e) => e.file).join(', ')}`]
+		`  example workflows: ${running.examples.map((e) => e.workflow.name).join('; ') || 'none'}`,
+		...(running.skippedExamples.length
+			? [`  not imported (a vendor is missing): ${running.skippedExamples.map((e) => e.file).join(', ')}`]
 			: []),
+		'  change a task in a sandbox so a trigger fires: npm run sandbox -- amocrm list (then complete <id>, create "<title>", update <id> "<text>")',
 		'Press Ctrl-C to stop n8n and the sandboxes.',
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);

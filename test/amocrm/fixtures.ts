@@ -1,6 +1,6 @@
 /**
  * Shared setup of the amoCRM node suites: the node and credential types, a long-lived-token
- * and an OAuth2 credential, example tasks (from vendors/amocrm.md §5.2), and `runAmo()`, one
+ * and an OAuth2 credential, example tasks (amoCRM's tasks API documentation, https://www.amocrm.ru/developers/content/crm_platform/tasks-api), and `runAmo()`, one
  * run of the node through n8n-core's engine.
  */
 import nock from 'nock';
@@ -71,7 +71,7 @@ export function lines(log: RequestLog): string[] {
 	return requestLines(log.requests);
 }
 
-/** A task as amoCRM returns it (vendors/amocrm.md §5.2). */
+/** A task as amoCRM returns it (https://www.amocrm.ru/developers/content/crm_platform/tasks-api, the task model). */
 export function amoTask(id: number, overrides: IDataObject = {}): IDataObject {
 	return {
 		id,
@@ -112,7 +112,7 @@ export function taskRange(first: number, count: number): IDataObject[] {
 	return Array.from({ length: count }, (_, i) => amoTask(first + i));
 }
 
-/** amoCRM's RFC 7807 answer to a rejected batch (vendors/amocrm.md §7.1). */
+/** amoCRM's RFC 7807 answer to a rejected batch (https://www.amocrm.com/developers/content/api/errors). */
 export function validationErrors(entries: Array<{ requestId: string; path: string; detail: string }>): IDataObject {
 	return {
 		'validation-errors': entries.map(({ requestId, path, detail }) => ({

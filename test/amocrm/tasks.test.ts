@@ -23,7 +23,7 @@ useAmoEnvironment();
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
-/** The vendor's example task (vendors/amocrm.md §5.2). */
+/** The vendor's example task (https://www.amocrm.ru/developers/content/crm_platform/tasks-api). */
 const EXAMPLE = amoTask(56981, {
 	is_completed: true,
 	text: 'Arrange a meeting\nwith the client',

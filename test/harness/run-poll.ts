@@ -1,6 +1,5 @@
 /**
- * `runPoll`: one poll of a polling trigger through a real n8n-core `PollContext`
- * (shared/n8n-runtime.md §9).
+ * `runPoll`: one poll of a polling trigger through a real n8n-core `PollContext`.
  *
  * - `mode: 'trigger'` is an active workflow's scheduled poll. It runs through n8n-core's own
  *   `PollTriggerExecutor` (the code the CLI's poll jobs call) inside a staging scope, as

@@ -1,6 +1,6 @@
 /**
  * `runWorkflow`: one execution through n8n-core's `WorkflowExecute`, as n8n runs a manual
- * execution (see shared/n8n-runtime.md §8).
+ * execution.
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {

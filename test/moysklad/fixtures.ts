@@ -1,6 +1,6 @@
 /**
  * Shared setup of the MoySklad node suites: node and credential types, token and login
- * credentials, tasks as the API returns them (vendors/moysklad.md §3), and `runMs()`, one
+ * credentials, tasks as the API returns them (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha), and `runMs()`, one
  * run of the node through n8n-core's engine.
  */
 import nock from 'nock';
@@ -88,7 +88,7 @@ export const employeeRef = (id = IDS.employee) => ref('employee', `entity/employ
 export const stateRef = (id = IDS.state) => ref('state', `entity/task/metadata/states/${id}`);
 export const taskRef = (id = IDS.task) => ref('task', `entity/task/${id}`);
 
-/** A task as the API returns it (vendors/moysklad.md §3; seed 002's tasks carry no web-app link, `uuidHref`). */
+/** A task as the API returns it (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha; its examples carry no web-app link, `uuidHref`). */
 export function msTask(id = IDS.task, overrides: IDataObject = {}): IDataObject {
 	return {
 		meta: {
@@ -112,7 +112,7 @@ export function msTask(id = IDS.task, overrides: IDataObject = {}): IDataObject 
 	};
 }
 
-/** A task type (task state) as the API returns it (vendors/moysklad.md §5). */
+/** A task type (task state) as the API returns it (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha, task states). */
 export function msState(id: string, name: string, color = 0): IDataObject {
 	return {
 		meta: { ...stateRef(id).meta as IDataObject, metadataHref: `${BASE}/entity/task/metadata` },

@@ -1,6 +1,6 @@
 /**
  * Form fields given by name (or code, or ID): the node reads the form's schema and writes each
- * value in its field type's format (vendors/pyrus.md §5). Checked on the request body (nock)
+ * value in its field type's format (https://pyrus.com/en/help/api/fields). Checked on the request body (nock)
  * and end to end against the loopback Pyrus sandbox, which refuses wrong formats.
  */
 import type { IDataObject } from 'n8n-workflow';

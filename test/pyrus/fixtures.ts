@@ -1,6 +1,6 @@
 /**
  * Shared setup of the Pyrus suites: node, trigger and credential types, a cloud credential
- * with and without a token, example tasks and forms (vendors/pyrus.md §4–§5), and `runPyrus()`,
+ * with and without a token, example tasks and forms (https://pyrus.com/en/help/api/tasks, https://pyrus.com/en/help/api/fields), and `runPyrus()`,
  * one run of the node through n8n-core's engine.
  */
 import nock from 'nock';
@@ -64,7 +64,7 @@ export { byId } from '../harness';
 export const BOB = { id: 1731, first_name: 'Bob', last_name: 'Smith', email: 'bob.smith@example.com', type: 'user' };
 export const JOHN = { id: 1733, first_name: 'John', last_name: 'Snow', email: 'john.snow@example.com', type: 'user' };
 
-/** A simple task as Pyrus returns it (vendors/pyrus.md §4.1). */
+/** A simple task as Pyrus returns it (https://pyrus.com/en/help/api/tasks). */
 export function simpleTask(id: number, overrides: IDataObject = {}): IDataObject {
 	return {
 		id,

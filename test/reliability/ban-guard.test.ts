@@ -1,6 +1,6 @@
 /**
  * MoySklad bans a user automatically after more than 200 answers 429 within a minute
- * (vendors/moysklad.md §8.2). Here the sandbox answers nothing but 429 for one (scaled) minute
+ * (MoySklad API documentation, restrictions: https://dev.moysklad.ru/doc/api/remap/1.2/). Here the sandbox answers nothing but 429 for one (scaled) minute
  * while a workflow asks for 200 items: the node must send a handful of requests, far below the
  * ban rate, and fail with a message that names the rate limit; once the minute is over the
  * account works again. (Repeated executions under sustained 429s, where the circuit breaker

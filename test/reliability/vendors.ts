@@ -171,7 +171,7 @@ export const moySklad: VendorAdapter<MoySkladSandbox> = {
 	bulkSize: MS_MAX_BATCH,
 	limitAnswer: '429 with code 1049 and X-Lognex-Retry-After',
 	limitStatus: 429,
-	// The documented automatic ban: more than 200 answers 429 within a minute (vendors/moysklad.md §8.2).
+	// The documented automatic ban: more than 200 answers 429 within a minute (MoySklad API documentation, restrictions: https://dev.moysklad.ru/doc/api/remap/1.2/).
 	limitTolerance: { answers: 200, windowMs: 60_000 },
 	blocked: (sandbox) => sandbox.banned,
 	setFaults: (sandbox, settings) => sandbox.faults.set(settings),

@@ -1,5 +1,5 @@
 /**
- * Proves the amoCRM sandbox (and the framework under it) behaves as shared/vendors/amocrm.md
+ * Proves the amoCRM sandbox (and the framework under it) behaves as amoCRM's API documentation
  * describes, over real loopback HTTP with node's global fetch.
  */
 import { AmoCrmSandbox, seedDemo, type AmoTask, type SeedDemoResult } from './amocrm';

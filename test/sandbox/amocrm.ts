@@ -1,8 +1,9 @@
 /**
  * amoCRM / Kommo API v4 sandbox: the task-related part of the API, in memory, on loopback.
  *
- * Sources: seed 000 (amoCRM «Задачи» API page, sections named by their anchors: #tasks-list,
- * #task-detail, #tasks-add, #tasks-edit, #tasks-complete) and shared/vendors/amocrm.md (§n).
+ * Sources: amoCRM's tasks API page (https://www.amocrm.ru/developers/content/crm_platform/tasks-api,
+ * sections named by their anchors: #tasks-list, #task-detail, #tasks-add, #tasks-edit,
+ * #tasks-complete) and the developer pages named beside a behaviour.
  * The documented request/answer pairs are in test/contract/amocrm/. A behaviour the sources do
  * not settle says "unconfirmed"; where a client could go wrong under another reading, the
  * sandbox has a switch for each reading (`rejectedBatch`, `completeWithoutResult`,
@@ -813,7 +814,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	private getTask(req: SandboxRequest): SandboxResponse {
-		// Unconfirmed (vendors/amocrm.md §5.4 leaves 204 vs 404 open): a missing id is a 404 problem+json.
+		// Unconfirmed (the documentation leaves 204 vs 404 open): a missing id is a 404 problem+json.
 		const task = this.store.tasks.get(Number(req.params.id));
 		return task ? hal(this.renderTask(task)) : problem(404, 'Not Found', `Task ${req.params.id} not found`);
 	}

@@ -1,6 +1,7 @@
 /**
  * Bitrix24 REST sandbox: the task part of a portal, in memory, on loopback.
- * Spec: shared/vendors/bitrix24.md and the apidocs pages named beside each behaviour
+ * Spec: Bitrix24's REST documentation (https://apidocs.bitrix24.com/api-reference/tasks/index.html)
+ * and the apidocs pages named beside each behaviour
  * ("source: …"); where the documentation is silent the behaviour says "unconfirmed" and, where
  * readings differ, has a switch (see Bitrix24SandboxOptions). Documented request/answer pairs:
  * test/contract/bitrix24/.

@@ -428,6 +428,73 @@ export class FaultInjector {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Saved state: a sandbox's data as JSON, so a long-running sandbox (npm start) keeps its account
+// across restarts as a real one would
+// ---------------------------------------------------------------------------------------------
+
+type Container = Map<unknown, unknown> | Set<unknown> | unknown[] | Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	if (typeof value !== 'object' || value === null) return false;
+	const proto = Object.getPrototypeOf(value) as unknown;
+	return proto === Object.prototype || proto === null;
+}
+
+/**
+ * JSON of plain data: primitives, arrays, plain objects, Maps and Sets (tagged `$map` / `$set`);
+ * a property holding undefined is left out, as JSON does. Anything else (a Date, a class
+ * instance, a function) is not data: it throws, naming where it was met.
+ */
+export function encodeState(value: unknown): string {
+	return JSON.stringify(value, function replacer(this: unknown, key: string, encoded: unknown) {
+		const raw = key === '' ? value : (this as Record<string, unknown>)[key];
+		if (raw instanceof Map) return { $map: [...raw.entries()] };
+		if (raw instanceof Set) return { $set: [...raw.values()] };
+		if (typeof raw === 'function' || (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !isPlainObject(raw))) {
+			throw new Error(`sandbox state: "${key}" holds a ${raw.constructor?.name ?? typeof raw}, which is not plain data`);
+		}
+		return encoded;
+	});
+}
+
+export function decodeState(text: string): unknown {
+	return JSON.parse(text, (_key, value: unknown) => {
+		if (!isPlainObject(value)) return value;
+		if (Array.isArray(value.$map) && Object.keys(value).length === 1) return new Map(value.$map as Array<[unknown, unknown]>);
+		if (Array.isArray(value.$set) && Object.keys(value).length === 1) return new Set(value.$set as unknown[]);
+		return value;
+	});
+}
+
+function sameKind(a: unknown, b: unknown): a is Container {
+	if (a instanceof Map) return b instanceof Map;
+	if (a instanceof Set) return b instanceof Set;
+	if (Array.isArray(a)) return Array.isArray(b);
+	return isPlainObject(a) && isPlainObject(b);
+}
+
+/** Puts `source`'s content into `target` in place (code may hold references to the target). */
+function restoreInto(target: Container, source: Container): void {
+	if (target instanceof Map && source instanceof Map) {
+		target.clear();
+		for (const [k, v] of source) target.set(k, v);
+	} else if (target instanceof Set && source instanceof Set) {
+		target.clear();
+		for (const v of source) target.add(v);
+	} else if (Array.isArray(target) && Array.isArray(source)) {
+		target.splice(0, target.length, ...source);
+	} else {
+		const t = target as Record<string, unknown>;
+		const s = source as Record<string, unknown>;
+		for (const key of Object.keys(t)) if (!(key in s)) delete t[key];
+		for (const [key, value] of Object.entries(s)) {
+			if (sameKind(t[key], value)) restoreInto(t[key] as Container, value as Container);
+			else t[key] = value;
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
 // The server
 // ---------------------------------------------------------------------------------------------
 
@@ -486,8 +553,8 @@ export class SandboxServer {
 		this.faults = new FaultInjector(options.seed ?? 1);
 	}
 
-	/** Listens on 127.0.0.1 on a random port; resolves to the base URL. */
-	async start(): Promise<string> {
+	/** Listens on 127.0.0.1 on `listenPort` (default: a free one); resolves to the base URL. */
+	async start(listenPort = 0): Promise<string> {
 		if (this.base) return this.base;
 		const server = http.createServer((req, res) => {
 			// A client that vanishes mid-request must not become an unhandled rejection.
@@ -502,7 +569,7 @@ export class SandboxServer {
 		});
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
-			server.listen(0, '127.0.0.1', () => resolve());
+			server.listen(listenPort, '127.0.0.1', () => resolve());
 		});
 		this.server = server;
 		const { port } = server.address() as AddressInfo;
@@ -540,6 +607,32 @@ export class SandboxServer {
 
 	clearLog(): void {
 		this.log.length = 0;
+	}
+
+	/**
+	 * The sandbox's data under the named properties (the vendor's store: tasks, users, id
+	 * counters...), as JSON. Limits, tokens, logs and faults are not data of the account.
+	 */
+	exportState(keys: readonly string[]): string {
+		const self = this as unknown as Record<string, unknown>;
+		const state: Record<string, unknown> = {};
+		for (const key of keys) {
+			if (!(key in self)) throw new Error(`sandbox state: ${this.constructor.name} has no property "${key}"`);
+			state[key] = self[key];
+		}
+		return encodeState(state);
+	}
+
+	/** Replaces the data under the named properties with what `exportState` gave. */
+	importState(text: string, keys: readonly string[]): void {
+		const state = decodeState(text) as Record<string, unknown>;
+		const self = this as unknown as Record<string, unknown>;
+		for (const key of keys) {
+			if (!(key in self)) throw new Error(`sandbox state: ${this.constructor.name} has no property "${key}"`);
+			if (!(key in state)) throw new Error(`sandbox state: the saved state has no "${key}"`);
+			if (sameKind(self[key], state[key])) restoreInto(self[key] as Container, state[key] as Container);
+			else self[key] = state[key];
+		}
 	}
 
 	resetStats(): void {

@@ -1,7 +1,7 @@
 /**
  * MoySklad JSON API 1.2 sandbox: tasks, task notes, task types (states), employees,
- * counterparties and organizations, in memory, on loopback. Spec: shared/vendors/moysklad.md.
- * Choices where the vendor file is silent are marked "Choice:".
+ * counterparties and organizations, in memory, on loopback. Spec: MoySklad's JSON API 1.2 documentation (https://dev.moysklad.ru/doc/api/remap/1.2/).
+ * Choices where the documentation is silent are marked "Choice:".
  *
  * Credentials that work against it (credential type `moySkladApi`):
  * - API URL: `<sandbox.baseUrl>/api/remap/1.2` (e.g. http://127.0.0.1:4010/api/remap/1.2)

@@ -1,5 +1,5 @@
 /**
- * Proves the Pyrus sandbox behaves as shared/vendors/pyrus.md describes, over real loopback
+ * Proves the Pyrus sandbox behaves as Pyrus's API documentation describes, over real loopback
  * HTTP with node's global fetch: token exchange and expiry, error format, register filters,
  * cap and id paging, lists with has_more, inbox, writes through comments, rate-limit headers.
  */

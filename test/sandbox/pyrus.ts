@@ -2,8 +2,8 @@
  * Pyrus API v4 sandbox: auth with token exchange, tasks, comments, forms with fields and steps,
  * the form register with its filters and cap, lists, inbox, members, Pyrus's error format and
  * its `X-RateLimit-*` headers with 429. In memory, on loopback.
- * Sources: seed 003 (Pyrus's tasks API page, «Задачи»), the help pages named beside a behaviour,
- * and shared/vendors/pyrus.md. Where they are silent the behaviour is marked "unconfirmed" and,
+ * Sources: Pyrus's tasks API page (https://pyrus.com/ru/help/api/tasks) and the help pages named
+ * beside a behaviour. Where they are silent the behaviour is marked "unconfirmed" and,
  * when the node must work under every reading, has a switch ({@link PyrusSandboxSwitches}).
  * The documented request/answer pairs the sandbox must answer as documented: test/contract/pyrus.
  *

@@ -273,7 +273,7 @@ function tableValue(c: Converter, field: FormField, raw: unknown): IDataObject[]
 
 /**
  * Row ids a table of the task uses or used: its rows now, and every row its comments' field
- * updates name (deleted rows show there as `{ "row_id": 2, "deleted": true }`, seed 003).
+ * updates name (deleted rows show there as `{ "row_id": 2, "deleted": true }`, https://pyrus.com/en/help/api/tasks).
  */
 function usedRowIds(task: IDataObject | undefined, tableId: number): number[] {
 	if (!task) return [];
@@ -284,7 +284,7 @@ function usedRowIds(task: IDataObject | undefined, tableId: number): number[] {
 	return tables.flatMap((table) => (table.value as IDataObject[]).map((row) => Number(row.row_id))).filter(Number.isInteger);
 }
 
-/** A user's value in the write format of the field's type (vendors/pyrus.md §5). */
+/** A user's value in the write format of the field's type (https://pyrus.com/en/help/api/fields). */
 function convertValue(c: Converter, field: FormField, value: unknown): unknown {
 	const { ctx, itemIndex, parameter } = c;
 	const label = `${parameter} → ${field.name}`;

@@ -1,4 +1,12 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+/** Commands running now (installs, the build), so a stop can end them too. */
+const running = new Set<ChildProcess>();
+
+/** Ends every command `run` has going (the launcher was told to stop while installing or building). */
+export function stopRunningCommands(): void {
+	for (const child of running) child.kill('SIGTERM');
+}
 
 /**
  * Runs a command to completion. Its output goes to the terminal only when `verbose` is set
@@ -11,6 +19,7 @@ export async function run(
 ): Promise<string> {
 	return await new Promise<string>((resolve, reject) => {
 		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+		running.add(child);
 		let output = '';
 		const collect = (chunk: Buffer) => {
 			const text = chunk.toString();
@@ -19,8 +28,12 @@ export async function run(
 		};
 		child.stdout?.on('data', collect);
 		child.stderr?.on('data', collect);
-		child.on('error', reject);
+		child.on('error', (error) => {
+			running.delete(child);
+			reject(error);
+		});
 		child.on('close', (code, signal) => {
+			running.delete(child);
 			if (code === 0) return resolve(output);
 			const tail = output.trim().split('\n').slice(-25).join('\n');
 			reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${tail}`));

@@ -114,8 +114,8 @@ async function stopGroup(child: ChildProcess, exited: Promise<unknown>, graceMs:
 const live = new Set<number>();
 
 /**
- * Last resort when this process ends without stopping n8n (an error, Ctrl-C during start-up):
- * n8n runs in a process group of its own, so nothing else would end it.
+ * Last resort when this process ends without having stopped n8n (an uncaught error): n8n runs
+ * in a process group of its own, so nothing else would end it.
  */
 process.once('exit', () => {
 	for (const pid of live) {
@@ -127,22 +127,16 @@ process.once('exit', () => {
 	}
 });
 
-/** Stops every n8n this process started (Ctrl-C before the launcher was fully up). */
-export function killStartedN8n(): void {
-	for (const pid of live) {
-		try {
-			process.kill(-pid, 'SIGTERM');
-		} catch {
-			// already gone
-		}
-	}
-}
-
-export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
+/**
+ * Starts n8n and returns at once (so the caller can stop it even while it is starting);
+ * `ready` resolves when its readiness probe answers.
+ */
+export function startN8n(options: N8nOptions): N8nProcess & { ready: Promise<void> } {
 	mkdirSync(options.userFolder, { recursive: true });
 	mkdirSync(dirname(options.logFile), { recursive: true });
 	const log = openSync(options.logFile, 'a');
-	// A process group of its own: Ctrl-C reaches the launcher, which stops n8n and its runner.
+	// A process group of its own: the launcher stops n8n and its task runner together, after a
+	// Ctrl-C or a signal to the launcher alone.
 	const child = spawn(options.runtime.node, [options.runtime.n8nBin, 'start'], {
 		env: n8nEnvironment(options),
 		detached: true,
@@ -157,27 +151,25 @@ export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
 		}),
 	);
 	const url = `http://127.0.0.1:${options.port}`;
-	const handle: N8nProcess = {
-		url,
-		pid: child.pid!,
-		logFile: options.logFile,
-		exited,
-		stop: () => stopGroup(child, exited, 15_000),
-	};
+	const stop = () => stopGroup(child, exited, 15_000);
 
-	let gone = false;
-	void exited.then(() => (gone = true));
-	const deadline = Date.now() + 180_000;
-	while (Date.now() < deadline) {
-		if (gone) throw new Error(`n8n exited during start-up (code ${await exited}); its log (${options.logFile}) ends:\n${logTail(options.logFile)}`);
-		try {
-			const response = await fetch(`${url}/healthz/readiness`);
-			if (response.ok) return handle;
-		} catch {
-			// not listening yet
+	const ready = (async () => {
+		let gone = false;
+		void exited.then(() => (gone = true));
+		const deadline = Date.now() + 180_000;
+		while (Date.now() < deadline) {
+			if (gone) throw new Error(`n8n exited during start-up (code ${await exited}); its log (${options.logFile}) ends:\n${logTail(options.logFile)}`);
+			try {
+				// A timeout: something else on the port may accept the connection and never answer.
+				const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+				if (response.ok) return;
+			} catch {
+				// not listening yet
+			}
+			await sleep(250);
 		}
-		await sleep(250);
-	}
-	await handle.stop();
-	throw new Error(`n8n was not ready within 3 minutes; its log (${options.logFile}) ends:\n${logTail(options.logFile)}`);
+		await stop();
+		throw new Error(`n8n was not ready within 3 minutes; its log (${options.logFile}) ends:\n${logTail(options.logFile)}`);
+	})();
+	return { url, pid: child.pid!, logFile: options.logFile, exited, stop, ready };
 }

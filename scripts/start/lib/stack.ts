@@ -1,7 +1,8 @@
 /**
  * Everything `npm start` and the end-to-end tests run: the vendor sandboxes (unless a real
- * account is configured), n8n with this package as a community package, the owner account,
- * one credential per vendor and the example workflows.
+ * account is configured) with the data of their last run, n8n with this package as a community
+ * package, the owner account, one credential per vendor, the example workflows, and the control
+ * server of `npm run sandbox`.
  */
 import { join } from 'node:path';
 
@@ -10,18 +11,23 @@ import { VENDORS } from '../vendors';
 import type { StartedSandbox, VendorEntry } from '../vendors/types';
 import { N8nClient, type CredentialSummary } from './client';
 import { bindCredentials, loadExamples, type Example } from './examples';
+import { startControlServer, type ControlServer } from './control';
 import { info, step } from './log';
 import { startN8n, type N8nProcess } from './n8n';
 import { buildAndInstallPackage, shippedCredentialTypes } from './pack';
 import { repoRoot } from './paths';
 import { ensureRuntime, type Runtime } from './runtime';
+import { previousPorts, startKeptSandbox, writeLauncherFile } from './sandboxes';
 import type { Settings } from './settings';
+import { Stopper } from './stopper';
 
 export interface StackOptions {
 	settings: Settings;
 	userFolder: string;
 	brokerPort: number;
 	logFile: string;
+	/** Where the parts get registered as they start (the launcher stops them on a signal). */
+	stopper?: Stopper;
 }
 
 export interface RunningVendor {
@@ -43,23 +49,28 @@ export interface Stack {
 	examples: ImportedExample[];
 	/** Example files left out because a credential type they need is missing. */
 	skippedExamples: Example[];
+	control: ControlServer;
 	stop(): Promise<void>;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
 	const root = repoRoot();
-	const { settings } = options;
-	const runtime = await ensureRuntime();
-	await buildAndInstallPackage(root, options.userFolder);
-
-	const started: Array<{ entry: VendorEntry; sandbox?: StartedSandbox<SandboxServer> }> = [];
-	let n8n: N8nProcess | undefined;
-	const stop = async () => {
-		await n8n?.stop();
-		await Promise.all(started.map((v) => v.sandbox?.stop()));
+	const { settings, userFolder } = options;
+	const stopper = options.stopper ?? new Stopper();
+	const stop = () => stopper.stop();
+	const aborted = () => {
+		if (stopper.stopRequested) throw new Error('stopped while starting');
 	};
 	try {
+		const runtime = await ensureRuntime();
+		aborted();
+		await buildAndInstallPackage(root, userFolder);
+		aborted();
+
+		const started: Array<{ entry: VendorEntry; sandbox?: StartedSandbox<SandboxServer> }> = [];
 		const shipped = shippedCredentialTypes(root);
+		// The ports of the last start, so the credentials n8n holds stay right.
+		const ports = previousPorts(userFolder);
 		for (const entry of VENDORS) {
 			if (!shipped.includes(entry.credentialType)) {
 				info(`${entry.title}: left out, the package does not ship its nodes yet (package.json "n8n" lists no ${entry.credentialType})`);
@@ -70,21 +81,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 				started.push({ entry });
 				continue;
 			}
-			const sandbox = await step(`${entry.title}: starting the sandbox with demo data`, () => entry.startSandbox());
+			const sandbox = await step(`${entry.title}: starting the sandbox`, () => startKeptSandbox(entry, userFolder, ports[entry.id]));
+			stopper.add(`the ${entry.title} sandbox`, () => sandbox.stop());
 			info(`${entry.title} sandbox: ${sandbox.baseUrl}`);
 			started.push({ entry, sandbox });
 		}
+		const withSandbox = started.filter((v): v is { entry: VendorEntry; sandbox: StartedSandbox<SandboxServer> } => !!v.sandbox);
+		const control = await startControlServer(withSandbox);
+		stopper.add('the control server', () => control.stop());
+		writeLauncherFile(userFolder, {
+			pid: process.pid,
+			control: control.url,
+			sandboxes: Object.fromEntries(withSandbox.map((v) => [v.entry.id, v.sandbox.baseUrl])),
+		});
+		aborted();
 
-		n8n = await step(`starting n8n on 127.0.0.1:${settings.port} (log: ${options.logFile})`, () =>
-			startN8n({
+		const n8n = await step(`starting n8n on 127.0.0.1:${settings.port} (log: ${options.logFile})`, async () => {
+			const server = startN8n({
 				runtime,
-				userFolder: options.userFolder,
+				userFolder,
 				port: settings.port,
 				brokerPort: options.brokerPort,
 				owner: settings.owner,
 				logFile: options.logFile,
-			}),
-		);
+			});
+			stopper.add('n8n', () => server.stop());
+			await server.ready;
+			return server;
+		});
 		const client = new N8nClient(n8n.url, runtime.n8nDir);
 		await client.login(settings.owner.email, settings.owner.password);
 
@@ -100,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		});
 
 		const { examples, skipped } = await step('example workflows', () => importExamples(client, root, vendors));
-		return { runtime, n8n, client, vendors, examples, skippedExamples: skipped, stop };
+		return { runtime, n8n, client, vendors, examples, skippedExamples: skipped, control, stop };
 	} catch (error) {
 		await stop();
 		throw error;

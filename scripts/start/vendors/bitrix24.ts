@@ -5,7 +5,7 @@
  */
 import { Bitrix24Sandbox, seedDemo, type B24Task } from '../../../test/sandbox/bitrix24';
 import { nodeOutput } from '../lib/client';
-import type { VendorEntry } from './types';
+import type { TaskLine, VendorEntry } from './types';
 
 /** What users wrote on a task: classic comments and, on the new task card, its chat. */
 function commentTexts(sandbox: Bitrix24Sandbox, taskId: string): string[] {
@@ -13,6 +13,19 @@ function commentTexts(sandbox: Bitrix24Sandbox, taskId: string): string[] {
 	const classic = (sandbox.comments.get(Number(taskId)) ?? []).map((c) => c.POST_MESSAGE);
 	const chat = task?.chatId ? (sandbox.chats.get(Number(task.chatId)) ?? []).map((m) => m.text) : [];
 	return [...classic, ...chat];
+}
+
+const ADMIN = '1';
+const COMPLETED = '5';
+const STATUS_NAMES: Record<string, string> = { '2': 'pending', '3': 'in progress', '4': 'supposedly completed', '5': 'completed', '6': 'deferred' };
+
+function taskOf(sandbox: Bitrix24Sandbox, id: string): number {
+	if (!sandbox.tasks.has(Number(id))) throw new Error(`Bitrix24 sandbox: no task ${id}`);
+	return Number(id);
+}
+
+function line(task: B24Task): TaskLine {
+	return { id: task.id, title: task.title, status: STATUS_NAMES[task.status] ?? `status ${task.status}` };
 }
 
 function tasksTitled(sandbox: Bitrix24Sandbox, title: string): B24Task[] {
@@ -26,16 +39,22 @@ export const bitrix24: VendorEntry<Bitrix24Sandbox> = {
 	search: 'Bitrix24',
 	nodeNames: { action: 'Bitrix24', trigger: 'Bitrix24 Trigger' },
 
-	async startSandbox() {
-		const sandbox = new Bitrix24Sandbox();
-		const baseUrl = await sandbox.start();
-		seedDemo(sandbox);
-		return {
-			sandbox,
-			baseUrl,
-			credentialData: { webhookSecretUrl: `${baseUrl}/rest/1/sandboxsecret1234/`, plan: 'standard' },
-			stop: () => sandbox.stop(),
-		};
+	createSandbox: () => new Bitrix24Sandbox(),
+	seedDemo: (sandbox) => void seedDemo(sandbox),
+	stateKeys: ['users', 'groups', 'tasks', 'comments', 'chats', 'nextTaskId', 'nextCommentId', 'nextChatId', 'nextMessageId'],
+	credentialData: (sandbox) => ({ webhookSecretUrl: `${sandbox.baseUrl}/rest/1/sandboxsecret1234/`, plan: 'standard' }),
+
+	commands: {
+		list: (sandbox) =>
+			[...sandbox.tasks.values()]
+				.filter((t) => t.status !== COMPLETED)
+				.sort((a, b) => Number(b.id) - Number(a.id))
+				.map(line),
+		create: (sandbox, title) => line(sandbox.addTask({ title, createdBy: ADMIN, responsibleId: ADMIN })),
+		update: (sandbox, id, title) => line(sandbox.updateTask(taskOf(sandbox, id), { title })),
+		// As the administrator of the webhook closes it in the web app.
+		complete: (sandbox, id) =>
+			line(sandbox.updateTask(taskOf(sandbox, id), { status: COMPLETED, closedDate: sandbox.portalDate(), closedBy: ADMIN })),
 	},
 
 	examples: {

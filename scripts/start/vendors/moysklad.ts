@@ -4,13 +4,23 @@
  */
 import { MoySkladSandbox, seedDemo, type MsTask } from '../../../test/sandbox/moysklad';
 import { nodeOutput } from '../lib/client';
-import type { VendorEntry } from './types';
+import type { TaskLine, VendorEntry } from './types';
 
 const TOKEN = 'sandbox-token';
 const DAY_MS = 86_400_000;
 
 function tasks(sandbox: MoySkladSandbox): MsTask[] {
 	return [...sandbox.store.tasks.values()];
+}
+
+function taskOf(sandbox: MoySkladSandbox, id: string): MsTask {
+	const task = sandbox.store.tasks.get(id);
+	if (!task) throw new Error(`MoySklad sandbox: no task ${id}`);
+	return task;
+}
+
+function line(task: MsTask): TaskLine {
+	return { id: task.id, title: task.description.split('\n')[0], status: task.done ? 'completed' : 'open' };
 }
 
 export const moysklad: VendorEntry<MoySkladSandbox> = {
@@ -20,9 +30,8 @@ export const moysklad: VendorEntry<MoySkladSandbox> = {
 	search: 'MoySklad',
 	nodeNames: { action: 'MoySklad', trigger: 'MoySklad Trigger' },
 
-	async startSandbox() {
-		const sandbox = new MoySkladSandbox({ tokens: [TOKEN] });
-		const baseUrl = await sandbox.start();
+	createSandbox: () => new MoySkladSandbox({ tokens: [TOKEN] }),
+	seedDemo(sandbox) {
 		const { employees } = seedDemo(sandbox, { tasks: 30 });
 		// The demo's due dates all lie ahead: add a few that have passed, for the overdue report.
 		const now = sandbox.clock.now();
@@ -34,12 +43,24 @@ export const moysklad: VendorEntry<MoySkladSandbox> = {
 				dueToDate: now - days * DAY_MS,
 			});
 		}
-		return {
-			sandbox,
-			baseUrl,
-			credentialData: { authType: 'token', accessToken: TOKEN, baseUrl: `${baseUrl}/api/remap/1.2` },
-			stop: () => sandbox.stop(),
-		};
+	},
+	// The sandbox's own user is an employee of the store, made with a random id.
+	stateKeys: ['store', 'currentUserId'],
+	credentialData: (sandbox) => ({ authType: 'token', accessToken: TOKEN, baseUrl: `${sandbox.baseUrl}/api/remap/1.2` }),
+
+	commands: {
+		list: (sandbox) =>
+			tasks(sandbox)
+				.filter((t) => !t.done)
+				.sort((a, b) => b.created - a.created)
+				.map(line),
+		create: (sandbox, title) => line(sandbox.addTask({ description: title })),
+		update(sandbox, id, title) {
+			// The title is the description's first line: keep the rest.
+			const [, ...rest] = taskOf(sandbox, id).description.split('\n');
+			return line(sandbox.changeTask(id, { description: [title, ...rest].join('\n') }));
+		},
+		complete: (sandbox, id) => line(sandbox.changeTask(taskOf(sandbox, id).id, { done: true })),
 	},
 
 	examples: {

@@ -5,7 +5,7 @@
  */
 import { PyrusSandbox, seedDemo, type PyrusTask } from '../../../test/sandbox/pyrus';
 import { nodeOutput } from '../lib/client';
-import type { VendorEntry } from './types';
+import type { TaskLine, VendorEntry } from './types';
 
 const WEBSITE_LIST = 502;
 
@@ -14,6 +14,17 @@ function openOverdueInList(sandbox: PyrusSandbox): PyrusTask[] {
 	return [...sandbox.tasks.values()].filter(
 		(t) => t.list_ids.includes(WEBSITE_LIST) && !t.close_date && typeof t.due_date === 'string' && t.due_date < today,
 	);
+}
+
+function taskOf(sandbox: PyrusSandbox, id: string): PyrusTask {
+	const task = sandbox.tasks.get(Number(id));
+	if (!task) throw new Error(`Pyrus sandbox: no task ${id}`);
+	return task;
+}
+
+function line(task: PyrusTask): TaskLine {
+	const title = String(task.subject ?? task.text ?? `Task ${task.id}`).split('\n')[0];
+	return { id: String(task.id), title, status: task.close_date ? 'completed' : 'open' };
 }
 
 function commentTexts(task: PyrusTask | undefined): string[] {
@@ -27,16 +38,34 @@ export const pyrus: VendorEntry<PyrusSandbox> = {
 	search: 'Pyrus',
 	nodeNames: { action: 'Pyrus', trigger: 'Pyrus Trigger' },
 
-	async startSandbox() {
-		const sandbox = new PyrusSandbox();
-		const baseUrl = await sandbox.start();
-		seedDemo(sandbox, { tasks: 30 });
-		return {
-			sandbox,
-			baseUrl,
-			credentialData: { login: 'bot@sandbox', secretKey: 'sandbox-security-key', personId: '', serverUrl: `${baseUrl}/api/v4` },
-			stop: () => sandbox.stop(),
-		};
+	createSandbox: () => new PyrusSandbox(),
+	seedDemo: (sandbox) => void seedDemo(sandbox, { tasks: 30 }),
+	stateKeys: ['members', 'forms', 'lists', 'tasks', 'catalogs', 'nextTaskId', 'nextCommentId'],
+	credentialData: (sandbox) => ({
+		login: 'bot@sandbox',
+		secretKey: 'sandbox-security-key',
+		personId: '',
+		serverUrl: `${sandbox.baseUrl}/api/v4`,
+	}),
+
+	commands: {
+		list: (sandbox) =>
+			[...sandbox.tasks.values()]
+				.filter((t) => !t.close_date)
+				.sort((a, b) => b.id - a.id)
+				.map(line),
+		// In the demo list "Website", which the examples watch.
+		create: (sandbox, title) => line(sandbox.addTask({ text: title, subject: title, list_ids: [WEBSITE_LIST] })),
+		update(sandbox, id, text) {
+			const task = taskOf(sandbox, id);
+			sandbox.addComment(task, { text });
+			return line(task);
+		},
+		complete(sandbox, id, text) {
+			const task = taskOf(sandbox, id);
+			sandbox.addComment(task, { action: 'finished', ...(text ? { text } : {}) });
+			return line(task);
+		},
 	},
 
 	examples: {

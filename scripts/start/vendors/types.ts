@@ -1,7 +1,8 @@
 /**
- * One vendor's entry for `npm start` and the end-to-end tests: how to start its sandbox with
- * demo data, the n8n credential that points at it, and what its example workflows and its
- * polling trigger must produce. Adding a vendor = one file like amocrm.ts + a line in index.ts.
+ * One vendor's entry for `npm start` and the end-to-end tests: how to make its sandbox, fill it
+ * with demo data and keep that data across starts, the n8n credential that points at it, the
+ * changes `npm run sandbox` makes in it, and what its example workflows and its polling trigger
+ * must produce. Adding a vendor = one file like amocrm.ts + a line in index.ts.
  */
 import type { expect } from '@jest/globals';
 
@@ -13,11 +14,37 @@ export type Expect = typeof expect;
 
 export interface StartedSandbox<S extends SandboxServer> {
 	sandbox: S;
-	/** Where it listens (loopback, a free port). */
+	/** Where it listens (loopback; the port of the previous start when it is free). */
 	baseUrl: string;
 	/** n8n credential data (of the entry's `credentialType`) that works against it. */
 	credentialData: Record<string, unknown>;
+	/** Saves its data (when it is kept) and stops it. */
 	stop(): Promise<void>;
+}
+
+/** One task as `npm run sandbox` shows it. */
+export interface TaskLine {
+	id: string;
+	title: string;
+	status: string;
+}
+
+/**
+ * What `npm run sandbox -- <vendor> <command>` does to a running sandbox: each change is made
+ * as a user of the vendor's web app would make it (the task's change time moves to now), so an
+ * active trigger reports it on its next poll.
+ */
+export interface SandboxCommands<S extends SandboxServer> {
+	/** Open tasks, newest first. */
+	list(sandbox: S): TaskLine[];
+	create(sandbox: S, title: string): TaskLine;
+	/**
+	 * Changes the task: its title (its text, where the vendor has no title), or where tasks change
+	 * through comments (Pyrus) a comment with that text.
+	 */
+	update(sandbox: S, id: string, text: string): TaskLine;
+	/** Completes the task; `text` is its result / closing comment where the vendor keeps one. */
+	complete(sandbox: S, id: string, text: string | undefined): TaskLine;
 }
 
 /** Checks one run of an example workflow. */
@@ -42,7 +69,18 @@ export interface VendorEntry<S extends SandboxServer = SandboxServer> {
 	search: string;
 	/** Display names of the action node and the trigger node. */
 	nodeNames: { action: string; trigger: string };
-	startSandbox(): Promise<StartedSandbox<S>>;
+	/** A new sandbox (not started, no data). */
+	createSandbox(): S;
+	/** Demo data for a sandbox started for the first time (or after `--reset`). */
+	seedDemo(sandbox: S): void;
+	/**
+	 * The sandbox's properties that hold the account's data (tasks, users, id counters...):
+	 * `npm start` saves them beside n8n's data and loads them on the next start.
+	 */
+	stateKeys: readonly string[];
+	/** n8n credential data (of `credentialType`) that works against the started sandbox. */
+	credentialData(sandbox: S): Record<string, unknown>;
+	commands: SandboxCommands<S>;
 	/** Example files (in examples/) this vendor's checks cover, with their checks. */
 	examples: Record<string, ExampleCheck<S>>;
 	trigger: TriggerScenario<S>;
