@@ -85,6 +85,8 @@ function bitrix24TaskSource(
 			createdAt: epochMs(task.createdDate, zone),
 			updatedAt: epochMs(task.changedDate, zone),
 			completed: String(task.status) === '5',
+			// When it was completed (CLOSED_DATE, vendors/bitrix24.md §5.3): each completion fires once.
+			completedAt: String(task.status) === '5' ? epochMs(task.closedDate, zone) || undefined : undefined,
 			revision: revisionOf(task),
 		}),
 	};

@@ -48,6 +48,15 @@ export interface RunPollOptions extends HarnessBaseOptions {
 	pollBudgetMs?: number;
 	/** Trigger mode: simulate a failed hand-off (the execution could not be created). */
 	failHandOff?: boolean;
+	/**
+	 * Trigger mode: this is the poll n8n makes when it activates the workflow (n8n-core's
+	 * `executePollTrigger(true)`, a "testing" poll; errors fail the activation). What it wrote
+	 * into the node static data is `'kept'` by n8n 1.x and by 2.x without durable poll cursors
+	 * (the node's static data is then the workflow's own object, saved after activation), and
+	 * `'discarded'` by 2.x with durable poll cursors (a testing poll's staged cursor is never
+	 * committed). Global static data is kept either way: n8n saves it after activating.
+	 */
+	activationPoll?: 'kept' | 'discarded';
 }
 
 export interface RunPollResult extends CredentialActivity {
@@ -167,7 +176,14 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 	);
 
 	const executor = Container.get(PollTriggerExecutor);
-	await executor.create(workflow, node, context as IPollFunctions, () => true)(false);
+	const activation = options.activationPoll !== undefined;
+	try {
+		await executor.create(workflow, node, context as IPollFunctions, () => true)(activation);
+	} catch (activationError) {
+		// Only an activation poll throws: n8n fails the activation with its error.
+		error = activationError as Error;
+	}
+	if (options.activationPoll === 'kept') commit();
 
 	return {
 		items: emitted,
