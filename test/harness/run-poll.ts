@@ -11,6 +11,9 @@
  *   static data as it was, so the next poll repeats the same window. Errors go to
  *   `__emitError` and are returned as `error`. Global static data
  *   (`getWorkflowStaticData('global')`) is not staged: it is the workflow's own object.
+ * - `activationPoll` makes it the poll n8n runs while activating the workflow (a "testing" poll,
+ *   whose errors fail the activation): its node static data kept (n8n 1.x, 2.x without durable
+ *   poll cursors) or discarded (2.x with durable cursors).
  * - `mode: 'manual'` is the editor's "test step" / manual run: n8n-core's `WorkflowExecute`
  *   builds a `PollContext` with activation `manual` and calls `poll()` directly; errors
  *   are thrown to the caller. n8n never saves static data after a manual execution, so the
