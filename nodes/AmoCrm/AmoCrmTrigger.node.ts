@@ -112,7 +112,7 @@ export class AmoCrmTrigger implements INodeType {
 			triggerEventProperty,
 			{
 				displayName:
-					'amoCRM keeps no completion time: the trigger fires when it first sees a task completed. A task completed before the trigger was activated fires if it is changed later.',
+					'amoCRM keeps no completion time: the trigger fires when it first reads a task completed, so not again for a task reopened and completed again between two polls. A task completed before the trigger was activated, or left unchanged for 30 days after its completion, fires once if it is changed later.',
 				name: 'completedNotice',
 				type: 'notice',
 				default: '',
