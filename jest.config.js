@@ -13,6 +13,12 @@ module.exports = {
 	},
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
 	testTimeout: 30000,
+	// nock's interceptor (@mswjs/interceptors 0.39) keeps every mock socket's response parser as a
+	// global handle, and with it each request, answer and the test file's modules: a process that
+	// runs every file keeps growing (4 GB and out of memory on a full run). A worker whose memory
+	// passed this after a file is replaced by a fresh one (this also runs the tests in a worker
+	// where jest would otherwise run them in band, on machines with one or two cores).
+	workerIdleMemoryLimit: '1GB',
 	// Tests that start sandboxes close them; fail loudly if something is left open.
 	detectOpenHandles: false,
 };

@@ -24,6 +24,37 @@ function revisionOf(task: IDataObject): string {
 	return revisionDigest([text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration]);
 }
 
+/** How far back a manual run of Task Completed looks, widening while it finds nothing. */
+const SAMPLE_SPANS_S = [3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400];
+/** Completed tasks a manual run reads at most within one span. */
+const SAMPLE_READ_MAX = 1000;
+
+/**
+ * The most recently completed tasks, as best amoCRM can tell: it keeps no completion time and
+ * cannot sort by change time, so the completed tasks changed within a recent span are read and
+ * the most recently changed come first (completing is usually a task's last change). With none
+ * in a year, the newest by id.
+ */
+async function recentlyCompleted(
+	ctx: IPollFunctions,
+	baseFilter: IDataObject,
+	credentials: ICredentialDataDecryptedObject,
+	limit: number,
+): Promise<IDataObject[]> {
+	const filter = { ...baseFilter, is_completed: 1 };
+	const nowS = Math.floor((serverNow(amoCrmProfile, credentials) ?? Date.now()) / 1000);
+	for (const span of SAMPLE_SPANS_S) {
+		const tasks = await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit: SAMPLE_READ_MAX }, {
+			filter: { ...filter, updated_at: { from: nowS - span, to: nowS + 60 } },
+			order: { id: 'desc' },
+		});
+		if (tasks.length > 0) {
+			return tasks.sort((a, b) => Number(b.updated_at) - Number(a.updated_at) || Number(b.id) - Number(a.id)).slice(0, limit);
+		}
+	}
+	return await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit }, { filter, order: { id: 'desc' } });
+}
+
 /** amoCRM's task list as the polling engine sees it: windows on `updated_at`, ordered by id. */
 function amoTaskSource(
 	ctx: IPollFunctions,
@@ -48,9 +79,9 @@ function amoTaskSource(
 			return { items: items.filter(inWindow), next };
 		},
 		async fetchSample(event: TaskEvent, limit: number) {
-			const filter = event === 'taskCompleted' ? { ...baseFilter, is_completed: 1 } : baseFilter;
+			if (event === 'taskCompleted') return await recentlyCompleted(ctx, baseFilter, credentials, limit);
 			const order = event === 'taskCreated' ? { created_at: 'desc' } : { id: 'desc' };
-			return await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit }, { filter, order });
+			return await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit }, { filter: baseFilter, order });
 		},
 		record: (task) => ({
 			id: String(task.id),
@@ -84,7 +115,7 @@ export class AmoCrmTrigger implements INodeType {
 			triggerEventProperty,
 			{
 				displayName:
-					'amoCRM keeps no completion time: the trigger fires when it first sees a task completed. A task completed before the trigger was activated fires if it is changed later.',
+					'amoCRM keeps no completion time: the trigger fires when it first reads a task completed, so not again for a task reopened and completed again between two polls. A task completed before the trigger was activated, or left unchanged for 30 days after its completion, fires once if it is changed later.',
 				name: 'completedNotice',
 				type: 'notice',
 				default: '',

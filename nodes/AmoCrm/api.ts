@@ -6,7 +6,7 @@ import { parseServiceUrl } from '../shared/serviceUrl';
 import { unixSecondsToIso } from '../shared/dates';
 import { idString, type CommonTask } from '../shared/taskShape';
 import { stringValues } from '../shared/transport/redact';
-import { apiRequest } from '../shared/transport/request';
+import { answerTime, apiRequest } from '../shared/transport/request';
 import type {
 	ApiResponse,
 	LimitSignal,
@@ -49,8 +49,9 @@ function retryAfterMs(response: RawResponse): number | undefined {
 	const value = Array.isArray(raw) ? raw[0] : raw;
 	if (!value) return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+	// An HTTP date is the server's: measured against the same answer's Date (n8n's clock may be off).
 	const at = Date.parse(value);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+	return Number.isNaN(at) ? undefined : Math.max(0, at - (answerTime(response.headers) ?? Date.now()));
 }
 
 function isHtml(response: RawResponse): boolean {

@@ -57,7 +57,8 @@ function bitrix24TaskSource(
 	// Bounds in the documented type; before any answer told the portal's offset (the first poll of
 	// a process), in UTC written as +00:00.
 	const bound = (ms: number) => b24DateTime(DateTime.fromMillis(ms), zone);
-	const select = DEFAULT_SELECT;
+	// STATUS_CHANGED_DATE: when the task last changed status (vendors/bitrix24.md §5.3).
+	const select = [...DEFAULT_SELECT, 'STATUS_CHANGED_DATE'];
 	return {
 		resolutionMs: 1000,
 		stablePaging: true,
@@ -85,6 +86,13 @@ function bitrix24TaskSource(
 			createdAt: epochMs(task.createdDate, zone),
 			updatedAt: epochMs(task.changedDate, zone),
 			completed: String(task.status) === '5',
+			// When it became completed, so that each completion fires once: CLOSED_DATE, or the status
+			// change to completed if later (a task under control may keep the CLOSED_DATE of its
+			// submission through the creator's approval: unconfirmed).
+			completedAt:
+				String(task.status) === '5'
+					? Math.max(epochMs(task.closedDate, zone), epochMs(task.statusChangedDate, zone)) || undefined
+					: undefined,
 			revision: revisionOf(task),
 		}),
 	};

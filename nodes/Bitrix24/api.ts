@@ -8,7 +8,7 @@ import { isSecureOrLoopback, parseServiceUrl } from '../shared/serviceUrl';
 import { wait } from '../shared/transport/clock';
 import { plainErrorMessage } from '../shared/transport/errors';
 import { redactText, stringValues } from '../shared/transport/redact';
-import { apiRequest, resolveCredential } from '../shared/transport/request';
+import { answerTime, apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
 	LimitSignal,
 	ParsedVendorError,
@@ -143,6 +143,17 @@ const TIME_LIMIT = 'operation_time_limit';
 /** Waits for a method over its operating-time limit: at least this, or until `operating_reset_at`. */
 const MIN_TIME_LIMIT_WAIT_MS = 10_000;
 
+/**
+ * The portal's clock when it answered (epoch ms): its envelope's `time.finish` (Unix seconds),
+ * else the Date header, else n8n's own clock. Reset times are the portal's: waits until them
+ * are measured on its clock, so a step of n8n's clock neither stretches nor cuts them.
+ */
+function portalNowMs(body: unknown, headers: RawResponse['headers'] = {}): number {
+	const finish = Number((asMap(asMap(body).time)).finish);
+	if (Number.isFinite(finish) && finish > 0) return finish * 1000;
+	return answerTime(headers) ?? Date.now();
+}
+
 function limitSignal(response: RawResponse): LimitSignal {
 	const code = errorBody(response.body)?.code.toUpperCase();
 	if (code === 'OVERLOAD_LIMIT') {
@@ -155,7 +166,7 @@ function limitSignal(response: RawResponse): LimitSignal {
 	if (code === 'QUERY_LIMIT_EXCEEDED') return { kind: 'limited', retryAfterMs: 1_000 };
 	if (code === 'OPERATION_TIME_LIMIT') {
 		const resetAt = Number(((response.body as IDataObject).time as IDataObject | undefined)?.operating_reset_at);
-		const untilReset = Number.isFinite(resetAt) ? resetAt * 1000 - Date.now() : 0;
+		const untilReset = Number.isFinite(resetAt) ? resetAt * 1000 - portalNowMs(response.body, response.headers) : 0;
 		return { kind: 'limited', retryAfterMs: Math.max(MIN_TIME_LIMIT_WAIT_MS, untilReset) };
 	}
 	return { kind: 'ok' };
@@ -489,6 +500,8 @@ export interface BatchAnswer {
 	errors: Record<string, unknown>;
 	/** `result_time` per command key: the time of the commands that ran. */
 	times: Record<string, unknown>;
+	/** The portal's clock when it answered (epoch ms). */
+	answeredAt?: number;
 }
 
 /** Empty maps may arrive as `[]`. */
@@ -509,7 +522,7 @@ const MAX_TIME_LIMIT_WAIT_MS = 60_000;
 export function timeLimitWaitMs(answer: BatchAnswer, keys: string[], round: number): number {
 	let resetAt = 0;
 	for (const key of keys) resetAt = Math.max(resetAt, Number(asMap(answer.times[key]).operating_reset_at) || 0);
-	const untilReset = resetAt * 1000 - Date.now();
+	const untilReset = resetAt * 1000 - (answer.answeredAt ?? Date.now());
 	return Math.min(MAX_TIME_LIMIT_WAIT_MS, Math.max(MIN_TIME_LIMIT_WAIT_MS * 2 ** (round - 1), untilReset));
 }
 
@@ -522,7 +535,12 @@ async function sendBatch(
 	for (const command of commands) cmd[command.key] = `${command.method}?${batchQuery(command.params)}`;
 	const envelope = await b24Call(ctx, 'batch', { halt: options.halt ? 1 : 0, cmd }, { read: options.read, itemIndex: options.itemIndex });
 	const body = asMap(envelope.result);
-	return { result: asMap(body.result), errors: asMap(body.result_error), times: asMap(body.result_time) };
+	return {
+		result: asMap(body.result),
+		errors: asMap(body.result_error),
+		times: asMap(body.result_time),
+		answeredAt: portalNowMs(envelope),
+	};
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 	MS_MAX_PAGE,
 	metaRef,
 	moySkladBaseUrl,
+	msPage,
 	profileOf,
 	simplifyMoySkladTask,
 	taskTime,
@@ -33,6 +34,35 @@ import { allTasksPage, listTasks, type AllTasksCursor } from './taskList';
 function revisionOf(task: IDataObject): string {
 	const { description, done, dueToDate, assignee, state, agent, operation, completed } = task;
 	return revisionDigest([description, done, dueToDate, assignee, state, agent, operation, completed]);
+}
+
+/** Completed tasks per page of a manual run's search for the last completed. */
+const SAMPLE_PAGE = 100;
+
+/**
+ * The most recently completed tasks. `completed` is not a sort field (vendors/moysklad.md §3.1),
+ * but completing changes a task, so none changed before a task's completion was completed after
+ * it: completed tasks are read newest change first until the page's oldest change is older than
+ * the `limit`-th completion found.
+ */
+async function lastCompleted(ctx: IPollFunctions, conditions: string[], limit: number): Promise<IDataObject[]> {
+	const completedMs = (task: IDataObject) => (taskTime(task, 'completed') ?? taskTime(task, 'updated', true)!).toMillis();
+	const best: IDataObject[] = [];
+	let offset: number | undefined = 0;
+	while (offset !== undefined) {
+		const page = await msPage(ctx, 'entity/task', {
+			offset,
+			pageSize: SAMPLE_PAGE,
+			qs: { filter: ['done=true', ...conditions].join(';'), order: 'updated,desc;id,desc' },
+		});
+		best.push(...page.items);
+		best.sort((a, b) => completedMs(b) - completedMs(a));
+		best.splice(limit);
+		const oldestChange = Math.min(...page.items.map((task) => taskTime(task, 'updated', true)!.toMillis()));
+		if (best.length === limit && completedMs(best[limit - 1]) >= oldestChange) break;
+		offset = page.next;
+	}
+	return best;
 }
 
 /**
@@ -62,8 +92,9 @@ function moySkladTaskSource(
 			return await allTasksPage(ctx, { conditions, order: 'updated,asc;id,asc', pageSize: MS_MAX_PAGE, cursor });
 		},
 		async fetchSample(sampleEvent: TaskEvent, limit: number) {
+			if (sampleEvent === 'taskCompleted') return await lastCompleted(ctx, baseConditions, limit);
 			return await listTasks(ctx, {
-				status: sampleEvent === 'taskCompleted' ? 'completed' : 'all',
+				status: 'all',
 				conditions: baseConditions,
 				order: sampleEvent === 'taskCreated' ? 'created,desc;id,desc' : 'updated,desc;id,desc',
 				paging: { returnAll: false, limit, maxPageSize: MS_MAX_PAGE },
@@ -74,6 +105,8 @@ function moySkladTaskSource(
 			createdAt: taskTime(task, 'created', true)!.toMillis(),
 			updatedAt: taskTime(task, 'updated', true)!.toMillis(),
 			completed: task.done === true,
+			// The time it was completed (seed 002, «completed»): each completion fires once.
+			completedAt: task.done === true ? taskTime(task, 'completed')?.toMillis() : undefined,
 			revision: revisionOf(task),
 		}),
 	};

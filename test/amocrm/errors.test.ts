@@ -3,6 +3,7 @@
  * the token never stored with the execution.
  */
 import type { RunWorkflowResult } from '../harness';
+import { ALL_BUT_DATE } from '../harness/clocks';
 import {
 	API,
 	PROBLEM_JSON,
@@ -152,6 +153,31 @@ describe('answers of the API', () => {
 		expect(lines(log)).toEqual([`POST ${API}/tasks`, `POST ${API}/tasks`, `GET ${API}/tasks`]);
 		expect(log.requests[1].body).toEqual(CREATE_BODY);
 		expect(result.items).toEqual([{ json: amoTask(77), pairedItem: { item: 0 } }]);
+	});
+
+	it('429 with Retry-After as an HTTP date waits until that date on the server\'s clock, whatever n8n\'s clock says', async () => {
+		// The server's clock and its answer: retry 2 s after it. n8n's own clock runs five
+		// minutes behind (an NTP correction set it back).
+		const serverNow = Math.floor(Date.now() / 1000) * 1000;
+		const httpDate = (ms: number) => new Date(ms).toUTCString();
+		const scope = amo()
+			.get(`${API}/tasks/5`)
+			.reply(429, 'Too Many Requests', { Date: httpDate(serverNow), 'Retry-After': httpDate(serverNow + 2000) })
+			.get(`${API}/tasks/5`)
+			.reply(200, amoTask(5), { Date: httpDate(serverNow + 2000) });
+		const log = record(scope);
+		jest.useFakeTimers({ doNotFake: ALL_BUT_DATE, advanceTimers: true });
+		jest.setSystemTime(serverNow - 5 * 60_000);
+		let result: RunWorkflowResult;
+		try {
+			result = await runAmo(GET_TASK_5);
+		} finally {
+			jest.useRealTimers();
+		}
+
+		log.stop();
+		expect(result.error).toBeUndefined();
+		expect(lines(log)).toEqual([`GET ${API}/tasks/5`, `GET ${API}/tasks/5`]);
 	});
 
 	it('an HTML 403 (account blocked) stops at once with a clear message', async () => {

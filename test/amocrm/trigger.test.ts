@@ -52,7 +52,7 @@ function trigger(parameters: INodeParameters) {
 
 /** The engine's watermark in the trigger node's static data. */
 function cursorOf(staticData: IDataObject): number {
-	const nodeData = Object.values(staticData)[0] as { poll?: { cursorMs?: number } } | undefined;
+	const nodeData = staticData['node:Node'] as { poll?: { cursorMs?: number } } | undefined;
 	const cursor = nodeData?.poll?.cursorMs;
 	if (typeof cursor !== 'number') throw new Error(`no cursor in ${JSON.stringify(staticData)}`);
 	return cursor;
@@ -77,11 +77,13 @@ describe('amoCRM trigger', () => {
 		expect(first.method).toBe('GET');
 		expect(first.headers.authorization).toBe('Bearer test-token');
 		expect(first.query).toMatchObject({ order: { id: 'asc' }, limit: '250' });
-		// A window of the overlap (60 s) up to now, rounded up to the next whole second, asked
-		// one second wider on each side (amoCRM does not say whether its bounds are inclusive).
+		// A window of the overlap (60 s) up to the activation moment (the whole second the poll
+		// started in, or the one before: the Date header has whole seconds and the answer took
+		// its time), asked one second wider on each side (amoCRM does not say whether its bounds
+		// are inclusive).
 		const window = (first.query.filter as { updated_at: { from: string; to: string } }).updated_at;
 		expect(Number(window.to) - Number(window.from)).toBe(62);
-		expect([t0 / 1000 + 1, t0 / 1000 + 2]).toContain(Number(window.to));
+		expect([t0 / 1000, t0 / 1000 + 1]).toContain(Number(window.to));
 
 		expect((await poll()).ids).toEqual([]); // nothing new
 
@@ -114,8 +116,10 @@ describe('amoCRM trigger', () => {
 	});
 
 	it('emits two updates of the same second exactly once each', async () => {
+		at(-5);
 		sandbox.addTask({ id: 20 });
 		sandbox.addTask({ id: 21 });
+		at(0);
 		const { poll } = trigger({ event: 'taskUpdated' });
 		await poll();
 
@@ -185,28 +189,29 @@ describe('amoCRM trigger', () => {
 		at(20);
 		for (let id = 100; id < 700; id++) sandbox.addTask({ id });
 
-		// While the trigger reads page 2, task 105 (on page 1) changes and leaves the window,
+		// The poll runs a second later. While it reads page 2 of second 20, task 105 (on page 1)
+		// changes (stamped with the server's present, second 21) and leaves that second,
 		// shifting every later task one place towards page 1.
+		at(21);
 		let moved = false;
 		sandbox.use((req) => {
 			const window = (req.query.filter as { updated_at?: { from?: string } } | undefined)?.updated_at;
 			// Page 2 of the window of second 20 (asked one second wider on each side).
 			if (!moved && req.path === '/api/v4/tasks' && req.query.page === '2' && window?.from === String(t0 / 1000 + 19)) {
 				moved = true;
-				at(25);
 				sandbox.updateTask(105, { text: 'changed while paging' });
-				at(20);
 			}
 			return undefined;
 		});
 		const paged = await poll();
 		expect(moved).toBe(true);
-		expect(paged.ids).toHaveLength(600);
+		// Every task of second 20 once, and task 105's change of second 21, which the poll reads
+		// after second 20: its windows reach the server's present.
+		expect(paged.ids).toHaveLength(601);
 		expect(new Set(paged.ids).size).toBe(600);
+		expect(paged.json.filter((task) => task.id === '105').map((task) => task.title)).toEqual(['Task 105', 'changed while paging']);
 
 		at(26);
-		const next = await poll();
-		expect(next.ids).toEqual(['105']);
 		expect((await poll()).ids).toEqual([]);
 	});
 

@@ -7,6 +7,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
 import { recordRequests, type RunWorkflowResult } from '../harness';
+import { ALL_BUT_DATE } from '../harness/clocks';
 import { Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { SECRET, byId, hook, lines, runB24, useSandbox, webhookCredentials } from './fixtures';
 
@@ -149,6 +150,25 @@ describe('limits', () => {
 		expect(result.error).toBeUndefined();
 		expect(sandbox.requests.map((request) => request.status)).toEqual([429, 200]);
 		expect(result.items[0].json).toMatchObject({ id: '5' });
+	});
+
+	it('429 OPERATION_TIME_LIMIT after n8n\'s clock stepped back: the wait until the reset is read on the portal\'s clock', async () => {
+		sandbox.addTask({ id: '5' });
+		sandbox.operationLimited.set('tasks.task.get', 1);
+		// n8n's wall clock set five minutes back (an NTP correction): the portal's reset time, one
+		// second ahead of the portal's own clock, is no five minutes away.
+		sandbox.clock.freeze(Date.now());
+		jest.useFakeTimers({ doNotFake: ALL_BUT_DATE, advanceTimers: true });
+		jest.setSystemTime(Date.now() - 5 * 60_000);
+		try {
+			const result = await runB24(baseUrl(), GET_5);
+
+			expect(result.error).toBeUndefined();
+			expect(sandbox.requests.map((request) => request.status)).toEqual([429, 200]);
+		} finally {
+			jest.useRealTimers();
+			sandbox.clock.unfreeze();
+		}
 	});
 
 	it('503 OVERLOAD_LIMIT: a block, not retried', async () => {

@@ -92,6 +92,7 @@ export function useSandbox(options: Bitrix24SandboxOptions = {}): { sandbox: Bit
 		sandbox.chatScope = options.chatScope ?? 'tasks';
 		sandbox.unknownFilterField = options.unknownFilterField ?? 'error';
 		sandbox.strictDates = options.strictDates ?? true;
+		sandbox.closedDateAt = options.closedDateAt ?? 'completion';
 		for (const id of ['2', '3', '4']) sandbox.addUser({ ID: id, NAME: `User${id}`, LAST_NAME: 'Test' });
 	});
 	return { sandbox, baseUrl: () => baseUrl };

@@ -88,8 +88,10 @@ describe('Bitrix24 trigger', () => {
 	});
 
 	it('emits changes of the same second exactly once each, also two changes of one task', async () => {
+		at(-5);
 		sandbox.addTask({});
 		sandbox.addTask({});
+		at(0);
 		const { poll } = trigger({ event: 'taskUpdated', simplify: false });
 		await poll();
 
@@ -152,4 +154,40 @@ describe('Bitrix24 trigger', () => {
 		expect(result.error?.message).toBe('Parameter "Filters → Status": "8" is not a status: use 2 to 6 (or 1, 7)');
 		expect(sandbox.requests).toHaveLength(0);
 	});
+	it.each(['completion', 'submission'] as const)(
+		'fires "completed" once when a task under control is approved minutes after it was submitted (CLOSED_DATE set on %s)',
+		async (closedDateAt) => {
+			sandbox.closedDateAt = closedDateAt;
+			const call = async (method: string, params: IDataObject) => {
+				const response = await fetch(`${baseUrl()}${hook(method)}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(params),
+				});
+				expect(response.status).toBe(200);
+			};
+			at(-300);
+			// Created by user 2 with task control, done by the webhook's user 1.
+			const task = sandbox.addTask({ title: 'Check the contract', createdBy: '2', responsibleId: '1', taskControl: 'Y' });
+			at(0);
+			const { poll } = trigger({ event: 'taskCompleted', simplify: false });
+			await poll();
+			at(10);
+			await call('tasks.task.complete', { taskId: task.id });
+			expect(sandbox.tasks.get(Number(task.id))?.status).toBe('4');
+			// The trigger polls every minute while the task waits for the creator.
+			for (let second = 11; second < 310; second += 60) {
+				at(second);
+				expect((await poll()).ids).toEqual([]);
+			}
+			at(310);
+			await call('tasks.task.approve', { taskId: task.id });
+			at(311);
+			const approved = await poll();
+			expect(approved.ids).toEqual([String(task.id)]);
+			expect(approved.json[0]).toMatchObject({ status: '5' });
+			at(320);
+			expect((await poll()).ids).toEqual([]);
+		},
+	);
 });

@@ -10,6 +10,9 @@
  *   static data as it was, so the next poll repeats the same window. Errors go to
  *   `__emitError` and are returned as `error`. Global static data
  *   (`getWorkflowStaticData('global')`) is not staged: it is the workflow's own object.
+ * - `activationPoll` makes it the poll n8n runs while activating the workflow (a "testing" poll,
+ *   whose errors fail the activation): its node static data kept (n8n 1.x, 2.x without durable
+ *   poll cursors) or discarded (2.x with durable cursors).
  * - `mode: 'manual'` is the editor's "test step" / manual run: n8n-core's `WorkflowExecute`
  *   builds a `PollContext` with activation `manual` and calls `poll()` directly; errors
  *   are thrown to the caller. n8n never saves static data after a manual execution, so the
@@ -47,6 +50,15 @@ export interface RunPollOptions extends HarnessBaseOptions {
 	pollBudgetMs?: number;
 	/** Trigger mode: simulate a failed hand-off (the execution could not be created). */
 	failHandOff?: boolean;
+	/**
+	 * Trigger mode: this is the poll n8n makes when it activates the workflow (n8n-core's
+	 * `executePollTrigger(true)`, a "testing" poll; errors fail the activation). What it wrote
+	 * into the node static data is `'kept'` by n8n 1.x and by 2.x without durable poll cursors
+	 * (the node's static data is then the workflow's own object, saved after activation), and
+	 * `'discarded'` by 2.x with durable poll cursors (a testing poll's staged cursor is never
+	 * committed). Global static data is kept either way: n8n saves it after activating.
+	 */
+	activationPoll?: 'kept' | 'discarded';
 }
 
 export interface RunPollResult extends CredentialActivity {
@@ -166,7 +178,14 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 	);
 
 	const executor = Container.get(PollTriggerExecutor);
-	await executor.create(workflow, node, context as IPollFunctions, () => true)(false);
+	const activation = options.activationPoll !== undefined;
+	try {
+		await executor.create(workflow, node, context as IPollFunctions, () => true)(activation);
+	} catch (activationError) {
+		// Only an activation poll throws: n8n fails the activation with its error.
+		error = activationError as Error;
+	}
+	if (options.activationPoll === 'kept') commit();
 
 	return {
 		items: emitted,

@@ -57,8 +57,9 @@ describe('Pyrus trigger on a form register', () => {
 	it('emits no backlog on first activation, then each new task once, then nothing', async () => {
 		at(-3600);
 		formTask(1);
-		at(0);
+		at(-5);
 		formTask(2);
+		at(0);
 		const { poll } = trigger({ event: 'taskCreated', source: 'form', formId: '321', simplify: false });
 
 		const first = await poll();
@@ -223,8 +224,9 @@ describe('Pyrus trigger: failures', () => {
 
 describe('Pyrus trigger on a list', () => {
 	it('emits new simple tasks of the list, then nothing', async () => {
-		at(0);
+		at(-5);
 		sandbox.addTask({ id: 40, text: 'Old', list_ids: [501] });
+		at(0);
 		const { poll } = trigger({ event: 'taskCreated', source: 'list', listId: '501', simplify: false });
 		const first = await poll();
 		expect(first.result.items).toBeNull();

@@ -1,6 +1,7 @@
 /**
  * Every change emitted exactly once by the trigger under a seeded stream of bursts, changes
- * while paging and clock skew (test/reliability/trigger-vendors.ts says how).
+ * while paging, clock skew, n8n's clock stepping back, completions reopened and completed again
+ * and completions from long before the activation (test/reliability/trigger-vendors.ts says how).
  */
 import { setupNock } from '../harness';
 import { itEmitsEveryChangeOnce, amoCrmTrigger } from './trigger-vendors';
@@ -16,4 +17,6 @@ itEmitsEveryChangeOnce(amoCrmTrigger, {
 	pagingChangeChance: 0.5,
 	createShare: 0.3,
 	maxSkewMs: 5000,
+	oldBacklog: 30,
+	clockStepBackSteps: [35, 75],
 });

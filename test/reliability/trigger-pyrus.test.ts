@@ -1,7 +1,8 @@
 /**
  * Every change emitted exactly once by the trigger under a seeded stream of bursts, changes
- * while paging and clock skew (test/reliability/trigger-vendors.ts says how); and the list
- * source when more of a list's tasks change within one second than a page holds.
+ * while paging, clock skew, n8n's clock stepping back, completions reopened and completed again
+ * and completions from long before the activation (test/reliability/trigger-vendors.ts says how);
+ * and the list source when more of a list's tasks change within one second than a page holds.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -22,6 +23,8 @@ itEmitsEveryChangeOnce(pyrusTrigger, {
 	massExtra: 40,
 	pagingChangeChance: 0.5,
 	maxSkewMs: 5000,
+	oldBacklog: 30,
+	clockStepBackSteps: [35, 75],
 });
 
 it('Pyrus trigger on a list: more changes in one second than a page holds, each emitted once', async () => {

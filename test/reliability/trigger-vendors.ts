@@ -15,7 +15,10 @@
  * - clock skew: n8n's clock (`Date`, faked by jest; nothing else is faked) runs a few seconds
  *   ahead of or behind the sandbox's, the skew changing during the run, and some polls start
  *   as a freshly started n8n process that does not know the server's clock yet;
- * - long pauses: now and then the sandbox clock jumps past the trigger's overlap window.
+ * - long pauses: now and then the sandbox clock jumps past the trigger's overlap window;
+ * - n8n's clock stepping back by minutes (an NTP correction, a resumed VM) at a few steps;
+ * - tasks completed long before the activation (outside its overlap window) and edited later;
+ * - tasks completed, reopened and completed again between two polls.
  *
  * Expected events. A trigger can only see the state a task is in when it reads it. The state
  * that counts is the one at the start of each of the trigger's polls (a "boundary"): between
@@ -24,14 +27,16 @@
  * - updated: per boundary, every task whose version differs from the previous boundary's, with
  *   the version it has at that boundary, once;
  * - completed: per boundary, every task completed there that was open (or not there) at the
- *   previous boundary, once per completion.
+ *   previous boundary, once per completion. Where the vendor reports a completion time, also a
+ *   task completed again since the previous boundary (reopened and completed in between); where
+ *   it has none (amoCRM), that completion cannot be seen and must not fire, and a task completed
+ *   before the activation may fire once when it is edited later (documented).
  * A change made while a trigger pages falls after its boundary and belongs to its next poll;
  * it may also hide the version the task had at the boundary (when the trigger reaches the task
  * after the change): that one event is optional (emitted or not, never twice), the newer
  * version is required. To keep this unambiguous, a task changed while paging is left alone
- * until the next step's polls are done, and a task reopened in a step is not completed again
- * in the same step (the trigger would see it completed at both boundaries: no observable new
- * completion).
+ * until the next step's polls are done. A task is not completed again within the second of its
+ * previous completion (completion times have whole seconds: the two would be one).
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -39,6 +44,7 @@ import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
 import { hook } from '../bitrix24/fixtures';
 import { runPoll } from '../harness';
+import { ALL_BUT_DATE } from '../harness/clocks';
 import type { AmoCrmSandbox } from '../sandbox/amocrm';
 import type { Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { SeededRandom, type SandboxRequest, type SandboxServer } from '../sandbox/framework';
@@ -59,6 +65,8 @@ export interface Change {
 /** One vendor's trigger as the run drives it; changes go straight into the sandbox store. */
 export interface TriggerVendor<S extends SandboxServer = SandboxServer> {
 	vendor: VendorAdapter<S>;
+	/** Whether the vendor's tasks carry the time they were completed. */
+	completionTime: boolean;
 	/** Items per page of the trigger's window reads. */
 	pageSize: number;
 	/** Trigger parameters for the event (raw output, so versions can be read back). */
@@ -81,6 +89,7 @@ const markerIn = (text: unknown): string => {
 
 export const amoCrmTrigger: TriggerVendor<AmoCrmSandbox> = {
 	vendor: amoCrm,
+	completionTime: false,
 	pageSize: amoCrm.pageSize,
 	parameters: (event) => ({ event, simplify: false }),
 	create: (sandbox, marker) => ({ id: String(sandbox.addTask({ text: `Task ${marker}` }).id), version: marker }),
@@ -102,6 +111,7 @@ export const amoCrmTrigger: TriggerVendor<AmoCrmSandbox> = {
 
 export const moySkladTrigger: TriggerVendor<MoySkladSandbox> = {
 	vendor: moySklad,
+	completionTime: true,
 	pageSize: moySklad.pageSize,
 	parameters: (event) => ({ event, simplify: false }),
 	create: (sandbox, marker) => ({ id: sandbox.addTask({ description: `Task ${marker}` }).id, version: marker }),
@@ -127,6 +137,7 @@ export const moySkladTrigger: TriggerVendor<MoySkladSandbox> = {
  */
 export const pyrusTrigger: TriggerVendor<PyrusSandbox> = {
 	vendor: pyrusAdapter,
+	completionTime: true,
 	pageSize: 1000,
 	parameters: (event) => ({ event, source: 'form', formId: String(DEMO_FORM.id), simplify: false }),
 	create: (sandbox, marker) => ({
@@ -148,6 +159,7 @@ function pyrusComment(sandbox: PyrusSandbox, id: string, comment: IDataObject): 
 
 export const bitrix24Trigger: TriggerVendor<Bitrix24Sandbox> = {
 	vendor: bitrix24 as unknown as VendorAdapter<Bitrix24Sandbox>,
+	completionTime: true,
 	pageSize: bitrix24.pageSize,
 	parameters: (event) => ({ event, simplify: false }),
 	create: (sandbox, marker) => ({ id: sandbox.addTask({ title: `Task ${marker}` }).id, version: marker }),
@@ -156,11 +168,11 @@ export const bitrix24Trigger: TriggerVendor<Bitrix24Sandbox> = {
 		return { id, version: marker };
 	},
 	complete: (sandbox, id, marker) => {
-		sandbox.updateTask(Number(id), { title: `Done ${marker}`, status: '5', closedDate: sandbox.portalDate(), closedBy: '1' });
+		sandbox.updateTask(Number(id), { title: `Done ${marker}`, status: '5', closedDate: sandbox.portalDate(), closedBy: '1', statusChangedDate: sandbox.portalDate() });
 		return { id, version: marker };
 	},
 	reopen: (sandbox, id, marker) => {
-		sandbox.updateTask(Number(id), { title: `Reopened ${marker}`, status: '2', closedDate: null, closedBy: null });
+		sandbox.updateTask(Number(id), { title: `Reopened ${marker}`, status: '2', closedDate: null, closedBy: null, statusChangedDate: sandbox.portalDate() });
 		return { id, version: marker };
 	},
 	emitted: (json) => ({ id: String(json.id), version: markerIn(json.title) }),
@@ -202,6 +214,10 @@ export interface RunOptions {
 	pagingChangeChance: number;
 	/** Largest skew (ms) of n8n's clock against the sandbox's, either way. */
 	maxSkewMs: number;
+	/** Tasks made ten minutes before the activation (outside its overlap), half of them completed. */
+	oldBacklog: number;
+	/** Steps (1-based) before whose polls n8n's clock steps back by minutes. */
+	clockStepBackSteps: number[];
 }
 
 export interface EventFigures {
@@ -237,29 +253,15 @@ export interface RunReport {
 	/** Pauses of n8n longer than the overlap window. */
 	longPauses: number;
 	restarts: number;
+	/** Steps where n8n's clock stepped back by minutes. */
+	clockStepsBack: number;
+	/** Tasks completed again in a step where they were reopened (before that step's polls). */
+	recompletions: number;
+	/** Changes of tasks made before the activation, outside its overlap window. */
+	oldBacklogChanges: number;
 	skewMs: { min: number; max: number };
 	events: Record<TriggerEvent, EventFigures>;
 }
-
-/** Every timer and clock of node stays real except `Date`, which becomes n8n's skewed clock. */
-const REAL_TIMERS = [
-	'hrtime',
-	'nextTick',
-	'performance',
-	'queueMicrotask',
-	'requestAnimationFrame',
-	'cancelAnimationFrame',
-	'requestIdleCallback',
-	'cancelIdleCallback',
-	'setImmediate',
-	'clearImmediate',
-	'setInterval',
-	'clearInterval',
-	'setTimeout',
-	'clearTimeout',
-	// Real formatting too (luxon's zones); jest's types do not list it, its fake timers do.
-	'Intl',
-] as unknown as Array<'Date'>;
 
 /**
  * One exactly-once run against a started sandbox. The caller starts and stops the sandbox
@@ -275,7 +277,7 @@ export async function runExactlyOnce<S extends SandboxServer>(
 	const pick = <T>(list: T[]): T => list[Math.floor(rng.next() * list.length)];
 	setTimeScale(1000);
 	resetGovernors();
-	jest.useFakeTimers({ doNotFake: REAL_TIMERS, advanceTimers: 1 });
+	jest.useFakeTimers({ doNotFake: ALL_BUT_DATE, advanceTimers: 1 });
 
 	// --- the sandbox clock (frozen, stepped by the run) and n8n's clock (skewed) -------------
 	let sandboxNow = Math.floor(Date.now() / 1000) * 1000;
@@ -308,17 +310,32 @@ export async function runExactlyOnce<S extends SandboxServer>(
 	let frozen = new Set<string>();
 	/** Tasks changed while paging in this step. */
 	let frozenNext = new Set<string>();
-	/** Tasks reopened in this step before the polls: not completed again before them. */
+	/** Tasks reopened in this step before the polls: a completion of one is a recompletion. */
 	let reopenedThisStep = new Set<string>();
+	let recompletions = 0;
+	/** Whether a reopened task may be completed again at once (not in a burst at one instant). */
+	let recompleting = false;
+	/** The sandbox second of each task's last completion: not completed again within it. */
+	const completedInSecond = new Map<string, number>();
+	/** Tasks made before the activation, outside its overlap window. */
+	const oldIds = new Set<string>();
+	let oldBacklogChanges = 0;
 	/** Tasks of the last mass burst: the ones a trigger pages through. */
 	let burstTasks: string[] = [];
 	/** Changes per sandbox instant. */
 	const burstAt = new Map<number, number>();
 
 	let paging: { event: TriggerEvent; poll: number } | undefined;
+	/** Log position where the stream (after the activation polls) starts. */
+	let streamStartAt = Infinity;
 	const record = (kind: Kind, change: Change) => {
 		const completed = kind === 'complete' ? true : kind === 'reopen' ? false : (completedNow.get(change.id) ?? false);
 		if (kind === 'create') ids.push(change.id);
+		if (kind === 'complete') {
+			completedInSecond.set(change.id, Math.floor(sandboxNow / 1000));
+			if (!paging && reopenedThisStep.has(change.id)) recompletions++;
+		}
+		if (kind !== 'create' && oldIds.has(change.id) && log.length > streamStartAt) oldBacklogChanges++;
 		completedNow.set(change.id, completed);
 		log.push({ ...change, kind, completed, ...(paging ? { pagingTrigger: paging.event, pagingPoll: paging.poll } : {}) });
 		burstAt.set(sandboxNow, (burstAt.get(sandboxNow) ?? 0) + 1);
@@ -339,11 +356,18 @@ export async function runExactlyOnce<S extends SandboxServer>(
 			if (draw < 0.6) {
 				record('update', tv.update(sandbox, id, nextMarker()));
 			} else if (!done && draw < 0.85) {
-				if (reopenedThisStep.has(id)) continue;
+				if (completedInSecond.get(id) === Math.floor(sandboxNow / 1000)) continue;
 				record('complete', tv.complete(sandbox, id, nextMarker()));
 			} else if (done) {
 				record('reopen', tv.reopen(sandbox, id, nextMarker()));
-				if (!paging) reopenedThisStep.add(id);
+				if (!paging) {
+					reopenedThisStep.add(id);
+					// In ordinary steps, often completed again before the next poll, a second or so later.
+					if (recompleting && rng.next() < 0.5) {
+						moveSandboxClock(uniform(1000, 1500));
+						record('complete', tv.complete(sandbox, id, nextMarker()));
+					}
+				}
 			} else continue;
 			return;
 		}
@@ -405,8 +429,22 @@ export async function runExactlyOnce<S extends SandboxServer>(
 		}
 	};
 
-	// --- backlog (inside the overlap window), activation ------------------------------------
+	// --- backlog (long before, then inside the overlap window), activation -------------------
+	moveSandboxClock(-600_000);
+	for (let n = 0; n < options.oldBacklog; n++) {
+		moveSandboxClock(uniform(0, 2000));
+		const created = tv.create(sandbox, nextMarker());
+		record('create', created);
+		oldIds.add(created.id);
+		if (n % 2 === 0) {
+			moveSandboxClock(uniform(1000, 2000));
+			record('complete', tv.complete(sandbox, created.id, nextMarker()));
+		}
+	}
+	sandboxNow = Math.floor(Date.now() / 1000) * 1000;
+	sandbox.clock.freeze(sandboxNow);
 	moveSandboxClock(-40_000);
+	const overlapBacklogStart = log.length;
 	for (let n = 0; n < 40; n++) {
 		moveSandboxClock(uniform(0, 800));
 		randomChange(() => true, 0.7);
@@ -415,9 +453,11 @@ export async function runExactlyOnce<S extends SandboxServer>(
 	setN8nClock();
 	await pollAll();
 	const streamStart = log.length;
+	streamStartAt = streamStart;
 
 	// --- the stream --------------------------------------------------------------------------
 	let massBursts = 0;
+	let clockStepsBack = 0;
 	const drainSteps = 3;
 	for (let step = 1; step <= options.steps + drainSteps; step++) {
 		const draining = step > options.steps;
@@ -453,17 +493,29 @@ export async function runExactlyOnce<S extends SandboxServer>(
 			pause();
 		} else {
 			const count = uniform(options.changesPerStep[0], options.changesPerStep[1]);
+			recompleting = true;
 			for (let n = 0; n < count; n++) {
 				// Mostly at the same instant (a burst), sometimes a little later.
 				if (rng.next() < 0.2) moveSandboxClock(uniform(1, 400));
 				randomChange(free, options.createShare);
 			}
+			// Now and then, tasks from long before the activation change too.
+			if (oldIds.size > 0 && rng.next() < 0.3) {
+				for (let n = uniform(1, 3); n > 0; n--) randomChange(free, 0, [...oldIds]);
+			}
+			recompleting = false;
 		}
 		// n8n's clock: a new skew now and then, and now and then a freshly started process.
 		if (step % 10 === 1) skewTarget = uniform(-options.maxSkewMs, options.maxSkewMs);
 		if (rng.next() < 0.1) {
 			resetGovernors();
 			restarts++;
+		}
+		if (options.clockStepBackSteps.includes(step)) {
+			// n8n's clock steps back by minutes and stays behind until the next skew change.
+			skewTarget += uniform(120_000, 600_000);
+			jest.setSystemTime(sandboxNow - skewTarget);
+			clockStepsBack++;
 		}
 		setN8nClock();
 		if (Math.floor(sandboxNow / 1000) === previousSecond) sameSecondPolls++;
@@ -476,7 +528,7 @@ export async function runExactlyOnce<S extends SandboxServer>(
 	// --- expected vs emitted -------------------------------------------------------------------
 	const events = {} as Record<TriggerEvent, EventFigures>;
 	for (const trigger of triggers) {
-		const expected = expectedEvents(log, trigger.event, trigger.boundaries);
+		const expected = expectedEvents(log, trigger.event, trigger.boundaries, { time: tv.completionTime, seedFrom: overlapBacklogStart });
 		const emittedKeys = trigger.emitted.map((change) => eventKey(trigger.event, change, log));
 		events[trigger.event] = compare(expected, emittedKeys);
 	}
@@ -501,6 +553,9 @@ export async function runExactlyOnce<S extends SandboxServer>(
 		sameSecondPolls,
 		longPauses,
 		restarts,
+		clockStepsBack,
+		recompletions,
+		oldBacklogChanges,
 		skewMs: { min: Math.min(...skews), max: Math.max(...skews) },
 		events,
 	};
@@ -517,7 +572,12 @@ interface TaskState {
  * The events a trigger must (and may) emit, as keys: `id` (created), `id@version` (updated),
  * `id#n` (completed: the task's n-th completion).
  */
-function expectedEvents(log: LogEntry[], event: TriggerEvent, boundaries: number[]): { required: string[]; optional: string[] } {
+function expectedEvents(
+	log: LogEntry[],
+	event: TriggerEvent,
+	boundaries: number[],
+	completion: { time: boolean; seedFrom: number },
+): { required: string[]; optional: string[] } {
 	const required: string[] = [];
 	const optional: string[] = [];
 	const current = new Map<string, TaskState>();
@@ -534,6 +594,18 @@ function expectedEvents(log: LogEntry[], event: TriggerEvent, boundaries: number
 	};
 	apply(boundaries[0]);
 	for (const id of changed) atBoundary.set(id, current.get(id)!);
+	/**
+	 * Without completion times the trigger knows a task is completed once it has read it so:
+	 * at activation, the tasks completed whose last change lies in its overlap window (log
+	 * positions from `seedFrom`); later, each task as the trigger last read it ('unsure' when the
+	 * task changed while that poll paged: it may have read either state).
+	 */
+	const known = new Map<string, boolean | 'unsure'>();
+	if (!completion.time) {
+		const lastChange = new Map<string, number>();
+		log.slice(0, boundaries[0]).forEach((entry, index) => lastChange.set(entry.id, index));
+		for (const [id, state] of current) known.set(id, state.completed && lastChange.get(id)! >= completion.seedFrom);
+	}
 	changed = new Set();
 	boundaries.slice(1).forEach((boundary, index) => {
 		const poll = index + 1;
@@ -552,8 +624,21 @@ function expectedEvents(log: LogEntry[], event: TriggerEvent, boundaries: number
 			if (event === 'taskUpdated' && now.version !== before?.version) {
 				(hidden ? optional : required).push(`${id}@${now.version}`);
 			}
-			if (event === 'taskCompleted' && now.completed && !(before?.completed && before.completion === now.completion)) {
+			if (event === 'taskCompleted' && completion.time && now.completed && !(before?.completed && before.completion === now.completion)) {
+				// Once per completion: also a task reopened and completed again since the last boundary.
 				(hidden?.includes('reopen') ? optional : required).push(`${id}#${now.completion}`);
+			}
+			if (event === 'taskCompleted' && !completion.time) {
+				const knew = known.get(id) ?? false;
+				if (now.completed && knew === false) {
+					// First read completed: a new completion, or (documented) one from before the
+					// activation that the trigger never read.
+					(before?.completed || hidden?.includes('reopen') ? optional : required).push(`${id}#${now.completion}`);
+				} else if (now.completed && knew === 'unsure') {
+					optional.push(`${id}#${now.completion}`);
+				}
+				// A task completed again while the trigger knew it completed: it cannot see that.
+				known.set(id, hidden ? 'unsure' : now.completed);
 			}
 			atBoundary.set(id, now);
 		}
@@ -617,6 +702,9 @@ export function itEmitsEveryChangeOnce<S extends SandboxServer>(tv: TriggerVendo
 			expect(report.changes.whilePaging).toBeGreaterThan(0);
 			expect(report.skewMs.min).toBeLessThan(-1000);
 			expect(report.skewMs.max).toBeGreaterThan(1000);
+			expect(report.clockStepsBack).toBe(options.clockStepBackSteps.length);
+			expect(report.recompletions).toBeGreaterThan(0);
+			expect(report.oldBacklogChanges).toBeGreaterThan(0);
 			for (const event of EVENTS) {
 				const { lost, duplicated, unexpected, examples } = report.events[event];
 				expect({ event, lost, duplicated, unexpected, examples }).toEqual({ event, lost: 0, duplicated: 0, unexpected: 0, examples: [] });

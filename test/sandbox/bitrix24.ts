@@ -136,6 +136,15 @@ export interface Bitrix24SandboxOptions extends SandboxOptions {
 	 * would read most). Default true.
 	 */
 	strictDates?: boolean;
+	/**
+	 * When CLOSED_DATE is set for a task under control (TASK_CONTROL = Y): when it becomes
+	 * completed (status 5, at the creator's approval), or already when the responsible submits it
+	 * (status 4), kept through the approval. Unconfirmed: the field table (vendors/bitrix24.md
+	 * §5.3) says only "null if open", and that completing lands in status 4 first is itself
+	 * unconfirmed (§5.4). STATUS_CHANGED_DATE is set on every status change either way. Default
+	 * `completion`.
+	 */
+	closedDateAt?: 'completion' | 'submission';
 }
 
 /** Every scope the node's operations use (shared/vendors/bitrix24.md §2.2). */
@@ -208,6 +217,8 @@ const STANDARD_FIELDS: Record<string, keyof B24Task> = {
 	CHANGED_DATE: 'changedDate',
 	CLOSED_DATE: 'closedDate',
 	CLOSED_BY: 'closedBy',
+	// source: vendors/bitrix24.md §5.3 (STATUS_CHANGED_DATE, a task field of tasks.task.list)
+	STATUS_CHANGED_DATE: 'statusChangedDate',
 	DEADLINE: 'deadline',
 	START_DATE_PLAN: 'startDatePlan',
 	END_DATE_PLAN: 'endDatePlan',
@@ -270,6 +281,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 	chatScope: 'tasks' | 'task';
 	unknownFilterField: 'error' | 'ignore';
 	strictDates: boolean;
+	closedDateAt: 'completion' | 'submission';
 	/** When set, every /rest/ request is redirected (302) to this origin: a renamed portal. */
 	redirectTo: string | undefined;
 	readonly offset: string;
@@ -299,6 +311,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 		this.chatScope = options.chatScope ?? 'tasks';
 		this.unknownFilterField = options.unknownFilterField ?? 'error';
 		this.strictDates = options.strictDates ?? true;
+		this.closedDateAt = options.closedDateAt ?? 'completion';
 		this.offset = options.offset ?? '+03:00';
 		this.burst = options.burst ?? 50;
 		this.drainPerMs = ((options.drainPerSecond ?? 2) * this.timeScale) / 1000;
@@ -1045,9 +1058,15 @@ export class Bitrix24Sandbox extends SandboxServer {
 	private changeStatus(action: string, params: Params, user: string): B24Task {
 		const task = this.taskFor(params);
 		const set = (status: string) => {
+			const approved = task.status === '4' && status === '5';
 			task.status = status;
-			task.closedDate = status === '5' ? this.portalDate() : null;
-			task.closedBy = status === '5' ? user : null;
+			// Closed on completion, or (the other reading, `closedDateAt`) already on submission.
+			const closing = status === '5' || (status === '4' && this.closedDateAt === 'submission');
+			const keep = approved && this.closedDateAt === 'submission' && task.closedDate !== null;
+			if (!keep) {
+				task.closedDate = closing ? this.portalDate() : null;
+				task.closedBy = closing ? user : null;
+			}
 			task.statusChangedBy = user;
 			task.statusChangedDate = this.portalDate();
 			if (status === '3') task.dateStart ??= this.portalDate();

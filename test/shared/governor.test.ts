@@ -224,3 +224,40 @@ describe('governorFor', () => {
 		expect(governorFor('vendor\u0000account-a', policy)).not.toBe(a);
 	});
 });
+
+describe('when n8n\'s wall clock steps back (an NTP correction, a resumed VM)', () => {
+	// Fake timers: `sleep` waits on a fake setTimeout, the monotonic clock advances with it,
+	// and `setSystemTime` moves only the wall clock (Date).
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	/** Starts an acquire and tells whether it has been granted after `ms` of fake time. */
+	async function grantedWithin(governor: AccountGovernor, ms: number): Promise<boolean> {
+		let granted = false;
+		const waiting = governor.acquire().then((release) => {
+			granted = true;
+			release();
+		});
+		await jest.advanceTimersByTimeAsync(ms);
+		const result = granted;
+		// Let the waiting acquire end, however long it wanted to wait.
+		await jest.advanceTimersByTimeAsync(24 * 3_600_000);
+		await waiting;
+		return result;
+	}
+
+	it('refills the bucket as before: the next token comes after one refill', async () => {
+		// 1 a second at scale 10: one token every 100 ms.
+		const governor = new AccountGovernor({ capacity: 1, refillPerSecond: 1, maxInFlight: 10 });
+		(await governor.acquire())();
+		jest.setSystemTime(Date.now() - 5 * 60_000);
+		expect(await grantedWithin(governor, 150)).toBe(true);
+	});
+
+	it('ends a pause after its own length, not the length plus the step', async () => {
+		const governor = new AccountGovernor({ capacity: 10, refillPerSecond: 100, maxInFlight: 10 });
+		governor.pause(1_000); // 100 ms at scale 10
+		jest.setSystemTime(Date.now() - 5 * 60_000);
+		expect(await grantedWithin(governor, 150)).toBe(true);
+	});
+});

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from '../../shared/execute';
 import { chunk } from '../../shared/paging';
-import { now } from '../../shared/transport/clock';
+import { monotonicNow, now } from '../../shared/transport/clock';
 import { resolveCredential, serverNow } from '../../shared/transport/request';
 import { AMO_MAX_BATCH, AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded, simplifyAmoTask } from '../api';
 import { findAppliedUpdates, findStoredCreates, readTasksByIds, type Element, type SentWindow, type Verdict } from './stored';
@@ -96,7 +96,7 @@ export async function writeTasks(
 		let pending = group;
 		// Each 400 removes at least one rejected element, so this ends within the group's size.
 		for (let round = 0; round <= group.length && pending.length > 0; round++) {
-			const sentAt = now();
+			const sentAt = monotonicNow();
 			const serverBefore = serverNow(amoCrmProfile, credentials);
 			try {
 				const response = await amoRequest.call(ctx, method, '/tasks', {
@@ -172,12 +172,11 @@ export async function writeTasks(
 	return results;
 }
 
-/** The server seconds in which a request sent at `sentAt` (local ms) and answered now was processed. */
+/** The server seconds in which a request sent at `sentAt` (monotonic ms) and answered now was processed. */
 function sentWindow(sentAt: number, serverBefore: number | undefined, serverAfter: number | undefined): SentWindow {
-	const receivedAt = now();
 	// amoCRM's clock, from the Date headers of its answers (n8n's own clock without them).
-	const after = serverAfter ?? receivedAt;
-	const before = Math.min(serverBefore ?? Number.POSITIVE_INFINITY, after - (receivedAt - sentAt));
+	const after = serverAfter ?? now();
+	const before = Math.min(serverBefore ?? Number.POSITIVE_INFINITY, after - (monotonicNow() - sentAt));
 	return {
 		from: Math.floor(before / 1000) - WINDOW_SLACK_SECONDS,
 		to: Math.ceil(after / 1000) + WINDOW_SLACK_SECONDS,

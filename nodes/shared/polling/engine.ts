@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { now } from '../transport/clock';
+import { monotonicNow, now } from '../transport/clock';
 
 export type TaskEvent = 'taskCreated' | 'taskUpdated' | 'taskCompleted';
 
@@ -10,6 +10,12 @@ export interface PollRecord {
 	createdAt: number;
 	updatedAt: number;
 	completed: boolean;
+	/**
+	 * When the task was completed, where the vendor reports it (undefined when it is open, or
+	 * when the vendor keeps no completion time). With it, "completed" fires once per completion:
+	 * a task completed, reopened and completed again fires twice, even between two polls.
+	 */
+	completedAt?: number;
 	/**
 	 * A digest of the item's content. Two changes of one task within the same second share
 	 * `updatedAt`; the revision tells them apart.
@@ -48,11 +54,26 @@ export interface PollSource<T, C = unknown> {
 	record(item: T): PollRecord;
 }
 
+/**
+ * Where a trigger's activation moment is kept apart from its own state: n8n 2.x with durable
+ * poll cursors keeps nothing the activation poll writes into the node's state, but it saves
+ * the workflow's shared static data after activating it.
+ */
+export interface ActivationRecord {
+	/** The recorded activation moment (epoch ms), if any. */
+	read(): number | undefined;
+	write(moment: number): void;
+	/** How long after activation a record may still be the one of this activation. */
+	maxAgeMs: number;
+}
+
 export interface PollRunOptions {
 	event: TaskEvent;
 	mode: 'manual' | 'trigger';
 	/** The node's static data; JSON values only. Changed in place. */
 	state: IDataObject;
+	/** The activation moment, for a poll that finds no state of its own. */
+	activation?: ActivationRecord;
 	/** How far back each poll re-reads, to absorb clock skew and late commits. */
 	overlapMs?: number;
 	/** Time this poll may take; fetching stops early and resumes on the next poll. */
@@ -61,33 +82,68 @@ export interface PollRunOptions {
 }
 
 interface EngineState {
-	version: 2;
+	version: 3;
 	/** Change time up to which every window has been read completely. */
 	cursorMs: number;
+	/** The activation moment: what happened before it is backlog, never emitted. */
+	sinceMs: number;
 	/**
 	 * Tasks created before this were seen by an earlier poll: the end of the poll before the
 	 * last one that read up to the server's present (a task that changed while that last poll
 	 * paged is seen by the next one, so the floor lags one complete poll).
 	 */
 	createdFloorMs: number;
+	/**
+	 * Change and completion keys older than this are forgotten, so such events are never
+	 * emitted again (no window reaches their change any more).
+	 */
+	keptFromMs: number;
 	/** Ends of the last two polls that reached the server's present, oldest first. */
 	completePolls: number[];
 	/** Keys emitted or seen, with the time that decides when they can be forgotten. */
 	seen: Record<string, number>;
-	/** Tasks known to be completed, oldest first (fires "completed" once per completion). */
+	/**
+	 * Tasks seen completed whose vendor reports no completion time (amoCRM), with the change
+	 * time they were last seen completed at; forgotten when seen open or after `DONE_MEMORY_MS`.
+	 */
+	doneIds: Record<string, number>;
+}
+
+/** The state of the previous version: completions remembered by id, at most 10,000. */
+interface EngineStateV2 {
+	version: 2;
+	cursorMs: number;
+	createdFloorMs: number;
+	completePolls: number[];
+	seen: Record<string, number>;
 	completedIds: string[];
 }
 
 const DEFAULT_OVERLAP_MS = 60_000;
-const MAX_COMPLETED_IDS = 10_000;
+/** How long a completed task without a completion time is remembered after its last change. */
+export const DONE_MEMORY_MS = 30 * 86_400_000;
 
-function readState(state: IDataObject): EngineState | undefined {
-	const value = state.poll as EngineState | undefined;
-	if (!value || value.version !== 2 || typeof value.cursorMs !== 'number') return undefined;
-	return value;
+function readState(state: IDataObject, overlapMs: number, resolutionMs: number): EngineState | undefined {
+	const value = state.poll as EngineState | EngineStateV2 | undefined;
+	if (!value || typeof value.cursorMs !== 'number') return undefined;
+	if (value.version === 3) return value;
+	if (value.version !== 2) return undefined;
+	// An upgrade with the trigger active: go on from the cursor. Completions it remembered (no
+	// times) count as seen completed at the cursor, so none of them fires again.
+	const keptFromMs = value.cursorMs - overlapMs - resolutionMs;
+	return {
+		version: 3,
+		cursorMs: value.cursorMs,
+		sinceMs: 0,
+		createdFloorMs: value.createdFloorMs,
+		keptFromMs,
+		completePolls: value.completePolls,
+		seen: value.seen,
+		doneIds: Object.fromEntries(value.completedIds.map((id) => [id, value.cursorMs])),
+	};
 }
 
-/** The key under which an item's event is remembered, and the time it is kept by. */
+/** The key under which an item's event is remembered, and the event's time. */
 function eventKey(event: TaskEvent, record: PollRecord): { key: string; at: number } | undefined {
 	switch (event) {
 		case 'taskCreated':
@@ -95,7 +151,9 @@ function eventKey(event: TaskEvent, record: PollRecord): { key: string; at: numb
 		case 'taskUpdated':
 			return { key: `u:${record.id}@${record.updatedAt}${record.revision ? `#${record.revision}` : ''}`, at: record.updatedAt };
 		case 'taskCompleted':
-			return undefined;
+			return record.completed && record.completedAt !== undefined
+				? { key: `d:${record.id}@${record.completedAt}`, at: record.completedAt }
+				: undefined;
 	}
 }
 
@@ -111,10 +169,10 @@ class Deadline {
 	private readonly endsAt: number;
 	constructor(budgetMs: number | undefined) {
 		// Leave a fifth of the budget for emitting and for the engine's own work.
-		this.endsAt = budgetMs === undefined ? Infinity : now() + budgetMs * 0.8;
+		this.endsAt = budgetMs === undefined ? Infinity : monotonicNow() + budgetMs * 0.8;
 	}
 	passed(): boolean {
-		return now() >= this.endsAt;
+		return monotonicNow() >= this.endsAt;
 	}
 }
 
@@ -167,9 +225,27 @@ async function readWindow<T, C>(
 }
 
 /**
+ * The activation moment of a trigger that has no state: the one an earlier poll of this
+ * activation recorded (its own state was discarded), or this poll's start, which it records.
+ * Rounded down to the vendor's resolution: a change in the activation's own second is not
+ * taken for backlog.
+ */
+function activationMoment(record: ActivationRecord | undefined, startedAt: number, resolutionMs: number): number {
+	const recorded = record?.read();
+	if (recorded !== undefined && recorded <= startedAt && startedAt - recorded <= record!.maxAgeMs) return recorded;
+	const moment = alignDown(startedAt, resolutionMs);
+	record?.write(moment);
+	return moment;
+}
+
+/**
  * One poll of a task trigger. Emits each (task, change) once: a watermark (`cursorMs`) plus
  * the keys already emitted inside the overlap window, kept in the node's static data.
- * The first activation emits nothing; a manual run returns a sample and changes no state.
+ *
+ * A poll without state is the activation: it emits nothing, and remembers what happened before
+ * the activation moment so that the next poll emits only what happened from then on (the
+ * first activation does not replay the backlog). A manual run returns a sample and changes no
+ * state.
  */
 export async function pollTasks<T, C>(
 	source: PollSource<T, C>,
@@ -179,12 +255,11 @@ export async function pollTasks<T, C>(
 	if (options.mode === 'manual') {
 		return await source.fetchSample(event, options.sampleSize ?? 1);
 	}
+	const startedAt = monotonicNow();
 	const overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
 	const resolution = source.resolutionMs;
-	const previous = readState(state);
+	const previous = readState(state, overlapMs, resolution);
 	const deadline = new Deadline(options.budgetMs);
-	// First activation: remember what is already there and emit none of it.
-	const seeding = previous === undefined;
 	if (source.serverNow() === undefined) {
 		// Windows and the watermark follow the server's clock, not n8n's: the first poll of a
 		// process makes one small read to learn it.
@@ -192,43 +267,79 @@ export async function pollTasks<T, C>(
 	}
 	// The Date header has whole seconds: round the estimate up rather than stop short of now.
 	const serverClock = () => alignUp(source.serverNow() ?? now(), resolution);
-	const upTo = serverClock();
-	const startMs = alignDown((seeding ? upTo : previous.cursorMs) - overlapMs, resolution);
 
-	const next: EngineState = previous
-		? {
-				...previous,
-				seen: { ...previous.seen },
-				completedIds: [...previous.completedIds],
-				completePolls: [...previous.completePolls],
-			}
-		: { version: 2, cursorMs: startMs, createdFloorMs: startMs, completePolls: [], seen: {}, completedIds: [] };
-	const completed = new Set(next.completedIds);
+	let next: EngineState;
+	let upTo: number;
+	const seeding = previous === undefined;
+	if (previous === undefined) {
+		// First activation: read the overlap before the activation moment, remember what is
+		// there, emit none of it, and leave the cursor at the moment itself.
+		const serverStart = (source.serverNow() ?? now()) - (monotonicNow() - startedAt);
+		const sinceMs = activationMoment(options.activation, serverStart, resolution);
+		const startMs = alignDown(sinceMs - overlapMs, resolution);
+		upTo = sinceMs;
+		next = {
+			version: 3,
+			cursorMs: startMs,
+			sinceMs,
+			createdFloorMs: startMs,
+			keptFromMs: startMs,
+			completePolls: [],
+			seen: {},
+			doneIds: {},
+		};
+	} else {
+		upTo = serverClock();
+		next = {
+			...previous,
+			seen: { ...previous.seen },
+			doneIds: { ...previous.doneIds },
+			completePolls: [...previous.completePolls],
+		};
+	}
+	const startMs = alignDown((seeding ? next.sinceMs : next.cursorMs) - overlapMs, resolution);
 	const emitted: T[] = [];
+	/** Events before this are not emitted: backlog, or older than what the state remembers. */
+	const changeFloor = Math.max(next.sinceMs, next.keptFromMs);
+
+	/** Remembers an event; true when it is new and emitted. */
+	const decide = (record: PollRecord): boolean => {
+		const time = { taskCreated: record.createdAt, taskUpdated: record.updatedAt, taskCompleted: record.completedAt ?? record.updatedAt }[event];
+		if (seeding && time >= next.sinceMs) return false; // after the activation moment: the next poll's
+		if (event === 'taskCompleted' && record.completedAt === undefined) {
+			// No completion time: the first sight of the task completed counts.
+			if (!record.completed) {
+				delete next.doneIds[record.id];
+				return false;
+			}
+			const known = record.id in next.doneIds;
+			next.doneIds[record.id] = Math.max(next.doneIds[record.id] ?? 0, record.updatedAt);
+			return !seeding && !known && record.updatedAt >= next.sinceMs;
+		}
+		const key = eventKey(event, record);
+		if (!key || key.key in next.seen) return false;
+		const floor = event === 'taskCreated' ? Math.max(next.createdFloorMs, next.sinceMs) : changeFloor;
+		if (!seeding && key.at < floor) return false;
+		next.seen[key.key] = key.at;
+		if (event === 'taskCompleted') {
+			// A completion the previous version remembered by id only (an upgrade) was emitted by it.
+			const legacy = next.doneIds[record.id];
+			delete next.doneIds[record.id];
+			if (legacy !== undefined && key.at <= legacy) return false;
+		}
+		return !seeding;
+	};
 
 	const take = (items: T[], window: TimeWindow) => {
 		const records = items.map((item) => ({ item, record: source.record(item) }));
 		records.sort((a, b) => a.record.updatedAt - b.record.updatedAt || a.record.id.localeCompare(b.record.id));
 		for (const { item, record } of records) {
-			if (event === 'taskCompleted') {
-				if (!record.completed) {
-					completed.delete(record.id);
-					continue;
-				}
-				if (completed.has(record.id)) continue;
-				completed.add(record.id);
-				if (!seeding) emitted.push(item);
-				continue;
-			}
-			const key = eventKey(event, record);
-			if (!key || key.key in next.seen) continue;
-			// A task created before the floor was seen (and emitted or skipped) by earlier polls.
-			if (event === 'taskCreated' && record.createdAt < next.createdFloorMs) continue;
-			next.seen[key.key] = key.at;
-			if (!seeding) emitted.push(item);
+			if (decide(record)) emitted.push(item);
 		}
-		// Never past the server's own present: a cursor ahead of it would skip what comes next.
-		next.cursorMs = Math.max(next.cursorMs, Math.min(window.toMs, serverClock()));
+		// Never past the server's own present, nor past the activation moment while seeding: a
+		// cursor ahead of either would skip what comes next.
+		const reached = Math.min(window.toMs, serverClock(), seeding ? next.sinceMs : Infinity);
+		next.cursorMs = Math.max(next.cursorMs, reached);
 	};
 
 	let finished = upTo >= startMs && (await readWindow(source, { fromMs: startMs, toMs: upTo }, deadline, take));
@@ -236,7 +347,7 @@ export async function pollTasks<T, C>(
 	// is further ahead (a clock that jumped, the first poll of a process), read up to its
 	// present too, so a change made before the poll started is emitted by this poll.
 	const later = serverClock();
-	if (finished && later > upTo) {
+	if (!seeding && finished && later > upTo) {
 		finished = await readWindow(source, { fromMs: upTo + resolution, toMs: later }, deadline, take);
 	}
 	if (finished) {
@@ -244,12 +355,14 @@ export async function pollTasks<T, C>(
 		next.createdFloorMs = Math.max(next.createdFloorMs, next.completePolls[0] - overlapMs);
 	}
 
-	// Forget keys that no later window can reach again.
+	// Forget what no later window can reach again.
+	next.keptFromMs = Math.max(next.keptFromMs, next.cursorMs - overlapMs - resolution);
 	for (const [key, at] of Object.entries(next.seen)) {
-		const floor = key.startsWith('c:') ? next.createdFloorMs : next.cursorMs - overlapMs - resolution;
-		if (at < floor) delete next.seen[key];
+		if (at < (key.startsWith('c:') ? next.createdFloorMs : next.keptFromMs)) delete next.seen[key];
 	}
-	next.completedIds = [...completed].slice(-MAX_COMPLETED_IDS);
+	for (const [id, at] of Object.entries(next.doneIds)) {
+		if (at < next.cursorMs - DONE_MEMORY_MS) delete next.doneIds[id];
+	}
 	state.poll = next as unknown as IDataObject;
 	return emitted;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
-import { pollTasks, type PollSource, type TaskEvent } from './engine';
+import { pollTasks, type ActivationRecord, type PollSource, type TaskEvent } from './engine';
 
 /** The event picker shared by every task trigger. */
 export const triggerEventProperty: INodeProperties = {
@@ -22,12 +22,67 @@ export function pollBudgetMs(context: IPollFunctions): number | undefined {
 	return typeof withBudget.getPollBudgetMs === 'function' ? withBudget.getPollBudgetMs() : undefined;
 }
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** A month: the longest gap of the fixed modes, and the one assumed for a custom cron. */
+const LONGEST_GAP_MS = 31 * DAY_MS;
+
+/**
+ * The longest time between two scheduled polls, from the node's "Poll Times" (n8n adds that
+ * parameter to every polling node). Several entries poll at the union of their times.
+ */
+export function pollIntervalMs(pollTimes: unknown): number {
+	const items = ((pollTimes as IDataObject | undefined)?.item as IDataObject[] | undefined) ?? [];
+	const gaps = items.map((item) => {
+		const value = Math.max(1, Number(item.value) || 1);
+		switch (item.mode) {
+			case 'everyMinute':
+				return MINUTE_MS;
+			case 'everyHour':
+				return HOUR_MS;
+			case 'everyX':
+				return value * (item.unit === 'hours' ? HOUR_MS : MINUTE_MS);
+			case 'everyDay':
+				return DAY_MS;
+			case 'everyWeek':
+				return 7 * DAY_MS;
+			default:
+				return LONGEST_GAP_MS;
+		}
+	});
+	return gaps.length ? Math.min(...gaps) : MINUTE_MS;
+}
+
 /**
  * A short digest of the fields whose change a user would call an update: two changes of one
  * task within the same second share its change time, the digest tells them apart.
  */
 export function revisionDigest(values: unknown[]): string {
 	return createHash('sha1').update(JSON.stringify(values)).digest('hex').slice(0, 12);
+}
+
+/**
+ * The activation moment of this trigger, in the workflow's shared static data (which n8n saves
+ * after activating a workflow, also where it discards what the activation poll wrote into the
+ * node's own state). A record stays usable for two poll intervals: the first scheduled poll
+ * comes within one.
+ */
+function activationRecord(context: IPollFunctions): ActivationRecord {
+	const shared = context.getWorkflowStaticData('global');
+	const key = context.getNode().name;
+	const records = () => shared.taskTriggerActivations as IDataObject | undefined;
+	const pollTimes = context.getNodeParameter('pollTimes', { item: [{ mode: 'everyMinute' }] });
+	return {
+		read: () => {
+			const moment = records()?.[key];
+			return typeof moment === 'number' ? moment : undefined;
+		},
+		write: (moment) => {
+			shared.taskTriggerActivations = { ...records(), [key]: moment };
+		},
+		maxAgeMs: 2 * pollIntervalMs(pollTimes) + 10 * MINUTE_MS,
+	};
 }
 
 /**
@@ -42,10 +97,12 @@ export async function emitPolledTasks(
 ): Promise<INodeExecutionData[][] | null> {
 	const event = context.getNodeParameter('event') as TaskEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
+	const mode = context.getMode() === 'manual' ? 'manual' : 'trigger';
 	const tasks = await pollTasks(source, {
 		event,
-		mode: context.getMode() === 'manual' ? 'manual' : 'trigger',
+		mode,
 		state: context.getWorkflowStaticData('node'),
+		activation: mode === 'trigger' ? activationRecord(context) : undefined,
 		budgetMs: pollBudgetMs(context),
 	});
 	if (tasks.length === 0) return null;

@@ -16,13 +16,39 @@ export function getTimeScale(): number {
 	return timeScale;
 }
 
-/** Milliseconds since the epoch, real time. */
+/** Milliseconds since the epoch, wall-clock time (steps when the system clock is set). */
 export function now(): number {
 	return Date.now();
+}
+
+/**
+ * Milliseconds on a clock that only moves forward: for durations, waits and deadlines. A step
+ * of the wall clock (an NTP correction, a resumed VM) does not move it.
+ */
+export function monotonicNow(): number {
+	return performance.now();
 }
 
 /** Waits a duration given in unscaled milliseconds. */
 export async function wait(ms: number): Promise<void> {
 	if (ms <= 0) return;
 	await sleep(ms / timeScale);
+}
+
+/**
+ * The vendor's clock as its answers told it: each answer's `Date` header re-anchors it, and
+ * between answers it advances on the monotonic clock, so a step of n8n's own clock neither
+ * stops nor rushes it.
+ */
+export class ServerClock {
+	private anchor: { serverMs: number; at: number } | undefined;
+
+	observe(serverMs: number): void {
+		this.anchor = { serverMs, at: monotonicNow() };
+	}
+
+	/** The server's present (epoch ms); undefined before any answer. */
+	now(): number | undefined {
+		return this.anchor ? this.anchor.serverMs + (monotonicNow() - this.anchor.at) : undefined;
+	}
 }

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { getTimeScale, now } from './clock';
+import { getTimeScale, monotonicNow as now, ServerClock } from './clock';
 import type { RateLimitPolicy } from './types';
 
 /** Limit answers within one minute that open the circuit for an account. */
@@ -25,7 +25,8 @@ export class CircuitOpenError extends Error {
  * The request budget of one account inside this n8n process: a token bucket, a cap on
  * requests in flight, a shared pause after a limit answer, and a circuit breaker that stops
  * sending after repeated limit answers (vendors ban clients that keep hammering).
- * All executions and workflows of the process that use the account share it.
+ * All executions and workflows of the process that use the account share it. Its times are
+ * monotonic: a step of the wall clock neither stalls nor rushes it.
  */
 export class AccountGovernor {
 	private tokens: number;
@@ -41,8 +42,8 @@ export class AccountGovernor {
 	private slotWaiters: Array<() => void> = [];
 	/** Acquisitions are served in arrival order. */
 	private queue: Promise<void> = Promise.resolve();
-	/** Server clock minus local clock, from the last Date header seen; undefined before one. */
-	clockOffsetMs: number | undefined;
+	/** The account's server clock, from the Date headers of its answers. */
+	readonly serverClock = new ServerClock();
 
 	constructor(private policy: RateLimitPolicy) {
 		this.tokens = policy.capacity;

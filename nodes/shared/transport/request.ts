@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { getTimeScale, now } from './clock';
+import { getTimeScale } from './clock';
 import { helperApiError, vendorApiError, type ErrorContext } from './errors';
 import { CircuitOpenError, governorFor, type AccountGovernor } from './rateGovernor';
 import type { ApiRequest, ApiResponse, RawResponse, RequestContext, VendorProfile } from './types';
@@ -95,12 +95,17 @@ function headerValue(headers: RawResponse['headers'], name: string): string | un
 	return Array.isArray(value) ? value[0] : value;
 }
 
-/** Keeps the account's server-clock offset current from the Date header. */
-function observeClock(governor: AccountGovernor, headers: RawResponse['headers']): void {
+/** The server's time when it sent an answer, from its Date header; undefined without one. */
+export function answerTime(headers: RawResponse['headers']): number | undefined {
 	const date = headerValue(headers, 'date');
-	if (!date) return;
-	const serverTime = Date.parse(date);
-	if (!Number.isNaN(serverTime)) governor.clockOffsetMs = serverTime - now();
+	const serverTime = date ? Date.parse(date) : Number.NaN;
+	return Number.isNaN(serverTime) ? undefined : serverTime;
+}
+
+/** Re-anchors the account's server clock on every answer's Date header. */
+function observeClock(governor: AccountGovernor, headers: RawResponse['headers']): void {
+	const serverTime = answerTime(headers);
+	if (serverTime !== undefined) governor.serverClock.observe(serverTime);
 }
 
 /**
@@ -358,6 +363,5 @@ export async function apiRequest<T = unknown>(
  * undefined until this process has seen one.
  */
 export function serverNow(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number | undefined {
-	const governor = accountGovernor(profile, credentials);
-	return governor.clockOffsetMs === undefined ? undefined : now() + governor.clockOffsetMs;
+	return accountGovernor(profile, credentials).serverClock.now();
 }
