@@ -42,7 +42,14 @@ export class AmoCrm implements INodeType {
 		description:
 			'Work with amoCRM (Kommo) tasks, their comments and task types, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'amoCRM' },
-		usableAsTool: true,
+		// As an AI Agent tool: what the tools panel shows, and where "Tool Description → Set Manually"
+		// starts (with "Set Automatically" the model reads the operation's action).
+		usableAsTool: {
+			replacements: {
+				description:
+					'Create, find, update, complete and reopen tasks in amoCRM (Kommo), add and read their comments, and list task types',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: amoCrmCredentials,

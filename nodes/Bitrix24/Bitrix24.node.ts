@@ -40,7 +40,14 @@ export class Bitrix24 implements INodeType {
 		description:
 			'Work with Bitrix24 tasks, their comments, statuses and fields, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'Bitrix24' },
-		usableAsTool: true,
+		// As an AI Agent tool: what the tools panel shows, and where "Tool Description → Set Manually"
+		// starts (with "Set Automatically" the model reads the operation's action).
+		usableAsTool: {
+			replacements: {
+				description:
+					'Create, find, update, complete, reopen and delete tasks in Bitrix24, start, pause, defer, delegate and approve them, add and read their comments, and read task statuses, priorities and fields',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// Written out in each node (n8n's lint reads them there). The webhook is tested by a

@@ -25,7 +25,14 @@ export class MoySklad implements INodeType {
 		description:
 			'Work with MoySklad tasks, their comments and task types, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'MoySklad' },
-		usableAsTool: true,
+		// As an AI Agent tool: what the tools panel shows, and where "Tool Description → Set Manually"
+		// starts (with "Set Automatically" the model reads the operation's action).
+		usableAsTool: {
+			replacements: {
+				description:
+					'Create, find, update, complete, reopen and delete tasks in MoySklad, add, read, edit and delete their comments, and manage task types',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'moySkladApi', required: true }],

@@ -26,7 +26,14 @@ export class Pyrus implements INodeType {
 		description:
 			'Work with Pyrus tasks, their comments, forms and lists, and start workflows when tasks are created, updated or completed',
 		defaults: { name: 'Pyrus' },
-		usableAsTool: true,
+		// As an AI Agent tool: what the tools panel shows, and where "Tool Description → Set Manually"
+		// starts (with "Set Automatically" the model reads the operation's action).
+		usableAsTool: {
+			replacements: {
+				description:
+					'Create, find, update, complete, reopen and delete tasks in Pyrus, add, read and edit their comments, and read forms and lists',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: pyrusCredentials,
