@@ -78,8 +78,9 @@ export class Bitrix24OAuth2Api implements ICredentialType {
 
 	/**
 	 * n8n tests OAuth2 credentials only with this request. The token goes as the `auth` body
-	 * field, the way Bitrix24 documents it (settings/how-to-call-rest-api/authorization.md);
-	 * `scope` needs no scope of its own (api-reference/common/system/scope.md).
+	 * field, the way Bitrix24 documents it
+	 * (https://apidocs.bitrix24.com/settings/how-to-call-rest-api/authorization.html); `scope` needs no
+	 * scope of its own (https://apidocs.bitrix24.com/api-reference/common/system/scope.html).
 	 */
 	test: ICredentialTestRequest = {
 		request: {

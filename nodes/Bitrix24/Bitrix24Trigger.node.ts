@@ -57,7 +57,8 @@ function bitrix24TaskSource(
 	// Bounds in the documented type; before any answer told the portal's offset (the first poll of
 	// a process), in UTC written as +00:00.
 	const bound = (ms: number) => b24DateTime(DateTime.fromMillis(ms), zone);
-	// STATUS_CHANGED_DATE: when the task last changed status (vendors/bitrix24.md §5.3).
+	// STATUS_CHANGED_DATE: when the task last changed status (statusChangedDate,
+	// https://apidocs.bitrix24.com/api-reference/tasks/fields.html).
 	const select = [...DEFAULT_SELECT, 'STATUS_CHANGED_DATE'];
 	return {
 		resolutionMs: 1000,

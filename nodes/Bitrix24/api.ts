@@ -70,8 +70,9 @@ export function portalOrigin(credentials: ICredentialDataDecryptedObject): strin
 
 /**
  * Bitrix24 counts the request rate per portal (and source address), shared by every webhook and
- * application on it (source: limits.html; shared/vendors/bitrix24.md §3.1): one budget per
- * portal address, whichever user or credential type calls.
+ * application on it (source: https://apidocs.bitrix24.com/limits.html, the leaky bucket and «considers the
+ * IP address of the request source»): one budget per portal address, whichever user or
+ * credential type calls.
  */
 function accountKey(credentials: ICredentialDataDecryptedObject): string {
 	return new URL(portalOrigin(credentials)).origin.toLowerCase();
@@ -99,7 +100,8 @@ const plainText = (value: unknown) =>
 /**
  * Bitrix24's error answer: classic `{ error, error_description }`, or REST 3.0's
  * `{ error: { code, message, validation: [{ field, message }] } }` (source:
- * api-reference/rest-v3.md «Structure of an unsuccessful response»).
+ * https://apidocs.bitrix24.com/api-reference/rest-v3.html, «Structure of an unsuccessful
+ * response»).
  */
 function errorBody(body: unknown): VendorErrorBody | undefined {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
@@ -334,8 +336,8 @@ async function renewToken(ctx: RequestContext, sent: string, known: string[], it
 /**
  * Calls one REST method with a JSON POST. An OAuth2 token goes as the `auth` field of the body,
  * the way Bitrix24 documents it for every method, REST 3.0 and `batch` included (source:
- * settings/how-to-call-rest-api/authorization.md; the «cURL (OAuth)» examples); n8n still
- * renews it: on `expired_token` the refused call goes again with the new token. A portal that
+ * https://apidocs.bitrix24.com/settings/how-to-call-rest-api/authorization.html; the «cURL (OAuth)»
+ * examples); n8n still renews it: on `expired_token` the refused call goes again with the new token. A portal that
  * was renamed answers with a redirect: the same POST, body and all, is sent again to the new
  * address when that is a Bitrix24 portal or on the portal's own domain.
  */
@@ -456,8 +458,8 @@ function holdsEmptyList(value: unknown): boolean {
 
 /**
  * Whether parameters can be written as a batch command. A batch command is a query string in
- * PHP's bracket notation (source: settings/how-to-call-rest-api/batch.md), which cannot say
- * "an empty list": `fields[ACCOMPLICES]` with no elements simply vanishes, so a command that
+ * PHP's bracket notation (source: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html),
+ * which cannot say "an empty list": `fields[ACCOMPLICES]` with no elements simply vanishes, so a command that
  * clears a list goes out as its own JSON call instead.
  */
 export function batchable(params: IDataObject): boolean {
@@ -515,9 +517,11 @@ const MAX_TIME_LIMIT_WAIT_MS = 60_000;
 
 /**
  * How long to wait before sending again commands refused for their method's operating-time
- * limit: until the latest `operating_reset_at` the answer gives for them (source: limits.md;
- * `result_time` per command, as the JS SDK reads it), at least 10 s, doubling each round (a
- * one-minute bucket may need to pass, shared/vendors/bitrix24.md §3.2), at most a minute.
+ * limit: until the latest `operating_reset_at` the answer gives for them (source:
+ * https://apidocs.bitrix24.com/limits.html; `result_time` per command, as the JS SDK reads it), at least
+ * 10 s, doubling each round (the limit counts ten one-minute buckets, so one may need to pass:
+ * «if the error persists, wait for the next bucket reset», https://apidocs.bitrix24.com/limits.html), at most
+ * a minute.
  */
 export function timeLimitWaitMs(answer: BatchAnswer, keys: string[], round: number): number {
 	let resetAt = 0;
@@ -549,8 +553,8 @@ async function sendBatch(
  *
  * Bitrix24 counts operating time per method for each command inside a batch; a command whose
  * method is over its limit is refused with OPERATION_TIME_LIMIT and was not run (source:
- * limits.md). With `retryRefused` (commands that do not refer to each other), the refused
- * commands, and under `halt` the commands after them that never ran, go again after the wait;
+ * https://apidocs.bitrix24.com/limits.html). With `retryRefused` (commands that do not refer to each
+ * other), the refused commands, and under `halt` the commands after them that never ran, go again after the wait;
  * commands that ran are never sent again.
  */
 export async function b24Batch(

@@ -3,7 +3,8 @@
  * the «Scope:» line of each method page on apidocs.bitrix24.com (tasks.task.* and
  * task.commentitem.*: `task`; user.get: `user`; sonet_group.get: `sonet_group`;
  * im.dialog.messages.get: `im`; the REST 3.0 tasks.task.chat.message.send: `tasks`) and
- * api-reference/scopes/permissions.md (`basic` methods such as `scope` and `batch` need none).
+ * https://apidocs.bitrix24.com/api-reference/scopes/permissions.html (`basic` methods such as `scope`
+ * and `batch` need none).
  */
 export interface B24ScopeNeed {
 	scope: string;

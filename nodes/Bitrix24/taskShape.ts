@@ -26,8 +26,8 @@ export const B24_PRIORITIES: Record<string, string> = { '0': 'Low', '1': 'Medium
 
 /**
  * A datetime as Bitrix24's documented type `YYYY-MM-DDThh:mm:ss±hh:mm` (source:
- * api-reference/data-types.md; seed 004 «Работа с датами»): whole seconds and an explicit offset
- * in the given zone, never milliseconds or `Z`.
+ * https://apidocs.bitrix24.com/api-reference/data-types.html): whole seconds and an explicit offset in
+ * the given zone, never milliseconds or `Z`.
  */
 export function b24DateTime(date: DateTime, zone: string): string {
 	return date.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");

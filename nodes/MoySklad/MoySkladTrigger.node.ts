@@ -40,7 +40,9 @@ function revisionOf(task: IDataObject): string {
 const SAMPLE_PAGE = 100;
 
 /**
- * The most recently completed tasks. `completed` is not a sort field (vendors/moysklad.md §3.1),
+ * The most recently completed tasks. `completed` is not a sort field (MoySklad's sorting table,
+ * «Сортировка», https://dev.moysklad.ru/doc/api/remap/1.2/workbook/: tasks sort by id, created,
+ * version, updated, description, dueToDate, done),
  * but completing changes a task, so none changed before a task's completion was completed after
  * it: completed tasks are read newest change first until the page's oldest change is older than
  * the `limit`-th completion found.
@@ -105,7 +107,8 @@ function moySkladTaskSource(
 			createdAt: taskTime(task, 'created', true)!.toMillis(),
 			updatedAt: taskTime(task, 'updated', true)!.toMillis(),
 			completed: task.done === true,
-			// The time it was completed (seed 002, «completed»): each completion fires once.
+			// The time it was completed (`completed` of «Задача»,
+			// https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha): each completion fires once.
 			completedAt: task.done === true ? taskTime(task, 'completed')?.toMillis() : undefined,
 			revision: revisionOf(task),
 		}),

@@ -309,7 +309,8 @@ const MOSCOW_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 /**
  * An API time as a moment; undefined when it is not a time. Answers carry milliseconds
  * ("2026-03-01 15:30:00.123"), seconds only in the vendor's examples, and fewer fraction digits
- * when the fraction ends in zeros: "…:00.12" is 120 ms (vendors/moysklad.md §7).
+ * when the fraction ends in zeros: "…:00.12" is 120 ms (unconfirmed; the client wmakeev/moysklad
+ * reads 1–3 digits so, https://github.com/wmakeev/moysklad, src/tools/parseTimeString.js).
  */
 export function fromMoscow(value: unknown): DateTime | undefined {
 	if (typeof value !== 'string') return undefined;
@@ -394,7 +395,8 @@ export function stateOutput(state: IDataObject): IDataObject {
 
 /**
  * Where a user opens the task in the web UI: the link MoySklad itself gives (`meta.uuidHref`,
- * _general.md), else none. MoySklad documents no web-app route for tasks to build one from.
+ * https://dev.moysklad.ru/doc/api/remap/1.2/ «Метаданные»), else none. MoySklad documents no web-app route for
+ * tasks to build one from.
  */
 export function moySkladTaskUrl(task: IDataObject): string | null {
 	const meta = task.meta as IDataObject | undefined;

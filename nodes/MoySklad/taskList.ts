@@ -14,10 +14,11 @@ const COMPLETED = ['done=true'];
 
 /**
  * API hosts that refused `done=true;done=false`. A repeated "=" is an OR in the docs' general
- * part (_general.md, "Фильтрация выборки с помощью параметра filter", shown for isDeleted and
- * archived) but unconfirmed for tasks, and error 1030 says "a filter field may be given only
+ * part (https://dev.moysklad.ru/doc/api/remap/1.2/, "Фильтрация выборки с помощью параметра filter", shown
+ * for isDeleted and archived) but unconfirmed for tasks, and error 1030 says "a filter field may be given only
  * once". A refusal is met once per process and host; from then on open and completed tasks are
- * read apart (two documented filters of seed 002) and put together.
+ * read apart (two documented filters of «Задача», https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha)
+ * and put together.
  */
 const readApart = new Set<string>();
 

@@ -53,7 +53,8 @@ function record(task: IDataObject) {
 		createdAt: pyrusTimeMs(task.create_date),
 		updatedAt: pyrusTimeMs(task.last_modified_date),
 		completed: isClosed(task),
-		// When it was closed (close_date, vendors/pyrus.md §4): each closing fires once.
+		// When it was closed (close_date, https://pyrus.com/ru/help/api/tasks): each closing fires
+		// once.
 		completedAt: isClosed(task) ? pyrusTimeMs(task.close_date) || undefined : undefined,
 		revision: revisionOf(task),
 	};

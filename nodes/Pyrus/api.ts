@@ -87,8 +87,10 @@ export const pyrusProfile: VendorProfile = {
 		const reset = Number(header(response, 'x-ratelimit-reset'));
 		const resetMs = Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
 		if (response.statusCode === 429 && pyrusErrorCode(response.body) === 'task_delete_limit_exceeded') {
-			// Deletions have a quota of their own (vendors/pyrus.md §4.4, §9.1): X-RateLimit-* tell
-			// of the 5,000-request window, not of it. Only a Retry-After of its own says when.
+			// Deletions have a quota of their own (task_delete_limit_exceeded, an error code of the
+			// official SDKs): X-RateLimit-* tell of the 5,000-request window
+			// (https://pyrus.com/en/help/api/errors-and-limits), not of it. Only a Retry-After of its
+			// own says when.
 			const retryAfter = Number(header(response, 'retry-after'));
 			return { kind: 'limited', scope: 'request', retryAfterMs: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined };
 		}
@@ -104,7 +106,7 @@ export const pyrusProfile: VendorProfile = {
 
 /**
  * Whether an error answer says the task is not there. Which answer a missing task gets is not
- * documented (vendors/pyrus.md §4.1): 403 `access_denied_task`, 400 `unrecognized_task_id` or 404.
+ * documented (unconfirmed): 403 `access_denied_task`, 400 `unrecognized_task_id` or 404.
  */
 export function pyrusTaskGone(response: RawResponse): boolean {
 	const code = pyrusErrorCode(response.body);

@@ -270,8 +270,9 @@ describe('create: partial failure of a batch', () => {
 	});
 
 	it('answers that name none of the request_ids sent, one per element, are matched by position', async () => {
-		// amoCRM echoes request_id, or numbers answers itself (seed 000, #tasks-add); its own
-		// example answers request_id "example" to a request that sent it.
+		// amoCRM echoes request_id, or numbers answers itself (tasks API «Добавление задач»,
+		// https://www.amocrm.ru/developers/content/crm_platform/tasks-api#tasks-add); its own example answers request_id "example"
+		// to a request that sent it.
 		const scope = amo()
 			.post(`${API}/tasks`)
 			.reply(200, { _embedded: { tasks: [{ id: 910, request_id: 'a' }, { id: 911, request_id: 'b' }] } })
@@ -289,8 +290,9 @@ describe('create: partial failure of a batch', () => {
 	});
 
 	it('answers numbered by amoCRM itself from "0" (never sent) are matched by that number, not taken for echoes', async () => {
-		// Seed 000 (#tasks-add): without a request_id amoCRM answers the element's position. "0" is
-		// never sent, so an answer naming it is that numbering: "1" is then the second element, not item 0.
+		// Tasks API «Добавление задач» (https://www.amocrm.ru/developers/content/crm_platform/tasks-api#tasks-add):
+		// without a request_id amoCRM answers the element's position. "0" is never sent, so an
+		// answer naming it is that numbering: "1" is then the second element, not item 0.
 		const scope = amo()
 			.post(`${API}/tasks`)
 			.reply(200, { _embedded: { tasks: [{ id: 921, request_id: '1' }, { id: 920, request_id: '0' }, { id: 922, request_id: '2' }] } })

@@ -5,8 +5,10 @@
  * - `rejectedBatch`: whether a 400 with `validation-errors` for one element of an array left the
  *   other elements written (undocumented). The node never writes a task twice under either.
  * - a read after the write that fails: the item says what was written and that the read failed.
- * - `completeWithoutResult`: seed 000 says a task is completed by sending `result` and
- *   `is_completed` together; whether amoCRM refuses `is_completed` alone is undocumented.
+ * - `completeWithoutResult`: the tasks API («Выполнение задачи»,
+ *   https://www.amocrm.ru/developers/content/crm_platform/tasks-api#tasks-complete) says a task is completed by sending
+ *   `result` and `is_completed` together; whether amoCRM refuses `is_completed` alone is
+ *   undocumented.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -285,7 +287,7 @@ describe('the read after a write fails', () => {
 	});
 });
 
-describe('complete: result and is_completed together (seed 000, «Выполнение задачи»)', () => {
+describe('complete: result and is_completed together (amoCRM tasks API, #tasks-complete «Выполнение задачи»)', () => {
 	for (const reading of ['accepted', 'rejected'] as const) {
 		it(`${reading}: with a result text, both go in one element and the task is completed with it`, async () => {
 			sandbox.completeWithoutResult = reading;

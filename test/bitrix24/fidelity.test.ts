@@ -30,7 +30,7 @@ const { sandbox, baseUrl } = useSandbox();
 const stored = (result: RunWorkflowResult) => JSON.stringify({ ...result, credentials: undefined, credentialUpdates: undefined });
 const bodyOf = (index: number) => sandbox.requests[index].body as IDataObject;
 const GET_5 = { resource: 'task', operation: 'get', taskId: byId('5') };
-/** The documented datetime type: YYYY-MM-DDThh:mm:ss±hh:mm (api-reference/data-types.md). */
+/** The documented datetime type: YYYY-MM-DDThh:mm:ss±hh:mm (https://apidocs.bitrix24.com/api-reference/data-types.html). */
 const DOCUMENTED_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
 describe('OAuth2: the access token travels as `auth`, as Bitrix24 documents it', () => {
@@ -101,7 +101,7 @@ describe('REST 3.0 errors: `{ error: { code, message, validation } }`', () => {
 
 	it('a validation error: the vendor\'s message, its code, each field, no [object Object]', async () => {
 		chatTask();
-		// source: api-reference/tasks/tasks-task-chat-message-send.md, «Error Handling», HTTP 400
+		// source: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html, «Error Handling», HTTP 400
 		nock(REMOTE)
 			.post(`/rest/api/7/${SECRET}/tasks.task.chat.message.send`)
 			.reply(400, {

@@ -1,8 +1,9 @@
 /**
  * Bitrix24 counts the request rate per portal (and source address), shared by every app and
- * webhook on it (source: limits.html; shared/vendors/bitrix24.md §3.1). Two users' webhooks and
- * an OAuth application on one sandbox portal, at the sandbox's real limit (50 burst, 2 per
- * second, on a faster time scale): one budget in the n8n process, no limit answers.
+ * webhook on it (source: https://apidocs.bitrix24.com/limits.html, the leaky bucket that
+ * applications on one server share). Two users' webhooks and an OAuth application on one sandbox
+ * portal, at the sandbox's real limit (50 burst, 2 per second, on a faster time scale): one
+ * budget in the n8n process, no limit answers.
  * Assertions are counts, never durations.
  */
 import { setTimeScale } from '../../nodes/shared/transport/clock';

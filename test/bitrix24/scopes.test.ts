@@ -1,7 +1,7 @@
 /**
  * Scopes: what each operation needs, told in the credential's help text, checked by the
- * credential test (the `scope` method, api-reference/common/system/scope.md) and enforced by
- * the sandbox per method (webhooks with a configured scope list).
+ * credential test (the `scope` method, https://apidocs.bitrix24.com/api-reference/common/system/scope.html)
+ * and enforced by the sandbox per method (webhooks with a configured scope list).
  */
 import type { ICredentialType, IDataObject, INodeType } from 'n8n-workflow';
 

@@ -16,8 +16,9 @@ const pairs = loadContracts('amocrm');
 const API = '/api/v4/';
 
 /**
- * The account the documented examples assume: the leads their tasks link to (seed 000's
- * examples) and the custom task type of vendors/amocrm.md §5.9.
+ * The account the documented examples assume: the leads their tasks link to (the examples of
+ * https://www.amocrm.ru/developers/content/crm_platform/tasks-api) and the custom task type of the «Account parameters» example
+ * (https://developers.kommo.com/reference/account-parameters, with=task_types).
  */
 function documentedAccount(sandbox: AmoCrmSandbox): void {
 	sandbox.addEntity('leads', 167353, 1035487, 180765, 9785993);

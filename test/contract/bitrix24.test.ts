@@ -26,8 +26,10 @@ const pairs = loadContracts('bitrix24');
 const REMOTE = 'https://contract.bitrix24.com';
 
 /**
- * PHP encodes an empty map as `[]` (shared/vendors/bitrix24.md §4.3, «Empty maps may arrive as
- * []»): where the documentation shows an object, an answered [] stands for the empty object.
+ * PHP encodes an empty map as `[]` (the documented answers show it: `"result_error": []` in
+ * https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html, `"accomplicesData": []` in
+ * https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html): where the documentation shows an
+ * object, an answered [] stands for the empty object.
  */
 function phpEmptyMaps(documented: unknown, actual: unknown): unknown {
 	if (documented !== null && typeof documented === 'object' && !Array.isArray(documented)) {

@@ -42,7 +42,10 @@ export interface ContractPair {
 	/** File name, set by the loader. */
 	file: string;
 	title: string;
-	/** Where the pair comes from: the vendor's doc page (URL) and section, or seed number + section. */
+	/**
+	 * Where the pair comes from: the vendor's public doc page (URL) and section, or the official
+	 * SDK / library file when the documentation gives no example.
+	 */
 	source: string;
 	/** Sandbox state the pair needs: requests sent before it, and sandbox switches to set. */
 	given?: ContractStep[];
@@ -78,7 +81,7 @@ export function loadContracts(vendor: string): ContractPair[] {
 	return files.map((file) => {
 		const pair = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Omit<ContractPair, 'file'>;
 		if (typeof pair.source !== 'string' || pair.source.trim().length < 10) {
-			throw new Error(`test/contract/${vendor}/${file}: "source" must name the documentation page or seed section`);
+			throw new Error(`test/contract/${vendor}/${file}: "source" must name the documentation page and section`);
 		}
 		if (!pair.request?.method || !pair.request.path || typeof pair.response?.status !== 'number') {
 			throw new Error(`test/contract/${vendor}/${file}: needs request.method, request.path and response.status`);

@@ -18,7 +18,10 @@ useMsEnvironment({ allowLocalhost: true });
 
 const pairs = loadContracts('moysklad');
 
-/** Ids of the documented examples (seed 002), so that the documented requests can be sent as they are. */
+/**
+ * Ids of the documented examples (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha),
+ * so that the documented requests can be sent as they are.
+ */
 const DOC = {
 	admin: '98fa7086-8aa1-11e8-7210-075e0000002c',
 	organization: '9927bf0d-8aa1-11e8-7210-075e00000054',

@@ -36,7 +36,10 @@ usePyrusEnvironment({ allowLocalhost: true });
 // ------------------------------------------------------------------ against the sandbox
 
 const person = (id: number, first: string, last: string, email: string): PyrusPerson => ({ id, first_name: first, last_name: last, email, type: 'user' });
-/** The people of seed 003's examples; Bob Smith is the account of the authorization example. */
+/**
+ * The people of the examples of https://pyrus.com/ru/help/api/tasks; Bob Smith is the account of the
+ * authorization example.
+ */
 const BOB = person(1731, 'Bob', 'Smith', 'Bob.Smith@gmail.com');
 
 function contractSandbox(): PyrusSandbox {
@@ -48,7 +51,7 @@ function contractSandbox(): PyrusSandbox {
 	sandbox.addMember(person(1730, 'John', 'Snow', 'John.Snow@gmail.com'));
 	sandbox.addMember(person(1725, 'Jane', 'Doe', 'Jane.Doe@gmail.com'));
 	sandbox.addCatalog(277, { 845: ['IT Conference'] }, ['Payment types']);
-	// Form 1345 of seed 003, its table columns as the seed's create request writes them.
+	// Form 1345 of the tasks page, its table columns as the page's create request writes them.
 	sandbox.addForm({
 		id: 1345,
 		name: 'Payments',

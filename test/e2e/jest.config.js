@@ -1,8 +1,8 @@
 /**
  * End-to-end tests: real n8n 2.41.1 (installed into the per-user cache on first use) with this
  * package as a community package, the vendor sandboxes, and Debian's Chromium for the editor.
- * Each test file starts its own n8n and sandboxes; the files run one after another (two n8n
- * processes at once would only compete for the machine).
+ * Each test file starts its own n8n (on free ports, in its own folder); the files run one after
+ * another (in band).
  * @type {import('jest').Config}
  */
 module.exports = {

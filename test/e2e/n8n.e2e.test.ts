@@ -37,7 +37,7 @@ const execFileAsync = promisify(execFile);
 const root = repoRoot();
 const outDir = join(root, 'test-output', 'e2e');
 const examples = loadExamples(join(root, 'examples'));
-/** n8n polls at most once a minute; the first scheduled poll takes the starting point. */
+/** n8n polls at most once a minute (the examples: every minute). */
 const POLL_WAIT_MS = 100_000;
 
 async function freePort(): Promise<number> {
@@ -135,9 +135,12 @@ describe('polling triggers in an active workflow', () => {
 		const example = stack.examples.find((e) => e.file === entry.trigger.example);
 		if (!example) throw new Error(`${entry.trigger.example} is not imported`);
 		const before = new Set(await stack.client.executionIds(example.id));
-		// Activation polls once at once, but n8n 2.41 keeps nothing that test poll stores: the
-		// first scheduled poll (n8n polls at most once a minute) takes the trigger's starting
-		// point. Change the sandbox only after that poll has been and gone.
+		// Activation polls once at once and sets the trigger's starting point (n8n 2.41 keeps
+		// what that poll stores; with durable poll cursors, N8N_POLLER_DURABLE_CURSORS_ENABLED,
+		// it discards it and the first scheduled poll starts from the activation moment). This
+		// test changes the sandbox only after the first scheduled poll has been and gone, so the
+		// change falls in a steady poll-to-poll window; trigger-activation.e2e.test.ts covers a
+		// change right after the activation poll.
 		await stack.client.activate(example.id);
 		try {
 			const requestsAfterActivation = sandbox.sandbox.requests.length;

@@ -1,6 +1,6 @@
 /**
- * Attachments (issue 11, Pyrus point 8) through n8n's engine against the loopback sandbox. Seed
- * 003, «attachments»: a plain value is the guid of an uploaded file, the id of a file already
+ * Attachments (issue 11, Pyrus point 8) through n8n's engine against the loopback sandbox.
+ * Pyrus tasks API (https://pyrus.com/ru/help/api/tasks), «attachments»: a plain value is the guid of an uploaded file, the id of a file already
  * attached to some task, or a URL; objects are `{guid, root_id?}`, `{attachment_id}`,
  * `{url, name?}`. The node sends every plain value as the object of its kind, and the examples
  * its own help text gives pass its own validation.

@@ -5,7 +5,9 @@
  *   may have deleted): a repeat that finds the task gone means the first attempt deleted it.
  *   "Gone" reads as each answer the sandbox may give a missing task (switch `missingTask`).
  *   A "gone" answer to the first attempt is an error.
- * - `task_delete_limit_exceeded` is its own quota (vendors/pyrus.md §4.4, §9.1): its answer is
+ * - `task_delete_limit_exceeded` is its own quota (an error code of the official SDKs,
+ *   https://github.com/simplygoodsoftware/pyrusapi-typescript, src/enums/errorCodeType.ts; the
+ *   quota itself is unconfirmed): its answer is
  *   honoured (its own `Retry-After` when it names one, else no repeat), not the general
  *   `X-RateLimit-Reset` of the 5,000-request window.
  */

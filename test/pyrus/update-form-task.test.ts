@@ -2,12 +2,13 @@
  * Update of a form task (issue 11, Pyrus points 11 and 12) through n8n's engine against the
  * loopback sandbox.
  *
- * - Subject and participants apply to simple tasks only (seed 003, «POST /tasks/{task-id}/comments»:
+ * - Subject and participants apply to simple tasks only (https://pyrus.com/ru/help/api/tasks,
+ *   «POST /tasks/{task-id}/comments»:
  *   «Применимо только для простой задачи»). What Pyrus does with them on a form task is not
  *   documented (refused, or silently dropped: switch `simpleOnlyOnFormTask`): the node refuses
  *   them before sending, naming the field.
- * - Table rows without `row_id` are new rows (vendors/pyrus.md §5.2: rows are keyed by `row_id`,
- *   a new id adds a row): on Update they get ids no row of the task has or had, so no existing
+ * - Table rows without `row_id` are new rows (https://pyrus.com/en/help/api/fields, «table»: rows
+ *   are keyed by `row_id`, a new id adds a row): on Update they get ids no row of the task has or had, so no existing
  *   row is overwritten, whether a deleted row's id can come back or not (switch `deletedRowIds`).
  */
 import type { IDataObject } from 'n8n-workflow';

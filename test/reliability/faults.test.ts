@@ -3,7 +3,7 @@
  * own limit answer, 2% HTTP 500, random latency and an occasional dropped connection (seeded,
  * so every run sees the same schedule). Return All must return exactly the stored set; 500
  * creates must end as exactly 500 stored tasks, with every write whose outcome is unknown
- * reported on its item and never sent again by the node. Figures: docs/reliability/faults.md.
+ * reported on its item and never sent again by the node. Figures: docs/reliability.md («Faults»).
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -52,7 +52,7 @@ function storedByMarker(adapter: AnyAdapter, sandbox: SandboxServer): Map<string
 const errorOf = (item: INodeExecutionData) =>
 	item.json.error === undefined ? undefined : `${String(item.json.error)} ${String(item.json.description ?? '')}`;
 
-/** Figures of one vendor, printed for docs/reliability/faults.md. */
+/** Figures of one vendor, printed for docs/reliability.md («Faults»). */
 const figures: Record<string, IDataObject> = {};
 afterAll(() => {
 	// eslint-disable-next-line no-console

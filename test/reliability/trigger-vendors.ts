@@ -687,7 +687,7 @@ function compare(expected: { required: string[]; optional: string[] }, emitted: 
  * The suite of one vendor: a sandbox of its own (no rate limit; waits 1000 times faster),
  * one seeded run, and the figures asserted: at least 2,000 changes over at least 100 polls per
  * trigger, some of them made while a trigger paged, and per event lost = duplicated = 0.
- * `TRIGGER_REPORT=1` prints the run's figures (docs/reliability/triggers.md).
+ * `TRIGGER_REPORT=1` prints the run's figures (docs/reliability.md, «Triggers: every change emitted exactly once»).
  */
 export function itEmitsEveryChangeOnce<S extends SandboxServer>(tv: TriggerVendor<S>, options: RunOptions): void {
 	it(`${tv.vendor.displayName} trigger: every created / updated / completed task emitted exactly once`, async () => {

@@ -81,7 +81,7 @@ export interface VendorAdapter<S extends SandboxServer = SandboxServer> {
 	limitStatus: number;
 	/**
 	 * How many of its limit answers the vendor puts up with in a window before it blocks or
-	 * bans the account (see docs/reliability/faults.md for where each number comes from).
+	 * bans the account (docs/reliability.md, «Many workers», says where each number comes from).
 	 */
 	limitTolerance: { answers: number; windowMs: number };
 	/** Whether the sandbox has blocked or banned the account. */

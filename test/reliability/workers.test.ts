@@ -74,7 +74,7 @@ const texts = (adapter: AnyAdapter, worker: number) =>
 	Array.from({ length: PER_WORKER }, (_, n) => `${adapter.key}-w${worker}-task-${n}`);
 /** Per worker, per vendor (in VENDORS order): what each item came back with. */
 let results: WorkerResult[][];
-/** Figures per vendor, printed for docs/reliability/faults.md. */
+/** Figures per vendor, printed for docs/reliability.md («Many workers»). */
 const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {

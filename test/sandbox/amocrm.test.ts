@@ -422,7 +422,7 @@ describe('amoCRM sandbox: API behaviour', () => {
 		}
 	});
 
-	test('filter[is_completed] as seed 000 sends it: a list of one', async () => {
+	test('filter[is_completed] as the tasks API example (#tasks-list) sends it: a list of one', async () => {
 		const done = await listAll(base, 'filter[is_completed][]=1');
 		const open = await listAll(base, 'filter[is_completed]=0');
 		expect(done.length).toBeGreaterThan(0);

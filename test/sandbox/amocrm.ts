@@ -147,13 +147,13 @@ export interface AmoCrmSandboxOptions extends SandboxOptions {
 	 */
 	strictEntities?: boolean;
 	/**
-	 * How `filter[updated_at][from]`/`[to]` bound the list. Unconfirmed: seed 000 (#tasks-list)
+	 * How `filter[updated_at][from]`/`[to]` bound the list. Unconfirmed: the tasks API (#tasks-list)
 	 * says only "ОТ и ДО", so clients must work with either. Default inclusive.
 	 */
 	updatedAtBounds?: 'inclusive' | 'exclusive';
 	/**
 	 * What amoCRM keeps of an array (POST or PATCH /tasks) it rejects with 400 and
-	 * `validation-errors`. Unconfirmed: seed 000 (#tasks-add, #tasks-edit) says only "400 —
+	 * `validation-errors`. Unconfirmed: the tasks API (#tasks-add, #tasks-edit) says only "400 —
 	 * Переданы некорректные данные. Подробности доступны в теле ответа", and the answer names
 	 * only the rejected elements. `storesNone` (default): nothing of the array is written.
 	 * `storesValid`: the valid elements are written all the same (and their ids are not in the
@@ -161,7 +161,7 @@ export interface AmoCrmSandboxOptions extends SandboxOptions {
 	 */
 	rejectedBatch?: 'storesNone' | 'storesValid';
 	/**
-	 * An edit that sets `is_completed: true` without `result`. Seed 000 (#tasks-complete): "Для
+	 * An edit that sets `is_completed: true` without `result`. The tasks API (#tasks-complete): "Для
 	 * завершения задачи необходимо передать свойство result и is_completed"; whether amoCRM
 	 * refuses one without the other is unconfirmed. `accepted` (default): the task is completed
 	 * without a result. `rejected`: a validation error on `result` (NotBlank).
@@ -266,7 +266,7 @@ function intParam(value: QueryValue | undefined, path: string): number | undefin
 }
 
 /**
- * Source: seed 000 (#tasks-list) — `filter[updated_at]` is a timestamp ("changed after") or
+ * Source: the tasks API (#tasks-list) — `filter[updated_at]` is a timestamp ("changed after") or
  * `[from]`/`[to]`. Unconfirmed: whether the bounds include their second (see `updatedAtBounds`).
  */
 function timeRange(value: QueryValue | undefined, path: string): { from?: number; to?: number } | undefined {
@@ -303,8 +303,9 @@ function paging(query: QueryObject): { page: number; limit: number } {
 	const limit = intParam(query.limit, 'limit') ?? DEFAULT_LIMIT;
 	if (page < 1) throw queryError('page', 'GreaterThanOrEqual', 'This value should be greater than or equal to 1.');
 	if (limit < 1) throw queryError('limit', 'GreaterThanOrEqual', 'This value should be greater than or equal to 1.');
-	// Source: seed 000 (#tasks-list) — limit at most 250. Unconfirmed: a larger value acts as 250,
-	// and the default is 50 (the official library's default, vendors/amocrm.md §4).
+	// Source: the tasks API (#tasks-list) — limit at most 250. Unconfirmed: a larger value acts as
+	// 250, and the default is 50 (the default of the official library amocrm/amocrm-api-php,
+	// src/AmoCRM/Filters/Traits/PagesFilterTrait.php).
 	return { page, limit: Math.min(limit, MAX_LIMIT) };
 }
 
@@ -593,10 +594,13 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * Block, then rate limit, then auth. Sources: vendors/amocrm.md §3.1 (7 requests a second, 429,
-	 * a block answered with nginx's HTML 403), §2.3 and §7.1 (401 problem+json of type
-	 * OAuthProblemJson with `hint`); seed 000 lists 401 for every method. Unconfirmed: the order of
-	 * the checks and the 429 body (plain text by default, see `limitBody`).
+	 * Block, then rate limit, then auth. Sources: 7 requests a second, then 429, and a block after
+	 * repeated violations (https://developers.kommo.com/docs/limitations,
+	 * https://www.amocrm.ru/developers/content/api/recommendations), the block answered with
+	 * nginx's HTML 403 (https://github.com/amocrm/amocrm-api-php/issues/434); 401 problem+json of
+	 * type OAuthProblemJson with `hint` (https://github.com/amocrm/amocrm-api-php/issues/123); the
+	 * tasks API lists 401 for every method. Unconfirmed: the order of the checks and the 429 body
+	 * (plain text by default, see `limitBody`).
 	 */
 	private guard(req: SandboxRequest): SandboxResponse | undefined {
 		if (this.blockedFlag) return nginxHtml(403, 'Forbidden');
@@ -649,9 +653,10 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * HAL page of `items` (seed 000 #tasks-list example answer: `_page`, `_links.self` / `next`,
-	 * `_embedded`); 204 without a body when empty or past the end (vendors/amocrm.md §4, from the
-	 * official library). Unconfirmed: links keep the request's other parameters.
+	 * HAL page of `items` (the tasks API's #tasks-list example answer: `_page`, `_links.self` /
+	 * `next`, `_embedded`); 204 without a body when empty or past the end (Kommo's tasks-list
+	 * reference, https://developers.kommo.com/reference/tasks-list; the official library maps 204
+	 * to «no content»). Unconfirmed: links keep the request's other parameters.
 	 */
 	private page<T>(req: SandboxRequest, items: T[], key: string, render: (item: T) => unknown): SandboxResponse {
 		const { page, limit } = paging(req.query);
@@ -670,7 +675,10 @@ export class AmoCrmSandbox extends SandboxServer {
 		return hal({ _page: page, _links: links, _embedded: { [key]: slice.map(render) } });
 	}
 
-	/** Source: vendors/amocrm.md §2.6 and §5.9 (`with=task_types`, `users_groups`, `datetime_settings`). */
+	/**
+	 * Source: Kommo «Account parameters», https://developers.kommo.com/reference/account-parameters
+	 * (`with=task_types`, `users_groups`, `datetime_settings`).
+	 */
 	private getAccount(req: SandboxRequest): SandboxResponse {
 		const a = this.store.account;
 		const withParts = typeof req.query.with === 'string' ? req.query.with.split(',').map((s) => s.trim()) : [];
@@ -713,7 +721,10 @@ export class AmoCrmSandbox extends SandboxServer {
 		return problem(403, 'Forbidden', 'Insufficient rights to call this method');
 	}
 
-	/** Source: vendors/amocrm.md §5.10 (admin only: 403 otherwise, see `usersForbidden`). */
+	/**
+	 * Source: amoCRM users API, https://www.amocrm.ru/developers/content/crm_platform/users-api
+	 * (admin only: 403 otherwise, see `usersForbidden`).
+	 */
 	private listUsers(req: SandboxRequest): SandboxResponse {
 		if (this.usersForbidden) return this.forbiddenUsers();
 		const users = [...this.store.users.values()].sort((a, b) => a.id - b.id);
@@ -728,7 +739,7 @@ export class AmoCrmSandbox extends SandboxServer {
 
 	// --- tasks --------------------------------------------------------------------------------
 
-	/** Source: seed 000 (#task-detail, #tasks-list examples) — an empty result is rendered `[]`. */
+	/** Source: the tasks API (#task-detail, #tasks-list examples) — an empty result is rendered `[]`. */
 	renderTask(task: AmoTask): Record<string, unknown> {
 		return {
 			...task,
@@ -747,7 +758,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		const updated = timeRange(f.updated_at, 'filter.updated_at');
 		let completed: boolean | undefined;
 		if (f.is_completed !== undefined) {
-			// Source: seed 000 (#tasks-list) documents `filter[is_completed]` as a bool (1 / 0) and its
+			// Source: the tasks API (#tasks-list) documents `filter[is_completed]` as a bool (1 / 0) and its
 			// example request sends it as a list, `filter[is_completed][]=1`: both forms are read.
 			const raw = typeof f.is_completed === 'string' ? [f.is_completed] : Object.values(f.is_completed);
 			if (raw.length === 1 && (raw[0] === '1' || raw[0] === 'true')) completed = true;
@@ -784,7 +795,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * Source: seed 000 (#tasks-list) — sorting only by created_at, complete_till, id, asc / desc.
+	 * Source: the tasks API (#tasks-list) — sorting only by created_at, complete_till, id, asc / desc.
 	 * Unconfirmed: ties are broken by id ascending, and the default order is id ascending.
 	 */
 	private taskOrder(value: QueryValue | undefined): (a: AmoTask, b: AmoTask) => number {
@@ -829,7 +840,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * Source: seed 000 (#tasks-add) — `request_id` is echoed unchanged, else the element's position
+	 * Source: the tasks API (#tasks-add) — `request_id` is echoed unchanged, else the element's position
 	 * ("порядковый указатель"). Whether amoCRM accepts "0": see `zeroRequestId`.
 	 */
 	private requestIdOf(item: unknown, index: number): string {
@@ -839,7 +850,8 @@ export class AmoCrmSandbox extends SandboxServer {
 
 	/**
 	 * The reading of «Бага в API не принимает 0» (amocrm-api-php) chosen by `zeroRequestId`.
-	 * Unconfirmed: the code and detail of the refusal (its shape follows vendors/amocrm.md §7.1).
+	 * Unconfirmed: the code and detail of the refusal (its shape follows the validation error of
+	 * https://github.com/amocrm/amocrm-api-php/issues/115).
 	 */
 	private requestIdErrors(item: unknown): AmoValidationError[] {
 		const rid = isObject(item) ? item.request_id : undefined;
@@ -851,10 +863,11 @@ export class AmoCrmSandbox extends SandboxServer {
 
 	/**
 	 * Validates the task fields present in `item`. `existing` is the task being updated
-	 * (create when undefined: text and complete_till are then required — seed 000 #tasks-add:
+	 * (create when undefined: text and complete_till are then required — the tasks API, #tasks-add:
 	 * "Для создания задачи нужно передать 2 обязательных параметра: text и complete_till").
-	 * Unconfirmed: the codes, paths and details of each error (their shape follows
-	 * vendors/amocrm.md §7.1), and that unknown types, users and entities are refused.
+	 * Unconfirmed: the codes, paths and details of each error (their shape follows the validation
+	 * error of https://github.com/amocrm/amocrm-api-php/issues/115), and that unknown types, users
+	 * and entities are refused.
 	 */
 	private validateTask(item: Record<string, unknown>, existing: AmoTask | undefined): AmoValidationError[] {
 		const errors: AmoValidationError[] = [];
@@ -938,9 +951,10 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * POST /tasks (seed 000 #tasks-add): an array of tasks, answered with `{ id, request_id,
+	 * POST /tasks (the tasks API, #tasks-add): an array of tasks, answered with `{ id, request_id,
 	 * _links }` each. One invalid element gets the whole array a 400 naming the invalid elements
-	 * (seed 000: "400 — Переданы некорректные данные"; body: vendors/amocrm.md §7.1); what is
+	 * (#tasks-add: "400 — Переданы некорректные данные"; body: the validation error of
+	 * https://github.com/amocrm/amocrm-api-php/issues/115); what is
 	 * written then follows `rejectedBatch` (unconfirmed).
 	 */
 	private createTasks(req: SandboxRequest): SandboxResponse {
@@ -957,11 +971,11 @@ export class AmoCrmSandbox extends SandboxServer {
 		if (failures.length > 0 && this.rejectedBatch === 'storesNone') return validationProblem(failures);
 
 		const created = valid.map(({ item, index }) => {
-			// Unconfirmed: created_at/updated_at/created_by/updated_by in the body (listed by seed 000)
+			// Unconfirmed: created_at/updated_at/created_by/updated_by in the body (listed by #tasks-add)
 			// are ignored; the task gets the sandbox time and the token user.
 			const task = this.addTask({
 				is_completed: false,
-				task_type_id: 1, // Unconfirmed: the type when none is sent is 1 (seed 000: a predefined type).
+				task_type_id: 1, // Unconfirmed: the type when none is sent is 1 (the tasks API: a predefined type).
 				...this.patchOf(item),
 				id: this.store.nextTaskId,
 				created_at: this.nowSeconds(),
@@ -975,7 +989,7 @@ export class AmoCrmSandbox extends SandboxServer {
 		return hal({ _links: this.self('/api/v4/tasks'), _embedded: { tasks: created } });
 	}
 
-	/** The reading of seed 000 #tasks-complete chosen by `completeWithoutResult`. */
+	/** The reading of the tasks API's #tasks-complete chosen by `completeWithoutResult`. */
 	private completionErrors(item: Record<string, unknown>): AmoValidationError[] {
 		if (this.completeWithoutResult === 'rejected' && item.is_completed === true && item.result === undefined) {
 			return [{ code: 'NotBlank', path: 'result', detail: 'This value should not be blank.' }];
@@ -984,7 +998,7 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * PATCH /tasks (seed 000 #tasks-edit): an array of changes with `id`, answered with `{ id,
+	 * PATCH /tasks (the tasks API, #tasks-edit): an array of changes with `id`, answered with `{ id,
 	 * updated_at, request_id, _links }` each. A rejected array: as for POST, per `rejectedBatch`.
 	 */
 	private patchTasks(req: SandboxRequest): SandboxResponse {
@@ -1024,8 +1038,8 @@ export class AmoCrmSandbox extends SandboxServer {
 	}
 
 	/**
-	 * PATCH /tasks/{id} (seed 000 #tasks-edit, #tasks-complete): one model, answered with the
-	 * model `{ id, updated_at, request_id, _links }` (seed 000's example answer has
+	 * PATCH /tasks/{id} (the tasks API, #tasks-edit, #tasks-complete): one model, answered with
+	 * the model `{ id, updated_at, request_id, _links }` (the #tasks-complete example answer has
 	 * `request_id: "0"`).
 	 */
 	private patchTask(req: SandboxRequest): SandboxResponse {

@@ -112,9 +112,11 @@ export interface Bitrix24SandboxOptions extends SandboxOptions {
 	 */
 	acceptBearer?: boolean;
 	/**
-	 * HTTP status of a classic `insufficient_scope` answer: 401 in the current system-errors table
-	 * (apidocs _includes/system-errors.md), 403 in the older error-codes page
-	 * (shared/vendors/bitrix24.md §7.2). Default 401.
+	 * HTTP status of a classic `insufficient_scope` answer: 401 in the current «Statuses and System
+	 * Error Codes» table every method page includes (e.g.
+	 * https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html), 403 in its earlier
+	 * editions (and in https://apidocs.bitrix24.com/api-reference/chat-bots/send-command.html).
+	 * Default 401.
 	 */
 	insufficientScopeStatus?: 401 | 403;
 	/**
@@ -131,29 +133,29 @@ export interface Bitrix24SandboxOptions extends SandboxOptions {
 	/**
 	 * Datetimes sent to the portal must have the documented type `YYYY-MM-DDThh:mm:ss±hh:mm` (or a
 	 * date `YYYY-MM-DD`, or no offset as the tasks.task.add example sends): source
-	 * api-reference/data-types.md, seed 004 «Работа с датами». Other forms (milliseconds, `Z`)
-	 * are refused with this on. Unconfirmed what a real portal does with them (PHP's strtotime
+	 * https://apidocs.bitrix24.com/api-reference/data-types.html. Other forms (milliseconds, `Z`) are
+	 * refused with this on. Unconfirmed what a real portal does with them (PHP's strtotime
 	 * would read most). Default true.
 	 */
 	strictDates?: boolean;
 	/**
 	 * When CLOSED_DATE is set for a task under control (TASK_CONTROL = Y): when it becomes
 	 * completed (status 5, at the creator's approval), or already when the responsible submits it
-	 * (status 4), kept through the approval. Unconfirmed: the field table (vendors/bitrix24.md
-	 * §5.3) says only "null if open", and that completing lands in status 4 first is itself
-	 * unconfirmed (§5.4). STATUS_CHANGED_DATE is set on every status change either way. Default
+	 * (status 4), kept through the approval. Unconfirmed: the field table
+	 * (https://apidocs.bitrix24.com/api-reference/tasks/fields.html, closedDate) says only "null if the
+	 * task is not completed", and that completing lands in status 4 first is itself unconfirmed. STATUS_CHANGED_DATE is set on every status change either way. Default
 	 * `completion`.
 	 */
 	closedDateAt?: 'completion' | 'submission';
 }
 
-/** Every scope the node's operations use (shared/vendors/bitrix24.md §2.2). */
+/** Every scope the node's operations use (the «Scope:» line of each method page: nodes/Bitrix24/scopes.ts). */
 export const B24_ALL_SCOPES = ['task', 'tasks', 'user', 'sonet_group', 'im'];
 
 /**
  * A Bitrix24 error: HTTP status, `error`, `error_description`; `v3`: answered in REST 3.0's
- * shape `{ error: { code, message, validation? } }` (source: api-reference/rest-v3.md
- * «Structure of an unsuccessful response»).
+ * shape `{ error: { code, message, validation? } }` (source:
+ * https://apidocs.bitrix24.com/api-reference/rest-v3.html, «Structure of an unsuccessful response»).
  */
 class B24Error extends Error {
 	constructor(
@@ -167,14 +169,15 @@ class B24Error extends Error {
 }
 
 /**
- * A datetime of the documented type or a date (source: api-reference/data-types.md), or a
- * datetime without an offset as the tasks.task.add example sends it (read in the portal's zone).
+ * A datetime of the documented type or a date (source: https://apidocs.bitrix24.com/api-reference/data-types.html),
+ * or a datetime without an offset as the tasks.task.add example sends it (read in the portal's
+ * zone).
  */
 const DOCUMENTED_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2})?)?$/;
 
 /**
  * The scope each method needs, any one of the list (source: the «Scope:» line of each method
- * page; `basic` methods need none: api-reference/scopes/permissions.md).
+ * page; `basic` methods need none: https://apidocs.bitrix24.com/api-reference/scopes/permissions.html).
  */
 function requiredScopes(method: string, v3: boolean, chatScope: string): string[] | undefined {
 	if (v3) return method === 'tasks.task.chat.message.send' ? [chatScope] : undefined;
@@ -187,7 +190,7 @@ function requiredScopes(method: string, v3: boolean, chatScope: string): string[
 	return undefined;
 }
 
-/** source: api-reference/tasks/status/tasks-task-complete.md «Error Handling» (the status methods, update). */
+/** source: https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html «Error Handling» (the status methods, update). */
 const notAllowed = () => new B24Error(400, '0', 'Action on the task is not allowed');
 
 type Params = Record<string, unknown>;
@@ -217,7 +220,7 @@ const STANDARD_FIELDS: Record<string, keyof B24Task> = {
 	CHANGED_DATE: 'changedDate',
 	CLOSED_DATE: 'closedDate',
 	CLOSED_BY: 'closedBy',
-	// source: vendors/bitrix24.md §5.3 (STATUS_CHANGED_DATE, a task field of tasks.task.list)
+	// source: https://apidocs.bitrix24.com/api-reference/tasks/fields.html (statusChangedDate, a task field)
 	STATUS_CHANGED_DATE: 'statusChangedDate',
 	DEADLINE: 'deadline',
 	START_DATE_PLAN: 'startDatePlan',
@@ -228,8 +231,9 @@ const STANDARD_FIELDS: Record<string, keyof B24Task> = {
 
 const SORTABLE = ['ID', 'TITLE', 'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'PRIORITY', 'REAL_STATUS', 'GROUP_ID'];
 /**
- * tasks.task.list filter keys (source: api-reference/tasks/tasks-task-list.md, «filter»). MEMBER
- * (seed 004, the deprecated task.item.list) is not in the list: see `unknownFilterField`.
+ * tasks.task.list filter keys (source: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html,
+ * «filter»). MEMBER (used by third-party articles, unconfirmed) is not in the list: see
+ * `unknownFilterField`.
  */
 const FILTERABLE = [
 	'ID', 'PARENT_ID', 'GROUP_ID', 'CREATED_BY', 'STATUS_CHANGED_BY', 'PRIORITY', 'FORUM_TOPIC_ID', 'RESPONSIBLE_ID',
@@ -443,10 +447,10 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	/**
-	 * A method the caller's scopes do not cover. Classic: `insufficient_scope` (source:
-	 * _includes/system-errors.md; status per `insufficientScopeStatus`); REST 3.0:
+	 * A method the caller's scopes do not cover. Classic: `insufficient_scope` (source: «Statuses
+	 * and System Error Codes» of every method page; status per `insufficientScopeStatus`); REST 3.0:
 	 * BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION with status 403 (source:
-	 * api-reference/rest-v3.md «Permissions and scopes»).
+	 * https://apidocs.bitrix24.com/api-reference/rest-v3.html «Permissions and scopes»).
 	 */
 	private scopeError(caller: Caller, method: string, v3: boolean): B24Error | undefined {
 		const needed = requiredScopes(method, v3, this.chatScope);
@@ -473,7 +477,8 @@ export class Bitrix24Sandbox extends SandboxServer {
 	/**
 	 * The leaky bucket: each request adds one; it drains continuously; over the burst → 503
 	 * QUERY_LIMIT_EXCEEDED. One bucket for the whole portal, whichever webhook or application
-	 * calls (source: limits.html; shared/vendors/bitrix24.md §3.1).
+	 * calls (source: https://apidocs.bitrix24.com/limits.html: «If several applications on a single server
+	 * work with the same Bitrix24, they share a common request rate limit»).
 	 */
 	private admit(): boolean {
 		if (!this.rateLimitEnabled) return true;
@@ -497,8 +502,8 @@ export class Bitrix24Sandbox extends SandboxServer {
 	/**
 	 * Who is calling: the webhook's or the token's user; undefined when not authorised. An OAuth
 	 * token comes as the `auth` parameter, in the query or the body (source:
-	 * settings/how-to-call-rest-api/authorization.md, the «cURL (OAuth)» example of every method
-	 * page; shared/vendors/bitrix24.md §1.2); a Bearer header only with `acceptBearer` (unconfirmed).
+	 * https://apidocs.bitrix24.com/settings/how-to-call-rest-api/authorization.html, and the «cURL (OAuth)»
+	 * example of every method page); a Bearer header only with `acceptBearer` (unconfirmed).
 	 */
 	private caller(req: SandboxRequest, parts: string[], params: Params): Caller {
 		if (parts.length === 3) {
@@ -533,7 +538,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 		if (parts.length !== 1 && parts.length !== 3) return this.error(404, 'ERROR_METHOD_NOT_FOUND', 'Method not found!');
 		const caller = this.caller(req, parts, params);
 		const { user, expired, method: rawMethod } = caller;
-		// source: _includes/system-errors.md (401 expired_token, 401 NO_AUTH_FOUND)
+		// source: «Statuses and System Error Codes» of every method page (401 expired_token, 401 NO_AUTH_FOUND)
 		if (expired) return this.error(401, 'expired_token', 'The access token provided has expired');
 		if (!user) return this.error(401, 'NO_AUTH_FOUND', 'Wrong authorization data');
 		const method = rawMethod.replace(/\.json$/, '').toLowerCase();
@@ -611,13 +616,13 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	/**
-	 * `batch` (source: settings/how-to-call-rest-api/batch.md): commands in order, `$result`
-	 * references, per-command errors in `result_error` of a 200 answer, `halt` stops at the first
+	 * `batch` (source: https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html): commands in
+	 * order, `$result` references, per-command errors in `result_error` of a 200 answer, `halt` stops at the first
 	 * failing command. A command's method answers for its own scope (the batch page's error
 	 * example: `insufficient_scope` with an empty description) and its own operating time: a
 	 * method over its limit refuses the command with OPERATION_TIME_LIMIT, not run (source:
-	 * limits.md, «each nested call is counted against its own method»; the error entry's form in
-	 * a batch is unconfirmed, here as the classic error pair). `result_time` holds the time of
+	 * https://apidocs.bitrix24.com/limits.html, «each nested call is counted against its own method»; the
+	 * error entry's form in a batch is unconfirmed, here as the classic error pair). `result_time` holds the time of
 	 * the commands that ran; refused ones have none (as the batch page's error examples show).
 	 */
 	private batch(params: Params, caller: Caller, v3: boolean): Params {
@@ -696,7 +701,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 				return plain({ ID: me.ID, ADMIN: me.ADMIN, NAME: me.NAME, LAST_NAME: me.LAST_NAME, TIME_ZONE: me.TIME_ZONE });
 			}
 			case 'scope':
-				// source: api-reference/common/system/scope.md: the caller's scopes, `basic` not listed
+				// source: https://apidocs.bitrix24.com/api-reference/common/system/scope.html: the caller's scopes, `basic` not listed
 				return plain(params.full === true || params.full === 'true' || params.full === '1' ? [...B24_ALL_SCOPES, 'crm', 'department'] : [...caller.scopes]);
 			case 'server.time':
 				return plain(this.portalDate());
@@ -712,7 +717,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 				return plain({ task: this.view(this.update(params, user), ['*'], 'write') });
 			case 'tasks.task.get': {
 				const task = this.tasks.get(toInt(params.taskId) ?? -1);
-				// source: api-reference/tasks/tasks-task-get.md: `"result": []` when the task does not exist or is not accessible
+				// source: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html: `"result": []` when the task does not exist or is not accessible
 				if (!task) return plain([]);
 				const select = asList(params.select).map(String);
 				return plain({ task: this.view(task, select.length ? select : ['*'], 'get') });
@@ -828,7 +833,10 @@ export class Bitrix24Sandbox extends SandboxServer {
 		return out;
 	}
 
-	/** A map as PHP's JSON encoder writes it: an object, or [] when empty (shared/vendors/bitrix24.md §4.3). */
+	/**
+	 * A map as PHP's JSON encoder writes it: an object, or [] when empty (as the answers of
+	 * https://apidocs.bitrix24.com/settings/how-to-call-rest-api/batch.html show, `"result_error": []`).
+	 */
 	private phpMap(entries: Array<[string, unknown]>): unknown {
 		return entries.length ? Object.fromEntries(entries) : [];
 	}
@@ -1177,7 +1185,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 
 	private list(params: Params): { result: unknown; extra: Params } {
 		const filter = isObject(params.filter) ? { ...params.filter } : {};
-		// source: api-reference/tasks/tasks-task-list.md: favorites with `::SUBFILTER-PARAMS: { FAVORITE: 'Y' }`
+		// source: https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html: favorites with `::SUBFILTER-PARAMS: { FAVORITE: 'Y' }`
 		const favorites = isObject(filter['::SUBFILTER-PARAMS']) ? filter['::SUBFILTER-PARAMS'].FAVORITE : undefined;
 		delete filter['::SUBFILTER-PARAMS'];
 		for (const [key, value] of Object.entries(filter)) {
@@ -1231,7 +1239,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 		if (!task) throw new B24Error(400, 'ERROR_CORE', 'TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED');
 		const fields = isObject(params.FIELDS) ? params.FIELDS : {};
 		if (String(fields.POST_MESSAGE ?? '').trim() === '') throw new B24Error(400, 'ERROR_CORE', 'Comment text is not specified');
-		// source: api-reference/tasks/comment-item/task-comment-item-add.md: AUTHOR_ID posts on behalf of another user
+		// source: https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html: AUTHOR_ID posts on behalf of another user
 		const authorId = toInt(fields.AUTHOR_ID) !== undefined ? this.requireUser(fields.AUTHOR_ID, 'Author') : user;
 		const author = this.users.get(authorId)!;
 		const comment: B24Comment = {
@@ -1247,7 +1255,7 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	/**
-	 * task.commentitem.getlist (source: api-reference/tasks/comment-item/task-comment-item-get-list.md):
+	 * task.commentitem.getlist (source: https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html):
 	 * TASKID, ORDER (ID, AUTHOR_ID, POST_DATE...), FILTER (ID, AUTHOR_ID, POST_DATE with !, <, <=, >, >=);
 	 * each comment with POST_MESSAGE_HTML and ATTACHED_OBJECTS (files are not modelled: {}).
 	 */
@@ -1277,9 +1285,11 @@ export class Bitrix24Sandbox extends SandboxServer {
 	}
 
 	/**
-	 * REST 3.0 tasks.task.chat.message.send (source: api-reference/tasks/tasks-task-chat-message-send.md):
+	 * REST 3.0 tasks.task.chat.message.send (source:
+	 * https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html):
 	 * `{ fields: { taskId, text } }` → `{ result: { result: true } }`; a missing field →
-	 * 400 with `validation`; no access to the task → 403 ACCESSDENIEDEXCEPTION (status: api-reference/rest-v3.md).
+	 * 400 with `validation`; no access to the task → 403 ACCESSDENIEDEXCEPTION (status:
+	 * https://apidocs.bitrix24.com/api-reference/rest-v3.html).
 	 */
 	private chatSend(params: Params, user: string): Params {
 		const fields = isObject(params.fields) ? params.fields : undefined;

@@ -16,10 +16,13 @@
  * (every request 403, code 1061) after more than 200 answers 429 within one minute. Windows
  * are divided by `timeScale`; header values stay in real milliseconds.
  *
- * Each behaviour names its source: "seed 002" is the vendor's task page (shared/seeds/002),
- * "_general.md" / "_errors.md" the vendor's doc repository (github.com/moysklad/api-remap-1.2-doc),
- * "vendor notes" shared/vendors/moysklad.md. Where the sources leave a behaviour open there is
- * a switch for each reading (options below), marked "unconfirmed".
+ * Each behaviour names its source: "the task page" is MoySklad's «Задача» page
+ * (https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha), "the general
+ * page" its «Общие Сведения» and «Ошибки» (https://dev.moysklad.ru/doc/api/remap/1.2/; error N at
+ * #error_N), both written from the vendor's public repository
+ * https://github.com/moysklad/api-remap-1.2-doc; other sources are named where they are used.
+ * Where the sources leave a behaviour open there is a switch for each reading (options below),
+ * marked "unconfirmed".
  */
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
@@ -115,36 +118,40 @@ export interface MoySkladSandboxOptions extends SandboxOptions {
 	processingMs?: number;
 	/**
 	 * Status of a mass answer (create/update array, mass delete) in which some element failed.
-	 * Unconfirmed: the docs give none (_general.md "Создание и обновление нескольких объектов").
-	 * 400 (default): what the client wmakeev/moysklad met on the live API (vendor notes §9.1);
-	 * 200: the other reading. Either way the body is the array, element by element.
+	 * Unconfirmed: the docs give none (the general page, "Создание и обновление нескольких
+	 * объектов"). 400 (default): what the client wmakeev/moysklad met on the live API
+	 * (https://github.com/wmakeev/moysklad, README «MoyskladCollectionError»); 200: the other
+	 * reading. Either way the body is the array, element by element.
 	 */
 	bulkErrorStatus?: 200 | 400;
 	/**
 	 * What a rejected element does to the others. 'perElement' (default): the others are saved and
-	 * the failing ones answered `{ errors }` in their place (vendor notes §3.2, §9.1). 'whole':
+	 * the failing ones answered `{ errors }` in their place (as wmakeev/moysklad's README
+	 * «MoyskladCollectionError» quotes a live answer). 'whole':
 	 * nothing is saved and the answer is one `{ errors }` object with status 400 (unconfirmed,
 	 * the other reading of an undocumented atomicity).
 	 */
 	bulkRejection?: 'perElement' | 'whole';
 	/**
-	 * How answer times are written. 'millis' (default): "2024-05-01 10:00:00.120" (_general.md
-	 * "Формат даты и времени": answers carry milliseconds). 'trimmed': trailing zeros of the
-	 * fraction dropped, "…:00.12", "…:00.2", "…:00" (vendor notes §7: the client wmakeev/moysklad
-	 * widened its parser to 1–3 digits). 'seconds': no fraction, as the examples of seed 002 show.
+	 * How answer times are written. 'millis' (default): "2024-05-01 10:00:00.120" (the general
+	 * page, "Формат даты и времени": answers carry milliseconds). 'trimmed': trailing zeros of the
+	 * fraction dropped, "…:00.12", "…:00.2", "…:00" (unconfirmed; the client wmakeev/moysklad
+	 * parses 1–3 fraction digits, https://github.com/wmakeev/moysklad, src/tools/parseTimeString.js).
+	 * 'seconds': no fraction, as the examples of the task page show.
 	 */
 	timeFormat?: 'millis' | 'trimmed' | 'seconds';
 	/**
 	 * A task filter that repeats one field with "=" (`done=true;done=false`). 'or' (default):
-	 * OR of the values, as _general.md "Фильтрация выборки с помощью параметра filter" documents
-	 * in general (shown for isDeleted and archived; unconfirmed for tasks). 'reject': 400 with
-	 * error 1030 "may be given only once" (_errors.md; the status is unconfirmed).
+	 * OR of the values, as the general page's "Фильтрация выборки с помощью параметра filter"
+	 * documents in general (shown for isDeleted and archived; unconfirmed for tasks). 'reject': 400
+	 * with error 1030 "may be given only once" (the general page, #error_1030; the status is
+	 * unconfirmed).
 	 */
 	repeatedFilterField?: 'or' | 'reject';
 	/**
-	 * The web-app link written into a task's `meta.uuidHref`. Default none: no task of seed 002
-	 * carries one (_general.md: uuidHref is "not present in every entity"), and MoySklad documents
-	 * no web-app route for tasks.
+	 * The web-app link written into a task's `meta.uuidHref`. Default none: no task of the task
+	 * page carries one (the general page, «Метаданные»: uuidHref is "not present in every
+	 * entity"), and MoySklad documents no web-app route for tasks.
 	 */
 	taskUuidHref?: (id: string) => string;
 }
@@ -440,9 +447,9 @@ export class MoySkladSandbox extends SandboxServer {
 	}
 
 	/**
-	 * A reference as seed 002's answers write it: href, metadataHref, type, mediaType and the
+	 * A reference as the task page's answers write it: href, metadataHref, type, mediaType and the
 	 * web-app link (uuidHref) in the forms the examples show (employee, mycompany, company,
-	 * supply; other documents as `#<type>/edit`, _general.md examples).
+	 * supply; other documents as `#<type>/edit`, the general page's examples).
 	 */
 	private refOf(ref: MsRef): Record<string, unknown> {
 		const page = ref.type === 'organization' ? 'mycompany' : ref.type === 'counterparty' ? 'company' : ref.type;
@@ -470,7 +477,7 @@ export class MoySkladSandbox extends SandboxServer {
 
 	renderTask(task: MsTask, expand: Set<string> = new Set()): Record<string, unknown> {
 		const out: Record<string, unknown> = {
-			// No uuidHref unless the switch gives one: seed 002's tasks carry none.
+			// No uuidHref unless the switch gives one: the task page's tasks carry none.
 			...this.meta(`entity/task/${task.id}`, 'task', {
 				metadataHref: this.href('entity/task/metadata'),
 				...(this.taskUuidHref ? { uuidHref: this.taskUuidHref(task.id) } : {}),
@@ -516,7 +523,7 @@ export class MoySkladSandbox extends SandboxServer {
 			author: this.employeeRef(note.author),
 			text: note.text,
 			moment: this.time(note.moment),
-			// As the create answers of seed 002 show it.
+			// As the create answers of the task page show it.
 			files: {
 				meta: {
 					href: this.href(`entity/task/${note.taskId}/notes/${note.id}/files`),
@@ -624,15 +631,16 @@ export class MoySkladSandbox extends SandboxServer {
 			return this.gz(401, { errors: [err('Ошибка аутентификации: Неправильный пароль или имя пользователя или ключ авторизации', 1056)] });
 		}
 		if (!req.path.startsWith(MS_API_PATH)) return undefined;
-		// Source: _errors.md 1062 ("only application/json;charset=utf-8"); vendor notes §1.3 (no
-		// header is fine, the OpenAPI also lists application/json). Unconfirmed: the status, and
-		// whether lists such as "application/json, */*" pass (taken as passing).
+		// Source: error 1062 of the general page ("only application/json;charset=utf-8"); no header
+		// is fine, and the vendor's OpenAPI also lists application/json
+		// (https://github.com/moysklad/api-remap-1.2-openapi-specification). Unconfirmed: the status,
+		// and whether lists such as "application/json, */*" pass (taken as passing).
 		const accept = req.headers.accept;
 		if (accept !== undefined && !acceptsJson(String(accept))) {
 			return this.gz(400, { errors: [err("Неверное значение заголовка 'Accept'. Поддерживается только значение 'application/json;charset=utf-8'", 1062)] });
 		}
-		// Source: _errors.md 1037 (wrong Content-Type); the status 415 is unconfirmed (_general.md:
-		// 415 = headers or body format not supported).
+		// Source: error 1037 of the general page (wrong Content-Type); the status 415 is unconfirmed
+		// (the general page, «Обработка ошибок»: 415 = headers or body format not supported).
 		const contentType = String(req.headers['content-type'] ?? '');
 		if ((req.method === 'POST' || req.method === 'PUT') && req.rawBody.length > 0 && !/^application\/json\s*(;|$)/i.test(contentType)) {
 			return this.gz(415, { errors: [err('Неверно указан Content-Type запроса', 1037)] });
@@ -1026,7 +1034,7 @@ export class MoySkladSandbox extends SandboxServer {
 		for (const state of snapshot.states) this.store.states.set(state.id, state);
 	}
 
-	/** Create (no meta) or update (meta) of one task: seed 002 "Массовое создание и обновление Задач". */
+	/** Create (no meta) or update (meta) of one task: the task page, "Массовое создание и обновление Задач". */
 	private writeTask(req: SandboxRequest, element: Record<string, unknown>): Record<string, unknown> {
 		const meta = (element as { meta?: { href?: unknown } }).meta;
 		if (meta !== undefined) {
@@ -1045,7 +1053,7 @@ export class MoySkladSandbox extends SandboxServer {
 		return this.mass(req, (element) => this.writeTask(req, element));
 	}
 
-	/** Seed 002 "Массовое удаление Задач": an `info` line per deleted task. */
+	/** The task page, "Массовое удаление Задач": an `info` line per deleted task. */
 	private massDelete(req: SandboxRequest) {
 		const { array } = this.bodyList(req);
 		if (!array) throw fail(400, err('Ошибка формата: ожидался массив', 2000));
@@ -1057,7 +1065,7 @@ export class MoySkladSandbox extends SandboxServer {
 	}
 
 	/**
-	 * Seed 002 "Массовое удаление коментариев к задаче": 200 without a body. Unconfirmed: what an
+	 * The task page, "Массовое удаление коментариев к задаче": 200 without a body. Unconfirmed: what an
 	 * unknown note does (here: 404 / 1021 and nothing deleted).
 	 */
 	private deleteNotes(req: SandboxRequest) {
@@ -1098,7 +1106,7 @@ export class MoySkladSandbox extends SandboxServer {
 		return this.renderState(state);
 	}
 
-	/** Seed 002 "Создать тип задачи" and "Массовое создание и обновление Типов задач". */
+	/** The task page, "Создать тип задачи" and "Массовое создание и обновление Типов задач". */
 	private writeStates(req: SandboxRequest) {
 		return this.mass(req, (element) => {
 			if (element.meta !== undefined) return this.updateState(this.stateOr404(this.refId(element, 'meta', ['state']).id), element);

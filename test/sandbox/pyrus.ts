@@ -103,19 +103,22 @@ export interface PyrusSandboxSwitches {
 	 */
 	afterBoundInclusive: boolean;
 	/**
-	 * The answer for a task that does not exist (never did, or was deleted). Unconfirmed
-	 * (vendors/pyrus.md §4.1): 403 `access_denied_task`, 400 `unrecognized_task_id`, or a plain 404.
+	 * The answer for a task that does not exist (never did, or was deleted). Unconfirmed (the
+	 * help pages do not say): 403 `access_denied_task`, 400 `unrecognized_task_id` (both codes of
+	 * the official SDKs, https://github.com/simplygoodsoftware/pyrusapi-typescript,
+	 * src/enums/errorCodeType.ts), or a plain 404.
 	 */
 	missingTask: 'access_denied_task' | 'unrecognized_task_id' | 'not_found';
 	/**
 	 * What a comment on a form task does with `subject`, `participants_added` and
-	 * `participants_removed`, which seed 003 marks «Применимо только для простой задачи».
+	 * `participants_removed`, which the tasks page marks «Применимо только для простой задачи».
 	 * Unconfirmed: refused with 400 (`reject`) or silently dropped (`ignore`).
 	 */
 	simpleOnlyOnFormTask: 'reject' | 'ignore';
 	/**
 	 * The separate quota of task deletions: 429 `task_delete_limit_exceeded` (official SDKs'
-	 * error codes, April 2026; vendors/pyrus.md §4.4, §9.1). The quota itself is unconfirmed:
+	 * error codes, April 2026: https://github.com/simplygoodsoftware/pyrusapi-typescript,
+	 * src/enums/errorCodeType.ts, «Too many Requests (429)»). The quota itself is unconfirmed:
 	 * `undefined` = no separate quota; tests set one.
 	 */
 	deleteLimit: { limit: number; windowMs: number } | undefined;
@@ -439,7 +442,7 @@ export class PyrusSandbox extends SandboxServer {
 		r('DELETE', '/tasks/:id', (req) => this.deleteTask(req));
 	}
 
-	/** Source: seed 003, «DELETE /tasks/{task-id}»: answers `{ "deleted": true }`. */
+	/** Source: the tasks page, «DELETE /tasks/{task-id}»: answers `{ "deleted": true }`. */
 	private deleteTask(req: SandboxRequest): SandboxResponse {
 		const quota = this.switches.deleteLimit;
 		if (quota) {
@@ -699,7 +702,7 @@ export class PyrusSandbox extends SandboxServer {
 							: [];
 				if (ids.length === 0 || ids.some((id) => typeof id !== 'number')) throw bad('catalog_identity_missing', 'catalog item');
 				if (catalog && ids.some((id) => !catalog.items.has(id))) throw bad('invalid_catalog_item_id', 'Unknown catalog item');
-				// Read shape of seed 003's examples: item_id, headers, values.
+				// Read shape of the tasks page's examples: item_id, headers, values.
 				return { item_id: ids[0], item_ids: ids, headers: catalog?.headers ?? [], values: catalog?.items.get(ids[0]) ?? [] };
 			}
 			case 'multiple_choice': {
@@ -729,7 +732,8 @@ export class PyrusSandbox extends SandboxServer {
 				if (!object || typeof object.task_id !== 'number') throw wrong();
 				return { task_id: object.task_id };
 			case 'file':
-				// Source: vendors/pyrus.md §5.2: a file field takes NewFile objects, as attachments do.
+				// Source: https://pyrus.com/en/help/api/fields («file»): a file field takes NewFile
+				// objects, as attachments do.
 				if (!Array.isArray(value)) throw wrong();
 				return this.attachments(value);
 			default:
@@ -782,10 +786,12 @@ export class PyrusSandbox extends SandboxServer {
 	private readonly deletedRows = new Map<string, Set<number>>();
 
 	/**
-	 * A table write merged into the table's rows. Source: vendors/pyrus.md §5.2 (from the fields
-	 * help page): rows are keyed by `row_id`; a new `row_id` adds a row, an existing one changes
+	 * A table write merged into the table's rows. Source: the fields help page
+	 * (https://pyrus.com/en/help/api/fields, «table»): rows are keyed by `row_id`; a new `row_id` adds a row, an existing one changes
 	 * that row's cells, `{ row_id, delete: true }` removes it; rows not written stay as they are
-	 * (the official C# SDK's AddRow / DeleteRow write single rows). Seed 003 shows a deleted row
+	 * (the official C# SDK's AddRow / DeleteRow write single rows:
+	 * https://github.com/simplygoodsoftware/pyrusapi-csharp, Extensions/FormFieldExtensions.cs).
+	 * The tasks page shows a deleted row
 	 * in a comment's field_updates as `{ "row_id": 2, "deleted": true }`.
 	 */
 	private writeTable(task: PyrusTask, schema: PyrusFieldSchema, current: Json[], value: unknown): { value: Json[]; deleted: Json[] } {
@@ -838,7 +844,7 @@ export class PyrusSandbox extends SandboxServer {
 	}
 
 	/**
-	 * Source: seed 003, «attachments»: either strings, each the guid of an uploaded file, the id of
+	 * Source: the tasks page, «attachments»: either strings, each the guid of an uploaded file, the id of
 	 * a file already attached to some task, or a URL (of a Pyrus file or any file, without a link
 	 * name); or objects `{ guid, root_id? }`, `{ attachment_id }`, `{ url, name? }`. A guid may
 	 * appear once per request; attaching again makes new attachments.
@@ -888,7 +894,7 @@ export class PyrusSandbox extends SandboxServer {
 		const author = this.account(req).person;
 		const now = this.nowText();
 		const task: PyrusTask = { id: this.nextTaskId, create_date: now, last_modified_date: now, author, comments: [], list_ids: [] };
-		// Source: seed 003, «POST /tasks»: the answer is the task with its first comment, which
+		// Source: the tasks page, «POST /tasks»: the answer is the task with its first comment, which
 		// records what the creation did (text, reassigned_to, participants_added; for a form task
 		// approvals_added and field_updates).
 		const comment: PyrusComment = { id: this.nextCommentId++, create_date: now, author };
@@ -906,7 +912,7 @@ export class PyrusSandbox extends SandboxServer {
 				);
 				comment.approvals_added = (task.approvals as Json[][]).map((step) => step.map(({ person, step: n }) => ({ person, step: n })));
 				// Unconfirmed: Pyrus routes a form task by the form's settings; here the first
-				// approver of step 1 becomes responsible (seed 003's answer shows a reassigned_to).
+				// approver of step 1 becomes responsible (the tasks page's answer shows a reassigned_to).
 				const first = (task.approvals as Json[][])[0]?.[0]?.person as PyrusPerson | undefined;
 				if (first) {
 					task.responsible = first;
@@ -966,7 +972,7 @@ export class PyrusSandbox extends SandboxServer {
 			return ok({ task });
 		}
 		const formTask = task.form_id !== undefined;
-		// Seed 003 marks these «Применимо только для простой задачи»; what a form task does with
+		// The tasks page marks these «Применимо только для простой задачи»; what a form task does with
 		// them is unconfirmed: switch `simpleOnlyOnFormTask`.
 		const simpleOnly = ['subject', 'participants_added', 'participants_removed'].filter((key) => body[key] !== undefined);
 		if (formTask && simpleOnly.length) {
@@ -975,7 +981,7 @@ export class PyrusSandbox extends SandboxServer {
 			}
 			for (const key of simpleOnly) delete body[key];
 		}
-		// Choice: a comment without text shows "" (seed 003's comment 13768 does).
+		// Choice: a comment without text shows "" (the tasks page's comment 13768 does).
 		const comment: PyrusComment = { id: this.nextCommentId++, create_date: this.nowText(), author, ...(body.formatted_text === undefined ? { text: '' } : {}) };
 		for (const key of ['text', 'formatted_text', 'subject', 'spent_minutes', 'skip_notification', 'approval_choice', 'cancel_due', 'cancel_schedule', 'scheduled_date', 'scheduled_datetime_utc']) {
 			if (body[key] !== undefined) comment[key] = body[key];
@@ -1017,7 +1023,7 @@ export class PyrusSandbox extends SandboxServer {
 			const removedLists = parseIdList(body.removed_list_ids);
 			task.list_ids = task.list_ids.filter((id) => !removedLists.includes(id));
 		}
-		// Seed 003, «approvals_added» / «approvals_removed»: people per step, form tasks only.
+		// The tasks page, «approvals_added» / «approvals_removed»: people per step, form tasks only.
 		for (const key of ['approvals_added', 'approvals_removed'] as const) {
 			if (body[key] === undefined) continue;
 			if (!formTask) throw bad('task_has_no_form', `${key} applies to form tasks only`);

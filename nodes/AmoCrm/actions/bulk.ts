@@ -52,8 +52,9 @@ function requestIdOf(itemIndex: number): string {
 
 /**
  * What amoCRM calls each element of `pending` in an answer that names `names`: the request_id
- * sent (seed 000, #tasks-add: echoed unchanged), or, when it names "0", which is never sent, its
- * own numbering from 0 (what seed 000 answers for elements sent without one).
+ * sent (echoed unchanged), or, when it names "0", which is never sent, its own numbering from 0
+ * (what it answers for elements sent without one). Source: amoCRM tasks API, «Добавление задач»,
+ * https://www.amocrm.ru/developers/content/crm_platform/tasks-api#tasks-add.
  */
 function elementNames(pending: Element[], names: string[]): string[] {
 	const ownNumbering = names.includes('0');

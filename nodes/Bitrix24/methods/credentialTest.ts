@@ -18,8 +18,8 @@ function vendorError(body: unknown): string {
 
 /**
  * Tests an inbound webhook: calls `scope` (scope `basic`, any webhook may: source
- * api-reference/common/system/scope.md) and says which scopes the node's operations need that
- * the webhook lacks, and for which operations. Nothing it says repeats the webhook URL.
+ * https://apidocs.bitrix24.com/api-reference/common/system/scope.html) and says which scopes the
+ * node's operations need that the webhook lacks, and for which operations. Nothing it says repeats the webhook URL.
  */
 export async function bitrix24CredentialTest(
 	this: ICredentialTestFunctions,

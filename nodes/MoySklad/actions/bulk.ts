@@ -30,7 +30,10 @@ export interface BulkCall {
 	done?: string;
 }
 
-/** Task creates and updates (complete and reopen are updates of `done`): seed 002, mass create and update. */
+/**
+ * Task creates and updates (complete and reopen are updates of `done`): «Массовое создание и
+ * обновление Задач», https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha.
+ */
 export const TASK_WRITES: BulkCall = { path: 'entity/task', what: 'task' };
 
 /**
@@ -76,7 +79,8 @@ function elementError(ctx: IExecuteFunctions, itemIndex: number, element: unknow
 /**
  * A bulk answer is read element by element whatever its status: MoySklad answers an array in
  * which some elements failed with 4xx (the client wmakeev/moysklad met 400), and the elements
- * without `errors` were still processed (vendors/moysklad.md §9.1).
+ * without `errors` were still processed (https://github.com/wmakeev/moysklad, README
+ * «MoyskladCollectionError»; MoySklad documents no status for it).
  */
 function isElementAnswer(response: RawResponse): boolean {
 	return response.statusCode < 500 && Array.isArray(response.body);

@@ -5,9 +5,10 @@ import { UUID_PATTERN } from '../api';
 const API_TASK_LINK = '[^/?#]+/(?:[^?#]*/)?entity/task/';
 /**
  * A link to MoySklad's web app (`online.moysklad.ru/app/…`) that carries an id. MoySklad
- * documents no web-app route for tasks (no task of seed 002 has a `uuidHref`), so any route is
- * taken, except the documented pages of other kinds of objects (`#customerorder/edit?id=…`,
- * `#productiontask/edit?id=…`; _general.md examples).
+ * documents no web-app route for tasks (no task of its «Задача» page has a `uuidHref`:
+ * https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha), so any route is taken, except the
+ * documented pages of other kinds of objects (`#customerorder/edit?id=…`,
+ * `#productiontask/edit?id=…`; examples of https://dev.moysklad.ru/doc/api/remap/1.2/).
  */
 const WEB_APP_LINK = '(?:[a-z0-9-]+\\.)*moysklad\\.ru(?::\\d+)?/app(?![^#]*#(?!task/)[a-z]+/edit\\?)[/?#].*?';
 

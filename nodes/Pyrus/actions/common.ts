@@ -129,8 +129,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LINK = /^https?:\/\/\S+$/;
 
 /**
- * An attachment as seed 003 («attachments») documents it: a plain value (the GUID of an uploaded
- * file, the ID of an attachment already in Pyrus, or a link), or one of Pyrus's own objects.
+ * An attachment as the Pyrus tasks page (https://pyrus.com/ru/help/api/tasks, «attachments»)
+ * documents it: a plain value (the GUID of an uploaded file, the ID of an attachment already in
+ * Pyrus, or a link), or one of Pyrus's own objects.
  */
 const attachmentSchema = z.union([
 	z.string().trim().regex(GUID).transform((guid) => ({ guid })),
@@ -152,7 +153,8 @@ export const ATTACHMENTS_DESCRIPTION =
 
 /**
  * Attachments as Pyrus NewFile objects, each plain value in the shape of its kind: a GUID as
- * `{guid}`, an ID as `{attachment_id}`, a link as `{url}` (seed 003). A GUID may appear once.
+ * `{guid}`, an ID as `{attachment_id}`, a link as `{url}` (https://pyrus.com/ru/help/api/tasks,
+ * «attachments»). A GUID may appear once.
  */
 export function attachmentsParameter(ctx: IExecuteFunctions, itemIndex: number, parameter: string, raw: unknown): IDataObject[] {
 	const list = parseJsonParameter(inputContext(ctx, itemIndex), parameter, raw, z.array(attachmentSchema).min(1)) as IDataObject[];

@@ -249,8 +249,9 @@ function tableValue(c: Converter, field: FormField, raw: unknown): IDataObject[]
 		if (!Number.isInteger(Number(rowId)) || Number(rowId) < 0) throw wrongType(c, field, 'a whole-number row_id', rowId);
 		return Number(rowId);
 	});
-	// A row without row_id is a new row: it gets an id no row of the task has or had (vendors/pyrus.md
-	// §5.2: rows are keyed by row_id, a new id adds a row), so no existing row is written over.
+	// A row without row_id is a new row: it gets an id no row of the task has or had
+	// (https://pyrus.com/en/help/api/fields, «table»: rows are keyed by row_id, a new id adds a
+	// row), so no existing row is written over.
 	let nextId = [...usedRowIds(c.task, field.id), ...givenIds].reduce<number>((max, id) => (id !== undefined && id > max ? id : max), -1) + 1;
 	return (value as IDataObject[]).map((row, index) => {
 		const { row_id: _rowId, delete: remove, position, cells, ...byColumn } = row;

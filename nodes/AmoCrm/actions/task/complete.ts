@@ -23,9 +23,11 @@ const description: INodeProperties[] = [
 ];
 
 /**
- * Seed 000 («Выполнение задачи»): a task is completed by sending `is_completed` and `result`
- * together. With a result text both go in one element; without one, `is_completed` goes alone
- * (whether amoCRM accepts that is undocumented), and a refusal names the parameter to fill in.
+ * amoCRM tasks API, «Выполнение задачи»
+ * (https://www.amocrm.ru/developers/content/crm_platform/tasks-api#tasks-complete): a task is
+ * completed by sending `is_completed` and `result` together. With a result text both go in one
+ * element; without one, `is_completed` goes alone (whether amoCRM accepts that is undocumented),
+ * and a refusal names the parameter to fill in.
  */
 function resultHint(paths: string[], body: IDataObject): string | undefined {
 	const aboutResult = paths.some((path) => path === 'result' || path.startsWith('result.'));

@@ -148,9 +148,9 @@ const STATUS_VALUES = new Set([...Object.keys(B24_STATUSES), ...Object.keys(B24_
 
 /**
  * "Member": tasks where the user takes part in any role. MEMBER is not among the documented
- * tasks.task.list filters (api-reference/tasks/tasks-task-list.md; it comes from seed 004 and the
- * deprecated task.item.list), so it is built from the documented ones: creator, responsible
- * person, participant (ACCOMPLICE) or observer (AUDITOR), any of them.
+ * tasks.task.list filters (https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html,
+ * «filter»; third-party articles use it: unconfirmed), so it is built from the documented ones:
+ * creator, responsible person, participant (ACCOMPLICE) or observer (AUDITOR), any of them.
  */
 function memberAlternatives(ctx: IExecuteFunctions, itemIndex: number, filters: IDataObject): IDataObject[] | undefined {
 	if (!filters.member) return undefined;

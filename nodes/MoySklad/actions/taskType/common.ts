@@ -11,7 +11,10 @@ type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 /** Path of the task types (task states) collection. */
 export const STATES_PATH = 'entity/task/metadata/states';
 
-/** Task type creates and updates: seed 002, "Массовое создание и обновление Типов задач". */
+/**
+ * Task type creates and updates: "Массовое создание и обновление Типов задач",
+ * https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha.
+ */
 export const STATE_WRITES: BulkCall = { path: STATES_PATH, what: 'task type' };
 
 /** The results of a bulk write of task types, each with its colour also as #RRGGBB. */

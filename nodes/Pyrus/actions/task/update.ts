@@ -147,7 +147,10 @@ function changesBody(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObj
 	return body;
 }
 
-/** Changes seed 003 marks «Применимо только для простой задачи»: body key and option name. */
+/**
+ * Changes the Pyrus tasks page (https://pyrus.com/ru/help/api/tasks) marks «Применимо только для простой
+ * задачи»: body key and option name.
+ */
 const SIMPLE_TASK_ONLY: Array<[string, string]> = [
 	['subject', 'Subject'],
 	['participants_added', 'Add Participants'],
