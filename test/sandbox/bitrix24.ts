@@ -289,6 +289,8 @@ export class Bitrix24Sandbox extends SandboxServer {
 	/** When set, every /rest/ request is redirected (302) to this origin: a renamed portal. */
 	redirectTo: string | undefined;
 	readonly offset: string;
+	/** Dates read so far, by text (see parseDate). */
+	private readonly parsedDates = new Map<string, number | undefined>();
 	/** Methods over their operating-time budget: the next N calls of each answer 429 OPERATION_TIME_LIMIT. */
 	readonly operationLimited = new Map<string, number>();
 	/** 503 QUERY_LIMIT_EXCEEDED answers sent. */
@@ -336,10 +338,17 @@ export class Bitrix24Sandbox extends SandboxServer {
 	/** Reads an ISO date; without an offset, in the portal's zone. */
 	parseDate(value: unknown): number | undefined {
 		if (typeof value !== 'string' || value.trim() === '') return undefined;
+		// Filtering and sorting a list compare the same few dates over and over (10,000 tasks: a
+		// few million times per page): each text is read once.
+		const key = value;
+		if (this.parsedDates.has(key)) return this.parsedDates.get(key);
 		const text = value.trim();
 		const withZone = /([+-]\d{2}:?\d{2}|Z)$/.test(text) ? text : `${text.length === 10 ? `${text}T00:00:00` : text}${this.offset}`;
-		const ms = Date.parse(withZone);
-		return Number.isNaN(ms) ? undefined : ms;
+		const parsed = Date.parse(withZone);
+		const ms = Number.isNaN(parsed) ? undefined : parsed;
+		if (this.parsedDates.size >= 100_000) this.parsedDates.clear();
+		this.parsedDates.set(key, ms);
+		return ms;
 	}
 
 	/** Forgets every task, comment and chat message; ids start again at 1. */
@@ -1136,15 +1145,17 @@ export class Bitrix24Sandbox extends SandboxServer {
 		}
 	}
 
-	private matches(task: B24Task, rawKey: string, expected: unknown): boolean {
+	/** One filter condition as a test of a task; the key and the wanted values are read once per list. */
+	private condition(rawKey: string, expected: unknown): (task: B24Task) => boolean {
 		const [, op = '', field] = OPERATOR.exec(rawKey)!;
 		if (field === 'ACCOMPLICE' || field === 'AUDITOR') {
 			const who = asList(expected).map(String);
-			const members = field === 'ACCOMPLICE' ? task.accomplices : task.auditors;
-			const found = who.some((id) => members.includes(id));
-			return op.startsWith('!') ? !found : found;
+			return (task) => {
+				const members = field === 'ACCOMPLICE' ? task.accomplices : task.auditors;
+				const found = who.some((id) => members.includes(id));
+				return op.startsWith('!') ? !found : found;
+			};
 		}
-		const actual = this.fieldValue(task, field);
 		const isDate = /DATE|DEADLINE/.test(field);
 		const compare = (value: unknown, wanted: unknown): number => {
 			if (isDate) return (this.parseDate(value) ?? Number.NaN) - (this.parseDate(wanted) ?? Number.NaN);
@@ -1153,32 +1164,39 @@ export class Bitrix24Sandbox extends SandboxServer {
 			if (!Number.isNaN(a) && !Number.isNaN(b)) return a - b;
 			return String(value).localeCompare(String(wanted));
 		};
-		const values = Array.isArray(actual) ? actual : [actual];
 		const wanted = asList(expected);
-		const like = (value: unknown, pattern: unknown) =>
-			String(value ?? '').toLowerCase().includes(String(pattern).replace(/%/g, '').toLowerCase());
+		const pattern = String(expected).replace(/%/g, '').toLowerCase();
+		const like = (value: unknown) => String(value ?? '').toLowerCase().includes(pattern);
+		const valuesOf = (task: B24Task): unknown[] => {
+			const actual = this.fieldValue(task, field);
+			return Array.isArray(actual) ? actual : [actual];
+		};
+		const equalsAny = (task: B24Task) =>
+			valuesOf(task).some((value) => wanted.some((w) => value !== null && compare(value, w) === 0));
 		switch (op) {
 			case '':
 			case '=':
 			case '@':
-				return values.some((value) => wanted.some((w) => value !== null && compare(value, w) === 0));
+				return equalsAny;
 			case '!':
 			case '!=':
 			case '!@':
-				return !values.some((value) => wanted.some((w) => value !== null && compare(value, w) === 0));
+				return (task) => !equalsAny(task);
 			case '%':
 			case '=%':
 			case '%=':
-				return values.some((value) => like(value, expected));
+				return (task) => valuesOf(task).some(like);
 			case '!%':
-				return !values.some((value) => like(value, expected));
+				return (task) => !valuesOf(task).some(like);
 			default: {
-				if (expected === '' || expected === undefined) return true; // an empty bound is no bound
-				const value = values[0];
-				if (value === null || value === undefined) return false;
-				const c = compare(value, expected);
-				if (Number.isNaN(c)) return false;
-				return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+				if (expected === '' || expected === undefined) return () => true; // an empty bound is no bound
+				return (task) => {
+					const value = valuesOf(task)[0];
+					if (value === null || value === undefined) return false;
+					const c = compare(value, expected);
+					if (Number.isNaN(c)) return false;
+					return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+				};
 			}
 		}
 	}
@@ -1204,22 +1222,35 @@ export class Bitrix24Sandbox extends SandboxServer {
 		for (const key of Object.keys(order)) {
 			if (!SORTABLE.includes(key.toUpperCase())) throw new B24Error(400, '0', 'Invalid sorting key');
 		}
+		const conditions = Object.entries(filter).map(([key, value]) => this.condition(key, value));
 		let tasks = [...this.tasks.values()].filter(
-			(task) => (favorites === undefined || task.favorite === favorites) && Object.entries(filter).every(([key, value]) => this.matches(task, key, value)),
+			(task) => (favorites === undefined || task.favorite === favorites) && conditions.every((holds) => holds(task)),
 		);
-		tasks.sort((a, b) => {
-			for (const [key, direction] of Object.entries(order)) {
-				const field = key.toUpperCase();
-				const va = this.fieldValue(a, field);
-				const vb = this.fieldValue(b, field);
+		// Each task's sort values are read once, not in every comparison.
+		const sortKeys = Object.entries(order).map(([key, direction]) => ({
+			field: key.toUpperCase(),
+			descending: String(direction).toLowerCase() === 'desc',
+		}));
+		const keyed = tasks.map((task) => ({
+			task,
+			values: sortKeys.map(({ field }) => {
+				const value = this.fieldValue(task, field);
+				return /DATE|DEADLINE/.test(field) ? (this.parseDate(value) ?? 0) : value;
+			}),
+		}));
+		keyed.sort((a, b) => {
+			for (const [index, { descending }] of sortKeys.entries()) {
+				const va = a.values[index];
+				const vb = b.values[index];
 				let c: number;
-				if (/DATE|DEADLINE/.test(field)) c = (this.parseDate(va) ?? 0) - (this.parseDate(vb) ?? 0);
+				if (typeof va === 'number' && typeof vb === 'number') c = va - vb;
 				else if (!Number.isNaN(Number(va)) && !Number.isNaN(Number(vb))) c = Number(va) - Number(vb);
 				else c = String(va).localeCompare(String(vb));
-				if (c !== 0) return String(direction).toLowerCase() === 'desc' ? -c : c;
+				if (c !== 0) return descending ? -c : c;
 			}
 			return 0;
 		});
+		tasks = keyed.map(({ task }) => task);
 		const select = asList(params.select).map(String);
 		const listParams = isObject(params.params) ? params.params : {};
 		const start = toInt(params.start) ?? 0;
