@@ -15,8 +15,8 @@
  * 4. a worker killed (SIGKILL) in the middle of a bulk write: n8n does not run it again, nothing
  *    is stored twice; what n8n reports about the lost execution is recorded.
  *
- * n8n 2.41's execution record (REST API and database) has no field naming the worker, and all
- * workers on one host share one host id: which worker ran an execution is read from n8n's event
+ * n8n 2.41's execution record (REST API and database) has no field naming the worker, and here
+ * (n8n takes the machine for a Docker container) all workers share one host id: which worker ran an execution is read from n8n's event
  * log in each worker's folder (`n8n.queue.job.dequeued`); main's says it only enqueued it.
  * Figures go to test-output/queue/results.json (docs/scaling.md quotes them).
  */

@@ -152,8 +152,9 @@ export function startWorker(options: WorkerOptions): N8nProcess & { ready: Promi
  * folder is `userFolder` (n8n writes every event there: `<folder>/.n8n/n8nEventLog.log` for main,
  * `n8nEventLog-worker.log` for a worker, rotated to `...-1.log` and on). A worker logs
  * `n8n.queue.job.dequeued` for each execution it takes, and `n8n.node.started` for each node it
- * runs. n8n 2.41's execution record names no worker, and every worker on one host has the same
- * host id (`worker-<hostname>`): the event log of each worker's own folder is what says which one ran it.
+ * runs. n8n 2.41's execution record names no worker, and where n8n takes itself for a Docker
+ * container (as on the machines this was run on) every worker on one host gets the same host id
+ * (`worker-<hostname>`): the event log of each worker's own folder is what says which one ran it.
  */
 export function executionsInEventLog(userFolder: string, eventName: string): Set<string> {
 	const dir = join(userFolder, '.n8n');
