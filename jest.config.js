@@ -6,8 +6,9 @@ module.exports = {
 	testEnvironmentOptions: { globalsCleanup: 'off' },
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	// End-to-end tests need real n8n and a browser: `npm run test:e2e` (test/e2e/jest.config.js).
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	// End-to-end tests need real n8n and a browser: `npm run test:e2e` (test/e2e/jest.config.js);
+	// queue mode needs n8n, PostgreSQL and Redis: `npm run test:queue` (test/queue/jest.config.js).
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/queue/'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},

@@ -4,6 +4,10 @@
  * stopped), credentials and example workflows.
  * `npm start -- --reset` starts all over: deletes the n8n folder (workflows, credentials,
  * executions, and the sandboxes' data kept beside them).
+ * `npm start -- --queue`: n8n in queue mode as README describes it (lib/queue.ts): PostgreSQL and
+ * Redis on loopback (installed from Debian packages when missing), the main instance and two
+ * `n8n worker` processes, the package installed in each; its own n8n folder (.cache/n8n-queue),
+ * so the data of a regular start stays apart. Combines with --reset.
  * Environment: CRM_TASKS_PORT (n8n's port; its task runner broker takes the next one),
  * CRM_TASKS_SETTINGS (settings file), CRM_TASKS_N8N_FOLDER (n8n's folder instead of .cache/n8n),
  * CRM_TASKS_CACHE_DIR (where Node 24 and n8n are installed).
@@ -18,6 +22,7 @@ import { join } from 'node:path';
 import { stopRunningCommands } from './lib/exec';
 import { info } from './lib/log';
 import { firstTaken, freePair } from './lib/ports';
+import { freePort } from './lib/queue';
 import { repoRoot } from './lib/paths';
 import { loadSettings } from './lib/settings';
 import { startStack, type Stack } from './lib/stack';
@@ -35,6 +40,16 @@ function watchParent(onGone: () => void): void {
 		}
 	}, 500);
 	timer.unref();
+}
+
+/** Workers of `--queue`: two, so executions spread as they would in production. */
+const QUEUE_WORKERS = 2;
+
+/** Free ports for each worker's health check and task runner broker. */
+async function workerPorts(count: number): Promise<Array<{ healthPort: number; brokerPort: number }>> {
+	const ports = [];
+	for (let i = 0; i < count; i++) ports.push({ healthPort: await freePort(), brokerPort: await freePort() });
+	return ports;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -59,7 +74,8 @@ export async function main(args: string[]): Promise<void> {
 	}
 
 	info(settings.file ? `settings: ${settings.file}` : 'settings: defaults (copy scripts/start/settings.example.json to scripts/start/settings.json to change them)');
-	const userFolder = process.env.CRM_TASKS_N8N_FOLDER ?? join(root, '.cache', 'n8n');
+	const queueMode = args.includes('--queue');
+	const userFolder = process.env.CRM_TASKS_N8N_FOLDER ?? join(root, '.cache', queueMode ? 'n8n-queue' : 'n8n');
 	if (args.includes('--reset')) {
 		info(`--reset: deleting ${userFolder} (n8n's data and the sandboxes' data)`);
 		rmSync(userFolder, { recursive: true, force: true });
@@ -81,7 +97,8 @@ export async function main(args: string[]): Promise<void> {
 	if (process.env.npm_lifecycle_event) watchParent(() => stop('npm has ended'));
 
 	try {
-		stack = await startStack({ settings, userFolder, brokerPort, logFile: join(userFolder, 'n8n.log'), stopper });
+		const queue = queueMode ? { dir: join(userFolder, 'queue'), workers: await workerPorts(QUEUE_WORKERS) } : undefined;
+		stack = await startStack({ settings, userFolder, brokerPort, logFile: join(userFolder, 'n8n.log'), stopper, queue });
 	} catch (error) {
 		// A signal while starting: the stop above ends the process.
 		if (stopper.stopRequested) return await new Promise<never>(() => undefined);
@@ -96,7 +113,13 @@ export async function main(args: string[]): Promise<void> {
 
 	const lines = [
 		'',
-		`n8n is ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${running.n8n.url}`,
+		`n8n${running.queue ? ' (queue mode)' : ''} is ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${running.n8n.url}`,
+		...(running.queue
+			? [
+					`  ${running.queue.workers.length} workers (logs: ${running.queue.workers.map((w) => w.logFile).join(', ')}),` +
+						` PostgreSQL on 127.0.0.1:${running.queue.backend.postgres.port}, Redis on 127.0.0.1:${running.queue.backend.redis.port}`,
+				]
+			: []),
 		`  log in as ${settings.owner.email} / ${settings.owner.password}`,
 		...running.vendors.map(
 			(v) => `  ${v.entry.title}: credential "${v.credential.name}"${v.sandbox ? ` -> sandbox ${v.sandbox.baseUrl}` : ''}`,

@@ -22,6 +22,11 @@ export interface N8nOptions {
 	owner: Owner;
 	logFile: string;
 	env?: NodeJS.ProcessEnv;
+	/**
+	 * n8n's command: `['start']` (default), or a queue-mode worker `['worker', '--concurrency=10']`,
+	 * whose readiness probe then answers on `port` (its QUEUE_HEALTH_CHECK_PORT).
+	 */
+	command?: string[];
 }
 
 export interface N8nProcess {
@@ -137,7 +142,7 @@ export function startN8n(options: N8nOptions): N8nProcess & { ready: Promise<voi
 	const log = openSync(options.logFile, 'a');
 	// A process group of its own: the launcher stops n8n and its task runner together, after a
 	// Ctrl-C or a signal to the launcher alone.
-	const child = spawn(options.runtime.node, [options.runtime.n8nBin, 'start'], {
+	const child = spawn(options.runtime.node, [options.runtime.n8nBin, ...(options.command ?? ['start'])], {
 		env: n8nEnvironment(options),
 		detached: true,
 		stdio: ['ignore', log, log],

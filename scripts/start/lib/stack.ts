@@ -2,7 +2,8 @@
  * Everything `npm start` and the end-to-end tests run: the vendor sandboxes (unless a real
  * account is configured) with the data of their last run, n8n with this package as a community
  * package, the owner account, one credential per vendor, the example workflows, and the control
- * server of `npm run sandbox`.
+ * server of `npm run sandbox`. With `queue`, n8n runs in queue mode (lib/queue.ts): PostgreSQL,
+ * Redis, the main instance and `n8n worker` processes, the package installed in each.
  */
 import { join } from 'node:path';
 
@@ -14,9 +15,10 @@ import { bindCredentials, loadExamples, type Example } from './examples';
 import { startControlServer, type ControlServer } from './control';
 import { info, step } from './log';
 import { startN8n, type N8nProcess } from './n8n';
-import { buildAndInstallPackage, shippedCredentialTypes } from './pack';
+import { buildAndInstallPackage, buildAndPack, npmInstallPackage, shippedCredentialTypes } from './pack';
 import { repoRoot } from './paths';
 import { ensureRuntime, type Runtime } from './runtime';
+import { startQueueBackend, startWorker, type QueueBackend } from './queue';
 import { previousPorts, startKeptSandbox, writeLauncherFile } from './sandboxes';
 import type { Settings } from './settings';
 import { Stopper } from './stopper';
@@ -28,6 +30,33 @@ export interface StackOptions {
 	logFile: string;
 	/** Where the parts get registered as they start (the launcher stops them on a signal). */
 	stopper?: Stopper;
+	/** n8n in queue mode: main (`userFolder`, `logFile`) plus one worker per entry of `workers`. */
+	queue?: QueueOptions;
+}
+
+export interface QueueOptions {
+	/** PostgreSQL's and Redis's data, the workers' n8n folders and logs. */
+	dir: string;
+	/** Delete PostgreSQL's and Redis's data when the stack stops (tests); kept otherwise. */
+	removeData?: boolean;
+	/** Per worker: its health check port, its task runner broker port, executions at once (default 10). */
+	workers: Array<{ healthPort: number; brokerPort: number; concurrency?: number }>;
+}
+
+export interface QueueWorker {
+	userFolder: string;
+	logFile: string;
+	/** The running process (replaced when the worker is started again). */
+	process: N8nProcess;
+}
+
+export interface QueueStack {
+	backend: QueueBackend;
+	workers: QueueWorker[];
+	/** Stops worker `index` (SIGTERM: n8n lets it finish its executions first). */
+	stopWorker(index: number): Promise<void>;
+	/** Starts worker `index` again (after it was stopped or killed); resolves when it is ready. */
+	restartWorker(index: number, options?: { concurrency?: number }): Promise<N8nProcess>;
 }
 
 export interface RunningVendor {
@@ -50,6 +79,8 @@ export interface Stack {
 	/** Example files left out because a credential type they need is missing. */
 	skippedExamples: Example[];
 	control: ControlServer;
+	/** Present when n8n runs in queue mode. */
+	queue?: QueueStack;
 	stop(): Promise<void>;
 }
 
@@ -64,7 +95,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 	try {
 		const runtime = await ensureRuntime();
 		aborted();
-		await buildAndInstallPackage(root, userFolder);
+		const workerFolders = (options.queue?.workers ?? []).map((_, i) => join(options.queue!.dir, `worker-${i + 1}`));
+		if (options.queue) await npmInstallPackage(await buildAndPack(root), [userFolder, ...workerFolders]);
+		else await buildAndInstallPackage(root, userFolder);
+		aborted();
+		const backend = options.queue
+			? await startQueueBackend({ dir: options.queue.dir, logDir: join(options.queue.dir, 'logs'), stopper, removeData: options.queue.removeData })
+			: undefined;
 		aborted();
 
 		const started: Array<{ entry: VendorEntry; sandbox?: StartedSandbox<SandboxServer> }> = [];
@@ -96,7 +133,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		});
 		aborted();
 
-		const n8n = await step(`starting n8n on 127.0.0.1:${settings.port} (log: ${options.logFile})`, async () => {
+		const mode = backend ? ' in queue mode (main instance)' : '';
+		const n8n = await step(`starting n8n${mode} on 127.0.0.1:${settings.port} (log: ${options.logFile})`, async () => {
 			const server = startN8n({
 				runtime,
 				userFolder,
@@ -104,11 +142,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 				brokerPort: options.brokerPort,
 				owner: settings.owner,
 				logFile: options.logFile,
+				env: backend?.env,
 			});
 			stopper.add('n8n', () => server.stop());
 			await server.ready;
 			return server;
 		});
+		const queue = backend ? await startWorkers(options.queue!, backend, workerFolders, { runtime, settings, n8n, stopper }) : undefined;
 		const client = new N8nClient(n8n.url, runtime.n8nDir);
 		await client.login(settings.owner.email, settings.owner.password);
 
@@ -124,11 +164,57 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		});
 
 		const { examples, skipped } = await step('example workflows', () => importExamples(client, root, vendors));
-		return { runtime, n8n, client, vendors, examples, skippedExamples: skipped, control, stop };
+		return { runtime, n8n, client, vendors, examples, skippedExamples: skipped, control, queue, stop };
 	} catch (error) {
 		await stop();
 		throw error;
 	}
+}
+
+/** Starts the queue-mode workers (in parallel) once main is ready; stopped before main. */
+async function startWorkers(
+	options: QueueOptions,
+	backend: QueueBackend,
+	folders: string[],
+	parts: { runtime: Runtime; settings: Settings; n8n: N8nProcess; stopper: Stopper },
+): Promise<QueueStack> {
+	const launch = async (index: number, concurrency?: number): Promise<N8nProcess> => {
+		const ports = options.workers[index];
+		const worker = startWorker({
+			runtime: parts.runtime,
+			backend,
+			userFolder: folders[index],
+			healthPort: ports.healthPort,
+			brokerPort: ports.brokerPort,
+			mainUrl: parts.n8n.url,
+			owner: parts.settings.owner,
+			logFile: join(options.dir, 'logs', `worker-${index + 1}.log`),
+			concurrency: concurrency ?? ports.concurrency,
+		});
+		parts.stopper.add(`worker ${index + 1}`, () => worker.stop());
+		await worker.ready;
+		return worker;
+	};
+	const processes = await step(`starting ${options.workers.length} n8n workers (logs: ${join(options.dir, 'logs')})`, () =>
+		Promise.all(options.workers.map((_, index) => launch(index))),
+	);
+	const workers = processes.map((process, index) => ({
+		userFolder: folders[index],
+		logFile: join(options.dir, 'logs', `worker-${index + 1}.log`),
+		process,
+	}));
+	return {
+		backend,
+		workers,
+		async stopWorker(index) {
+			await workers[index].process.stop();
+		},
+		async restartWorker(index, restart = {}) {
+			await workers[index].process.stop();
+			workers[index].process = await launch(index, restart.concurrency);
+			return workers[index].process;
+		},
+	};
 }
 
 /** Imports each example not yet in n8n (by name); a user's edits of an imported one are kept. */
