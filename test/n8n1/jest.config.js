@@ -9,6 +9,10 @@
  */
 const base = require('../../jest.config');
 
+// Child processes of the suites (test/reliability/workers.test.ts) load TypeScript through
+// scripts/ts-register.js, which maps the same three packages when this is set.
+process.env.CRM_TASKS_N8N_ENGINE = 'v1';
+
 const v1 = (alias) => `<rootDir>/node_modules/${alias}`;
 
 module.exports = {
