@@ -109,6 +109,12 @@ export const REQUESTS_FOR_A_REFUSED_TOKEN = N8N_MAJOR >= 2 ? 2 : 3;
 /** Of those, the ones sent with the refused token before n8n re-authenticates (2.x: 1, 1.x: 2). */
 export const REQUESTS_BEFORE_REAUTHENTICATION = REQUESTS_FOR_A_REFUSED_TOKEN - 1;
 
+/**
+ * The same for an OAuth2 credential whose refreshed token is refused too: n8n 1.x then resends
+ * the request once more on its generic 401 path (2.x: 2, 1.x: 4).
+ */
+export const REQUESTS_FOR_A_REFUSED_OAUTH2_TOKEN = N8N_MAJOR >= 2 ? 2 : 4;
+
 export type EngineFeature = keyof typeof ENGINE_FEATURES;
 
 export function engineHas(feature: EngineFeature): boolean {

@@ -20,6 +20,7 @@ export {
 	N8N_MAJOR,
 	N8N_WORKFLOW_VERSION,
 	REQUESTS_BEFORE_REAUTHENTICATION,
+	REQUESTS_FOR_A_REFUSED_OAUTH2_TOKEN,
 	REQUESTS_FOR_A_REFUSED_TOKEN,
 } from './engine';
 export type { EngineFeature } from './engine';
