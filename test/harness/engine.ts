@@ -17,7 +17,10 @@
  *   `except` and hands it back as an answer. The package then resends the request once with
  *   status errors on, so 1.x's own 401 handling runs: one more request than on 2.x.
  * - n8n-workflow 1.x's NodeApiError drops its cause: the network code or HTTP status is read
- *   from its `httpCode`, the body from `context.data` (request.ts, `fromOlderNodeApiError`).
+ *   from its `httpCode`, the body from `context.data` (request.ts, `fromOlderNodeApiError`);
+ *   the Pyrus credential's refused-token error carries both for it.
+ * - A failed OAuth2 retry after a refresh: 1.x resends the request once more on its generic
+ *   401 path (REQUESTS_FOR_A_REFUSED_OAUTH2_TOKEN).
  * Everything else the suites use (WorkflowExecute, ExecutionLifecycleHooks, LoadOptionsContext,
  * CredentialTestContext, the credentials helper's calls, `@n8n/di`) behaves alike.
  *
@@ -95,6 +98,7 @@ export const ENGINE_FEATURES = {
 	},
 	reauthenticatesIgnoringStatuses: {
 		what: "n8n's re-authentication on a 401 under `ignoreHttpStatusErrors: { ignore: true, except: [401] }` (n8n 2.x; 1.x hands the 401 back as an answer)",
+		// Told by the major version: the difference lies inside n8n-core's HTTP helpers.
 		probe: () => N8N_MAJOR >= 2,
 	},
 } as const;
