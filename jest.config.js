@@ -7,8 +7,9 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	// End-to-end tests need real n8n and a browser: `npm run test:e2e` (test/e2e/jest.config.js);
-	// queue mode needs n8n, PostgreSQL and Redis: `npm run test:queue` (test/queue/jest.config.js).
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/queue/'],
+	// queue mode needs n8n, PostgreSQL and Redis: `npm run test:queue` (test/queue/jest.config.js);
+	// the n8n 1.x smoke test: `npm run test:n8n1:e2e` (test/n8n1).
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/queue/', '<rootDir>/test/n8n1/'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},

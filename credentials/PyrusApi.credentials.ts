@@ -21,17 +21,20 @@ interface AuthFailure {
 
 /**
  * A failed token request as an error that keeps only the answer (status and Pyrus's error
- * body), not the request that carried the security key. It has no `response` of its own, so
- * n8n does not treat it as an expired token and ask for yet another one.
+ * body), not the request that carried the security key. It has no `response.status` of its
+ * own, so n8n does not treat it as an expired token and ask for yet another one. n8n 1.x's
+ * NodeApiError drops the cause: for it the status goes in `httpCode` and the body in
+ * `response.data`, the two fields it keeps.
  */
 function authError(error: unknown): Error {
 	const response = (error as AuthFailure).response;
 	if (!response || typeof response.status !== 'number') return error as Error;
 	const body = (response.data ?? {}) as IDataObject;
 	const reason = [body.error, body.error_code ? `(${String(body.error_code)})` : undefined].filter(Boolean).join(' ');
-	return new Error(`Pyrus refused the token request: ${reason || `HTTP ${response.status}`}`, {
+	const refused = new Error(`Pyrus refused the token request: ${reason || `HTTP ${response.status}`}`, {
 		cause: { response: { status: response.status, headers: response.headers ?? {}, data: body } },
 	});
+	return Object.assign(refused, { httpCode: String(response.status), response: { data: body } });
 }
 
 export class PyrusApi implements ICredentialType {

@@ -23,10 +23,18 @@ require.extensions['.ts'] = function compileTypeScript(module, filename) {
 // beside it (node would try .json before any added extension).
 const Module = require('module');
 const resolveFilename = Module._resolveFilename;
+// Under `npm run test:n8n1` (test/n8n1/jest.config.js sets CRM_TASKS_N8N_ENGINE=v1) child
+// processes load n8n's 1.x engine as the jest workers do: the aliased devDependencies.
+const V1_ALIASES = { 'n8n-core': 'n8n-core-v1', 'n8n-workflow': 'n8n-workflow-v1', '@n8n/di': 'n8n-di-v1' };
+const engineV1 = process.env.CRM_TASKS_N8N_ENGINE === 'v1';
 Module._resolveFilename = function resolvePackageTypeScript(request, parent, ...rest) {
 	if (request.startsWith('.') && parent && parent.filename && !parent.filename.includes('node_modules')) {
 		const candidate = path.resolve(path.dirname(parent.filename), `${request}.ts`);
 		if (fs.existsSync(candidate)) return candidate;
+	}
+	if (engineV1) {
+		const name = Object.keys(V1_ALIASES).find((n) => request === n || request.startsWith(`${n}/`));
+		if (name) request = V1_ALIASES[name] + request.slice(name.length);
 	}
 	return resolveFilename.call(this, request, parent, ...rest);
 };

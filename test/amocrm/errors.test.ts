@@ -2,7 +2,7 @@
  * Errors from the API: amoCRM's own message, the status, a hint; writes never sent twice;
  * the token never stored with the execution.
  */
-import type { RunWorkflowResult } from '../harness';
+import { REQUESTS_FOR_A_REFUSED_TOKEN, type RunWorkflowResult } from '../harness';
 import { ALL_BUT_DATE } from '../harness/clocks';
 import {
 	API,
@@ -229,7 +229,7 @@ describe('answers of the API', () => {
 	it('401 for a long-lived token: n8n tries once more, then the error says what to do', async () => {
 		const scope = amo()
 			.get(`${API}/tasks/5`)
-			.times(2)
+			.times(REQUESTS_FOR_A_REFUSED_TOKEN)
 			.reply(
 				401,
 				{
@@ -246,7 +246,7 @@ describe('answers of the API', () => {
 		const result = await runAmo(GET_TASK_5);
 
 		log.stop();
-		expect(lines(log)).toEqual([`GET ${API}/tasks/5`, `GET ${API}/tasks/5`]);
+		expect(lines(log)).toEqual(Array(REQUESTS_FOR_A_REFUSED_TOKEN).fill(`GET ${API}/tasks/5`));
 		expect(result.error).toMatchObject({
 			name: 'NodeApiError',
 			httpCode: '401',
@@ -259,7 +259,7 @@ describe('answers of the API', () => {
 
 describe('the token never reaches what n8n stores', () => {
 	it.each([
-		['a 401 whose body echoes the token', 401, { title: 'Unauthorized', status: 401, detail: `Token ${TOKEN} is expired` }, 2],
+		['a 401 whose body echoes the token', 401, { title: 'Unauthorized', status: 401, detail: `Token ${TOKEN} is expired` }, REQUESTS_FOR_A_REFUSED_TOKEN],
 		['a 404 whose detail echoes the Authorization header', 404, { title: 'Not Found', status: 404, detail: `Authorization: Bearer ${TOKEN}` }, 1],
 		['a 400 plain-text body with the token', 400, `bad token ${TOKEN}`, 1],
 	])('%s', async (_name, status, body, requests) => {

@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmTrigger } from '../../nodes/AmoCrm/AmoCrmTrigger.node';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { pollSequence, runPoll, useVendorEnvironment } from '../harness';
+import { itWhereEngineHas, pollSequence, runPoll, useVendorEnvironment } from '../harness';
 import { AmoCrmSandbox } from '../sandbox/amocrm';
 
 useVendorEnvironment({ allowLocalhost: true });
@@ -316,7 +316,8 @@ describe('amoCRM trigger', () => {
 		}
 	});
 
-	it('stops early when the poll budget runs out and resumes on the next poll', async () => {
+	// n8n 1.x gives a poll no budget (the trigger then reads to the end: every other test here).
+	itWhereEngineHas('pollBudget')('stops early when the poll budget runs out and resumes on the next poll', async () => {
 		const { poll, state } = trigger({ event: 'taskCreated' });
 		await poll();
 		const cursorAfterActivation = cursorOf(state());

@@ -67,14 +67,19 @@ describe('Pyrus credential', () => {
 		const { helpers } = helper(failure);
 
 		const error = (await type.preAuthentication.call(helpers, { login: 'a', secretKey: 'k-secret' }).catch((e: unknown) => e)) as Error & {
-			response?: unknown;
+			response?: { status?: number; data?: unknown };
+			httpCode?: string;
 			cause?: { response?: { status?: number } };
 		};
 
 		expect(error.message).toBe('Pyrus refused the token request: Invalid login (invalid_credentials)');
-		expect(error.response).toBeUndefined();
+		// No `response.status`: n8n would take the error for an expired token and ask again.
+		expect(error.response?.status).toBeUndefined();
 		expect(error.cause?.response?.status).toBe(401);
-		expect(JSON.stringify(error.cause)).not.toContain('k-secret');
+		// What n8n 1.x's NodeApiError keeps of it (it drops the cause).
+		expect(error.httpCode).toBe('401');
+		expect(error.response?.data).toEqual({ error: 'Invalid login', error_code: 'invalid_credentials' });
+		expect(JSON.stringify({ ...error, cause: error.cause })).not.toContain('k-secret');
 	});
 
 	it('adds the Bearer token and moves a request built for the configured API to the announced one', async () => {

@@ -16,7 +16,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
 
-import { recordRequests, runPoll, runWorkflow, setupNock } from './index';
+import { itWhereEngineHas, itWhereEngineLacks, recordRequests, runPoll, runWorkflow, setupNock } from './index';
 
 const API = 'https://api.example.test';
 const AUTH = 'https://auth.example.test';
@@ -528,7 +528,7 @@ describe('runPoll', () => {
 		expect(result.staticData).toEqual({ 'node:Node': { cursor: 7 } });
 	});
 
-	it('keeps the stored cursor when the hand-off of emitted items fails', async () => {
+	itWhereEngineHas('stagedPollCursor')('keeps the stored cursor when the hand-off of emitted items fails', async () => {
 		nock(API).get('/things').query(true).reply(200, { things: [{ id: 8 }] });
 
 		const result = await runPoll({
@@ -541,6 +541,22 @@ describe('runPoll', () => {
 		expect(result.pollStaticData).toEqual({ 'node:Node': { cursor: 8 } });
 		expect(result.staticData).toEqual({ 'node:Node': { cursor: 7 } });
 	});
+
+	itWhereEngineLacks('stagedPollCursor')(
+		'n8n 1.x: the poll writes the stored static data itself; a failed hand-off keeps the new cursor',
+		async () => {
+			nock(API).get('/things').query(true).reply(200, { things: [{ id: 8 }] });
+
+			const result = await runPoll({ ...base, staticData: { 'node:Node': { cursor: 7 } }, failHandOff: true });
+
+			expect(result.items).toEqual([[{ json: { id: 8, tz: 'UTC' } }]]);
+			expect(result.committed).toBe(true);
+			expect(result.staticData).toEqual({ 'node:Node': { cursor: 8 } });
+			// n8n 1.x has neither a staged activation poll nor a poll budget.
+			await expect(runPoll({ ...base, activationPoll: 'discarded' })).rejects.toThrow(/keeps what the activation poll wrote/);
+			await expect(runPoll({ ...base, pollBudgetMs: 1000 })).rejects.toThrow(/no time budget/);
+		},
+	);
 
 	it('runs a manual poll that returns a sample and does not persist static data', async () => {
 		const scope = nock(API).get('/things').query({ limit: 1, region: 'eu' }).reply(200, { things: [{ id: 9 }] });

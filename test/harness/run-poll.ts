@@ -10,9 +10,12 @@
  *   static data as it was, so the next poll repeats the same window. Errors go to
  *   `__emitError` and are returned as `error`. Global static data
  *   (`getWorkflowStaticData('global')`) is not staged: it is the workflow's own object.
+ *   On n8n 1.x (no `PollTriggerExecutor`, see engine.ts) the poll runs as 1.x's
+ *   `ActiveWorkflows.activatePolling` runs it, on the workflow's own static data: what the
+ *   poll wrote is kept whatever happens next, `committed` then says whether it changed.
  * - `activationPoll` makes it the poll n8n runs while activating the workflow (a "testing" poll,
  *   whose errors fail the activation): its node static data kept (n8n 1.x, 2.x without durable
- *   poll cursors) or discarded (2.x with durable cursors).
+ *   poll cursors) or discarded (2.x with durable cursors; an error on 1.x).
  * - `mode: 'manual'` is the editor's "test step" / manual run: n8n-core's `WorkflowExecute`
  *   builds a `PollContext` with activation `manual` and calls `poll()` directly; errors
  *   are thrown to the caller. n8n never saves static data after a manual execution, so the
@@ -25,8 +28,10 @@ import { PollContext, PollTriggerExecutor } from 'n8n-core';
 import type {
 	ExecutionError,
 	IDataObject,
+	INode,
 	INodeExecutionData,
 	IPollFunctions,
+	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
@@ -35,6 +40,7 @@ import { buildAdditionalData } from './additional-data';
 import type { CredentialActivity, HarnessBaseOptions, HarnessNodeSpec } from './common';
 import { DEFAULT_TIMEZONE, buildNode, plainStaticData } from './common';
 import { HarnessCredentialsHelper } from './credentials';
+import { engineHas } from './engine';
 import { HarnessNodeTypes } from './node-types';
 
 export interface RunPollOptions extends HarnessBaseOptions {
@@ -46,7 +52,7 @@ export interface RunPollOptions extends HarnessBaseOptions {
 	staticData?: IDataObject;
 	/** `getActivationMode()`; default `manual` in manual mode, else `update` (as the CLI's poll jobs). */
 	activation?: WorkflowActivateMode;
-	/** What `this.getPollBudgetMs()` returns; default n8n-core's 5 minutes. */
+	/** What `this.getPollBudgetMs()` returns; default n8n-core's 5 minutes (2.x only: an error on 1.x). */
 	pollBudgetMs?: number;
 	/** Trigger mode: simulate a failed hand-off (the execution could not be created). */
 	failHandOff?: boolean;
@@ -97,6 +103,9 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		workflowId: workflow.id,
 		workflowSettings: settings,
 	});
+	if (options.pollBudgetMs !== undefined && !engineHas('pollBudget')) {
+		throw new Error('harness: this n8n gives a poll no time budget (getPollBudgetMs is n8n 2.x only)');
+	}
 	const budget = options.pollBudgetMs === undefined ? undefined : () => options.pollBudgetMs!;
 	const activity = {
 		credentials,
@@ -130,6 +139,8 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 			...activity,
 		};
 	}
+
+	if (!engineHas('stagedPollCursor')) return await runPollOnN8n1(workflow, node, additionalData, options, activity);
 
 	// Trigger mode: the staging scope the CLI gives a poll with a durable cursor.
 	const nodeKey = `node:${node.name}`;
@@ -193,6 +204,68 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		pollStaticData: { ...plainStaticData(workflow.staticData), [nodeKey]: staged ?? {} },
 		error,
 		committed,
+		...activity,
+	};
+}
+
+/**
+ * Trigger mode on n8n 1.x, step by step as n8n-core 1.x's `ActiveWorkflows.activatePolling`
+ * (its `executeTrigger`) and the CLI's `getExecutePollFunctions` do it: n8n 1.x's
+ * `PollContext` (no cursor hooks, no budget) on the workflow's own static data; items go to
+ * `__emit` (the CLI saves the static data, then creates the execution), errors of a scheduled
+ * poll to `__emitError`, errors of the activation poll fail the activation.
+ */
+async function runPollOnN8n1(
+	workflow: Workflow,
+	node: INode,
+	additionalData: IWorkflowExecuteAdditionalData,
+	options: RunPollOptions,
+	activity: CredentialActivity,
+): Promise<RunPollResult> {
+	if (options.activationPoll === 'discarded') {
+		throw new Error("harness: n8n 1.x keeps what the activation poll wrote ('discarded' is 2.x with durable poll cursors)");
+	}
+	const nodeKey = `node:${node.name}`;
+	const seed = JSON.stringify(workflow.staticData[nodeKey] ?? {});
+	let emitted: INodeExecutionData[][] | null = null;
+	let error: ExecutionError | Error | undefined;
+	const context = new PollContext(
+		workflow,
+		node,
+		additionalData,
+		'trigger',
+		options.activation ?? 'update',
+		// __emit: the static data is saved before the execution is created, so a failed hand-off
+		// (`failHandOff`) loses the items and keeps the cursor.
+		(data) => {
+			emitted = data;
+		},
+		(pollError) => {
+			error = pollError;
+		},
+	);
+	const testingTrigger = options.activationPoll !== undefined;
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (!nodeType.poll) throw new Error(`harness: node type "${node.type}" has no poll()`);
+	let ownsIsolate = false;
+	try {
+		if (!testingTrigger) ownsIsolate = await workflow.expression.acquireIsolate();
+		const pollResponse = await nodeType.poll.call(context);
+		if (pollResponse !== null) context.__emit(pollResponse);
+	} catch (pollError) {
+		// The activation poll's error fails the activation; a scheduled poll's goes to __emitError.
+		if (testingTrigger) error = pollError as Error;
+		else context.__emitError(pollError as ExecutionError);
+	} finally {
+		if (ownsIsolate) await workflow.expression.releaseIsolate();
+	}
+	const staticData = plainStaticData(workflow.staticData);
+	return {
+		items: emitted,
+		staticData,
+		pollStaticData: staticData,
+		error,
+		committed: JSON.stringify(staticData[nodeKey] ?? {}) !== seed,
 		...activity,
 	};
 }

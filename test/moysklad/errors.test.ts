@@ -3,7 +3,7 @@
  * limit answers waited out as X-Lognex-Retry-After says; writes never sent twice; secrets
  * never stored with the execution.
  */
-import type { RunWorkflowResult } from '../harness';
+import { REQUESTS_FOR_A_REFUSED_TOKEN, type RunWorkflowResult } from '../harness';
 import {
 	API,
 	BASIC,
@@ -75,14 +75,14 @@ describe('answers of the API', () => {
 	it('401: n8n re-authenticates and retries once, then the hint explains revoked tokens; the token is not stored', async () => {
 		const scope = ms()
 			.get(PATH)
-			.times(2)
+			.times(REQUESTS_FOR_A_REFUSED_TOKEN)
 			.reply(401, msError('Ошибка аутентификации: Неправильный пароль или имя пользователя или ключ авторизации', 1056));
 		const log = record(scope);
 
 		const result = await runMs(GET);
 
 		log.stop();
-		expect(log.requests).toHaveLength(2);
+		expect(log.requests).toHaveLength(REQUESTS_FOR_A_REFUSED_TOKEN);
 		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '401' });
 		expect(result.error!.description).toContain('revoked');
 		expect(stored(result)).not.toContain(TOKEN);

@@ -5,6 +5,8 @@
  */
 import nock from 'nock';
 
+import { REQUESTS_BEFORE_REAUTHENTICATION, REQUESTS_FOR_A_REFUSED_TOKEN } from '../harness';
+
 import {
 	API,
 	API_HOST,
@@ -70,6 +72,7 @@ describe('Pyrus token flow', () => {
 			.get(`${API}/tasks/1`)
 			.reply(200, { task: simpleTask(1) })
 			.get(`${API}/tasks/2`)
+			.times(REQUESTS_BEFORE_REAUTHENTICATION)
 			.reply(401, pyrusError('expired_token', 'Authorization token has expired.'))
 			.get(`${API}/tasks/2`)
 			.reply(200, { task: simpleTask(2) })
@@ -87,14 +90,14 @@ describe('Pyrus token flow', () => {
 		expect(result.error).toBeUndefined();
 		expect(lines(log)).toEqual([
 			`GET ${API}/tasks/1`,
-			`GET ${API}/tasks/2`,
+			...Array(REQUESTS_BEFORE_REAUTHENTICATION).fill(`GET ${API}/tasks/2`),
 			'POST /api/v4/auth',
 			`GET ${API}/tasks/2`,
 			`GET ${API}/tasks/3`,
 		]);
 		expect(log.requests.map((r) => r.headers.authorization)).toEqual([
 			BEARER,
-			BEARER,
+			...Array(REQUESTS_BEFORE_REAUTHENTICATION).fill(BEARER),
 			undefined,
 			'Bearer pyrus-renewed-token-55',
 			'Bearer pyrus-renewed-token-55',
@@ -108,14 +111,14 @@ describe('Pyrus token flow', () => {
 		const auth = nock(AUTH_HOST).post('/api/v4/auth').reply(200, { access_token: 'pyrus-renewed-token-56' });
 		const scope = nock(API_HOST)
 			.get(`${API}/tasks/2`)
-			.times(2)
+			.times(REQUESTS_FOR_A_REFUSED_TOKEN)
 			.reply(401, pyrusError('revoked_token', 'Authorization token has been revoked.'));
 		const log = record(auth, scope);
 
 		const result = await runPyrus(get('2'));
 
 		log.stop();
-		expect(lines(log)).toEqual([`GET ${API}/tasks/2`, 'POST /api/v4/auth', `GET ${API}/tasks/2`]);
+		expect(lines(log)).toEqual([...Array(REQUESTS_BEFORE_REAUTHENTICATION).fill(`GET ${API}/tasks/2`), 'POST /api/v4/auth', `GET ${API}/tasks/2`]);
 		expect(log.unmatched).toEqual([]);
 		expect(result.preAuthenticationCalls).toHaveLength(1);
 		expect(result.error).toMatchObject({

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CredentialDataMap } from '../harness';
+import { REQUESTS_BEFORE_REAUTHENTICATION, type CredentialDataMap } from '../harness';
 import { PyrusSandbox, seedDemo } from '../sandbox/pyrus';
 import { byId, runPyrus, usePyrusEnvironment } from './fixtures';
 
@@ -47,7 +47,7 @@ describe('Pyrus node against the sandbox', () => {
 		expect(paths()).toEqual([
 			'POST /api/v4/auth 200',
 			'GET /api/v4/tasks/1001 200',
-			'GET /api/v4/tasks/1002 401',
+			...Array(REQUESTS_BEFORE_REAUTHENTICATION).fill('GET /api/v4/tasks/1002 401'),
 			'POST /api/v4/auth 200',
 			'GET /api/v4/tasks/1002 200',
 			'GET /api/v4/tasks/1003 200',

@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { setTimeScale } from '../../nodes/shared/transport/clock';
 import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { recordRequests as startRecording, runWorkflow, setupNock } from '../harness';
+import { recordRequests as startRecording, REQUESTS_FOR_A_REFUSED_TOKEN, runWorkflow, setupNock } from '../harness';
 import type { CredentialDataMap, RequestLog, RunWorkflowResult } from '../harness';
 import {
 	PROBE_401_HINT,
@@ -371,13 +371,13 @@ describe('a repeat after an unknown outcome, and a quota of one kind of request'
 
 describe('auth errors and redaction', () => {
 	it('turns a 401 into an error with the vendor message and the hint', async () => {
-		// n8n-core re-authenticates and resends once on a 401 by itself.
-		const scope = nock(PROBE_API).get('/things').times(3).reply(401, { message: 'Invalid token' });
+		// n8n-core re-authenticates and resends once on a 401 by itself (on 1.x after the package's resend).
+		const scope = nock(PROBE_API).get('/things').times(REQUESTS_FOR_A_REFUSED_TOKEN + 1).reply(401, { message: 'Invalid token' });
 		const log = recordRequests(scope);
 
 		const result = await probe({ method: 'GET', path: '/things' });
 
-		expect(log.requests).toHaveLength(2);
+		expect(log.requests).toHaveLength(REQUESTS_FOR_A_REFUSED_TOKEN);
 		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '401', message: 'Probe: Invalid token' });
 		expect(result.error?.description).toContain(PROBE_401_HINT);
 		expect(log.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -407,7 +407,7 @@ describe('auth errors and redaction', () => {
 	it('keeps the token out of a 401 error that echoes it', async () => {
 		nock(PROBE_API)
 			.get('/things')
-			.times(2)
+			.times(REQUESTS_FOR_A_REFUSED_TOKEN)
 			.reply(401, { message: `Token ${TOKEN} is revoked`, detail: `Bearer ${TOKEN}` });
 
 		const result = await probe({ method: 'GET', path: '/things' }, { continueOnFail: true });

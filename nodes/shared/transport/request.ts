@@ -87,7 +87,25 @@ function inspectError(error: unknown): CauseInfo {
 		}
 		current = candidate.cause;
 	}
+	if (!info.code && !info.response) fromOlderNodeApiError(error, info);
 	return info;
+}
+
+/**
+ * n8n 1.x's NodeApiError drops its cause (a class field overwrites it), so what n8n's HTTP layer
+ * threw survives only in the error's own fields: `httpCode` holds the network code
+ * (`ECONNREFUSED`) or the HTTP status, `context.data` the answer's body (its headers are lost).
+ */
+function fromOlderNodeApiError(error: unknown, info: CauseInfo): void {
+	const candidate = error as { name?: unknown; httpCode?: unknown; context?: { data?: unknown } } | null;
+	if (candidate?.name !== 'NodeApiError' || typeof candidate.httpCode !== 'string') return;
+	const code = candidate.httpCode;
+	if (/^E[A-Z_]+$/.test(code)) {
+		info.code = code;
+		if (code === 'ERR_CANCELED') info.aborted = true;
+	} else if (/^\d{3}$/.test(code)) {
+		info.response = { statusCode: Number(code), headers: {}, body: candidate.context?.data };
+	}
 }
 
 function headerValue(headers: RawResponse['headers'], name: string): string | undefined {
@@ -155,6 +173,12 @@ export async function apiRequest<T = unknown>(
 	let redirects = 0;
 	/** An earlier attempt may have been processed: its answer was a server error or was lost. */
 	let outcomeUnknown = false;
+	/**
+	 * n8n 1.x ignores `except: [401]` and hands a 401 back as an answer, so it never
+	 * re-authenticates: the request is then sent once more with status errors on, and n8n's own
+	 * 401 handling (preAuthentication again, OAuth2 refresh) runs. A 401 means nothing was done.
+	 */
+	let reauthentication: 'unused' | 'now' | 'used' = 'unused';
 
 	for (let attempt = 1; ; attempt++) {
 		let release: () => void;
@@ -181,9 +205,10 @@ export async function apiRequest<T = unknown>(
 			json: true,
 			returnFullResponse: true,
 			// Every status comes back as a response, except 401: n8n re-authenticates on it.
-			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			ignoreHttpStatusErrors: reauthentication === 'now' ? false : { ignore: true, except: [401] },
 			timeout: REQUEST_TIMEOUT_MS,
 		};
+		if (reauthentication === 'now') reauthentication = 'used';
 		if (profile.qsArrayFormat) options.arrayFormat = profile.qsArrayFormat;
 		// Redirects are followed here, not by n8n's HTTP client: it sends the Authorization
 		// header on to whatever host the Location names.
@@ -248,6 +273,12 @@ export async function apiRequest<T = unknown>(
 		}
 		release();
 		observeClock(governor, response.headers);
+		if (response.statusCode === 401 && reauthentication === 'unused') {
+			// n8n 1.x: see `reauthentication`. Not an attempt of its own.
+			reauthentication = 'now';
+			attempt--;
+			continue;
+		}
 
 		const signal = profile.limitSignal(response);
 		if (signal.kind === 'ok' && signal.pauseMs) governor.pause(Math.min(signal.pauseMs, MAX_RETRY_AFTER_MS));

@@ -52,6 +52,8 @@ export class N8nClient {
 		readonly url: string,
 		/** n8n's install folder: executions come back serialized with its `flatted`. */
 		private readonly n8nDir: string,
+		/** n8n 1.x: a new workflow must say it is inactive; its run endpoint takes the workflow along. */
+		private readonly n8n1 = false,
 	) {}
 
 	async login(email: string, password: string): Promise<void> {
@@ -64,6 +66,34 @@ export class N8nClient {
 		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('n8n login answered without a session cookie');
 		this.cookie = cookie.split(';')[0];
+	}
+
+	/**
+	 * n8n 1.x takes no owner from the environment: the owner is set up once, as its setup
+	 * screen does (`POST /rest/owner/setup`), unless that happened in an earlier start.
+	 */
+	async setUpOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<void> {
+		// n8n 1.x answers its readiness probe while its migrations still run, and serves the
+		// editor's page for every path until its REST routes are up.
+		const deadline = Date.now() + 120_000;
+		let settings: { data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } } | undefined;
+		while (!settings) {
+			const response = await fetch(`${this.url}/rest/settings`);
+			if (response.ok && response.headers.get('content-type')?.includes('application/json')) {
+				settings = (await response.json()) as typeof settings;
+			} else {
+				await response.body?.cancel();
+				if (Date.now() > deadline) throw new Error(`n8n at ${this.url} did not serve /rest/settings within 120 s`);
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+		}
+		if (settings?.data?.userManagement?.showSetupOnFirstLoad !== true) return;
+		const response = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+		if (!response.ok) throw new Error(`n8n owner setup for ${owner.email} failed: HTTP ${response.status} ${await response.text()}`);
 	}
 
 	/** The session cookie, for a browser that should start logged in. */
@@ -109,7 +139,11 @@ export class N8nClient {
 
 	async createWorkflow(workflow: WorkflowData): Promise<WorkflowData & { id: string; versionId: string }> {
 		const { id: _id, active: _active, versionId: _versionId, ...body } = workflow;
-		return await this.request('POST', '/workflows', { ...body, settings: body.settings ?? { executionOrder: 'v1' } });
+		return await this.request('POST', '/workflows', {
+			...body,
+			...(this.n8n1 ? { active: false } : {}),
+			settings: body.settings ?? { executionOrder: 'v1' },
+		});
 	}
 
 	/** Activates (publishes) the workflow: a polling trigger polls once now, then on its schedule. */
@@ -125,6 +159,7 @@ export class N8nClient {
 	/** What the editor's "Execute workflow" button does, starting from the named trigger. */
 	async runFrom(workflowId: string, triggerName: string): Promise<string> {
 		const result = await this.request<{ executionId?: string }>('POST', `/workflows/${workflowId}/run`, {
+			...(this.n8n1 ? { workflowData: await this.workflow(workflowId) } : {}),
 			triggerToStartFrom: { name: triggerName },
 		});
 		if (!result.executionId) throw new Error(`n8n did not start workflow ${workflowId}: ${JSON.stringify(result)}`);

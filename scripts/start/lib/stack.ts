@@ -30,6 +30,8 @@ export interface StackOptions {
 	logFile: string;
 	/** Where the parts get registered as they start (the launcher stops them on a signal). */
 	stopper?: Stopper;
+	/** The n8n to run; default runtime.ts's N8N_VERSION (the 1.x smoke test: N8N_V1_VERSION). */
+	n8nVersion?: string;
 	/** n8n in queue mode: main (`userFolder`, `logFile`) plus one worker per entry of `workers`. */
 	queue?: QueueOptions;
 }
@@ -93,7 +95,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		if (stopper.stopRequested) throw new Error('stopped while starting');
 	};
 	try {
-		const runtime = await ensureRuntime();
+		const runtime = await ensureRuntime(options.n8nVersion);
 		aborted();
 		const workerFolders = (options.queue?.workers ?? []).map((_, i) => join(options.queue!.dir, `worker-${i + 1}`));
 		if (options.queue) await npmInstallPackage(await buildAndPack(root), [userFolder, ...workerFolders]);
@@ -149,7 +151,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			return server;
 		});
 		const queue = backend ? await startWorkers(options.queue!, backend, workerFolders, { runtime, settings, n8n, stopper }) : undefined;
-		const client = new N8nClient(n8n.url, runtime.n8nDir);
+		const n8n1 = options.n8nVersion?.startsWith('1.') ?? false;
+		const client = new N8nClient(n8n.url, runtime.n8nDir, n8n1);
+		if (n8n1) await client.setUpOwner(settings.owner);
 		await client.login(settings.owner.email, settings.owner.password);
 
 		const vendors: RunningVendor[] = [];
