@@ -21,8 +21,7 @@ import { join } from 'node:path';
 
 import { stopRunningCommands } from './lib/exec';
 import { info } from './lib/log';
-import { firstTaken, freePair } from './lib/ports';
-import { freePort } from './lib/queue';
+import { firstTaken, freePair, freePort } from './lib/ports';
 import { repoRoot } from './lib/paths';
 import { loadSettings } from './lib/settings';
 import { startStack, type Stack } from './lib/stack';

@@ -17,9 +17,6 @@
  */
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 
 import type { INodeTypeDescription } from 'n8n-workflow';
 
@@ -30,16 +27,14 @@ import { Pyrus } from '../../nodes/Pyrus/Pyrus.node';
 import type { Execution, WorkflowData, WorkflowNode } from '../../scripts/start/lib/client';
 import { nodeOutput } from '../../scripts/start/lib/client';
 import { PACKAGE_NAME } from '../../scripts/start/lib/pack';
-import { repoRoot } from '../../scripts/start/lib/paths';
-import { DEFAULT_SETTINGS } from '../../scripts/start/lib/settings';
-import { startStack, type RunningVendor, type Stack } from '../../scripts/start/lib/stack';
 import type { AmoCrmSandbox } from '../sandbox/amocrm';
 import type { Bitrix24Sandbox } from '../sandbox/bitrix24';
 import type { MoySkladSandbox } from '../sandbox/moysklad';
 import type { PyrusSandbox } from '../sandbox/pyrus';
 import { FakeOpenAi, messageText, type ChatRequest, type ChatTool, type ScriptedAnswer } from './fakeOpenAi';
+import { expectSucceeded, useStack } from './support';
 
-const outDir = join(repoRoot(), 'test-output', 'e2e-ai-agent');
+const e2e = useStack('e2e-ai-agent');
 const API_KEY = 'sk-fake-e2e-key';
 const MODEL = 'fake-tools-model';
 /** The demo list "Website" in Pyrus, where the workflow's Pyrus tools file and read tasks. */
@@ -87,25 +82,9 @@ const SCENARIOS: Scenario[] = [
 	},
 ];
 
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-let stack: Stack;
 let fake: FakeOpenAi;
 
-function running(id: VendorId): Required<RunningVendor> {
-	const found = stack.vendors.find((v) => v.entry.id === id);
-	if (!found?.sandbox) throw new Error(`vendor ${id} does not run with its sandbox`);
-	return found as Required<RunningVendor>;
-}
+const running = (id: VendorId) => e2e.running(id);
 const amocrm = () => running('amocrm').sandbox.sandbox as AmoCrmSandbox;
 const moysklad = () => running('moysklad').sandbox.sandbox as MoySkladSandbox;
 const pyrus = () => running('pyrus').sandbox.sandbox as PyrusSandbox;
@@ -382,12 +361,12 @@ async function observe(run: () => Promise<{ execution: Execution; streamed?: str
 
 async function runByHand(s: Scenario): Promise<Outcome> {
 	const trigger: WorkflowNode = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-	const workflow = await stack.client.createWorkflow(
+	const workflow = await e2e.stack.client.createWorkflow(
 		agentWorkflow('AI Agent with CRM task tools (by hand)', trigger, { promptType: 'define', text: prompt(s) }, openAi),
 	);
 	return await observe(async () => {
-		const executionId = await stack.client.runFrom(workflow.id, 'Start');
-		return { execution: await stack.client.waitForExecution(executionId, 120_000) };
+		const executionId = await e2e.stack.client.runFrom(workflow.id, 'Start');
+		return { execution: await e2e.stack.client.waitForExecution(executionId, 120_000) };
 	});
 }
 
@@ -398,7 +377,7 @@ async function runByHand(s: Scenario): Promise<Outcome> {
 async function waitUntilPublished(workflowId: string): Promise<void> {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const state = await stack.client.request<{ status: string; triggers: Array<{ status: string; errorMessage?: string }> }>(
+		const state = await e2e.stack.client.request<{ status: string; triggers: Array<{ status: string; errorMessage?: string }> }>(
 			'GET',
 			`/workflows/${workflowId}/publication-status`,
 		);
@@ -435,45 +414,36 @@ async function runAsChat(s: Scenario): Promise<Outcome> {
 		webhookId,
 		parameters: { public: true, mode: 'webhook', authentication: 'none', options: { responseMode: 'streaming' } },
 	};
-	const workflow = await stack.client.createWorkflow(
+	const workflow = await e2e.stack.client.createWorkflow(
 		agentWorkflow('AI Agent with CRM task tools (chat)', trigger, { promptType: 'auto', text: '={{ $json.chatInput }}' }, openAi),
 	);
-	await stack.client.activate(workflow.id);
+	await e2e.stack.client.activate(workflow.id);
 	try {
 		await waitUntilPublished(workflow.id);
 		return await observe(async () => {
-			const response = await fetch(`${stack.n8n.url}/webhook/${webhookId}/chat`, {
+			const response = await fetch(`${e2e.stack.n8n.url}/webhook/${webhookId}/chat`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ action: 'sendMessage', sessionId: 'e2e-chat-session', chatInput: prompt(s) }),
 			});
 			const body = await response.text();
 			if (!response.ok) throw new Error(`chat webhook: HTTP ${response.status} ${body.slice(0, 500)}`);
-			const [executionId] = await stack.client.executionIds(workflow.id);
+			const [executionId] = await e2e.stack.client.executionIds(workflow.id);
 			if (!executionId) throw new Error('the chat message started no execution');
-			return { execution: await stack.client.waitForExecution(executionId, 120_000), streamed: streamedText(body) };
+			return { execution: await e2e.stack.client.waitForExecution(executionId, 120_000), streamed: streamedText(body) };
 		});
 	} finally {
-		await stack.client.deactivate(workflow.id);
+		await e2e.stack.client.deactivate(workflow.id);
 	}
 }
 
 beforeAll(async () => {
-	rmSync(outDir, { recursive: true, force: true });
-	mkdirSync(outDir, { recursive: true });
 	fake = new FakeOpenAi(script, { apiKey: API_KEY, models: [MODEL] });
 	await fake.start();
-	stack = await startStack({
-		settings: { ...DEFAULT_SETTINGS, port: await freePort(), accounts: {} },
-		userFolder: join(outDir, 'n8n'),
-		brokerPort: await freePort(),
-		logFile: join(outDir, 'n8n.log'),
-	});
-	openAi = await stack.client.upsertCredential('Fake OpenAI-compatible model', 'openAiApi', { apiKey: API_KEY, url: fake.url });
-}, 30 * 60_000);
+	openAi = await e2e.stack.client.upsertCredential('Fake OpenAI-compatible model', 'openAiApi', { apiKey: API_KEY, url: fake.url });
+}, 60_000);
 
 afterAll(async () => {
-	await stack?.stop();
 	await fake?.stop();
 }, 60_000);
 
@@ -482,8 +452,8 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 
 test('n8n lists each action node as an AI tool, described by what its tools do', async () => {
-	const response = await fetch(`${stack.n8n.url}/types/nodes.json`, {
-		headers: { cookie: `${stack.client.sessionCookie.name}=${stack.client.sessionCookie.value}` },
+	const response = await fetch(`${e2e.stack.n8n.url}/types/nodes.json`, {
+		headers: { cookie: `${e2e.stack.client.sessionCookie.name}=${e2e.stack.client.sessionCookie.value}` },
 	});
 	expect(response.status).toBe(200);
 	const types = (await response.json()) as INodeTypeDescription[];
@@ -653,12 +623,7 @@ describe.each(SCENARIOS.map((s, i) => [s.name, s, i] as const))('the agent %s', 
 
 	test('the run succeeds: the agent ran, and each tool once', () => {
 		const { execution } = outcome;
-		const failed = Object.entries(execution.data.resultData.runData)
-			.filter(([, runs]) => runs.some((run) => run.error))
-			.map(([name, runs]) => `${name}: ${runs.find((run) => run.error)?.error?.message}`);
-		expect(failed).toEqual([]);
-		expect(execution.data.resultData.error?.message).toBeUndefined();
-		expect(execution.status).toBe('success');
+		expectSucceeded(execution);
 		for (const id of VENDOR_IDS) {
 			expect(execution.data.resultData.runData[TOOL_NODES[id].create]).toHaveLength(1);
 			expect(execution.data.resultData.runData[TOOL_NODES[id].list]).toHaveLength(1);

@@ -13,7 +13,7 @@
  */
 import { expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,98 +24,41 @@ import { N8nClient, nodeOutput, type Execution } from '../../scripts/start/lib/c
 import { loadExamples, triggerNodeName } from '../../scripts/start/lib/examples';
 import { repoRoot } from '../../scripts/start/lib/paths';
 import { DEFAULT_SETTINGS } from '../../scripts/start/lib/settings';
-import { startStack, type RunningVendor, type Stack } from '../../scripts/start/lib/stack';
 import { PACKAGE_NAME } from '../../scripts/start/lib/pack';
-import { portInUse } from '../../scripts/start/lib/ports';
+import { freePort, portInUse } from '../../scripts/start/lib/ports';
 import { readLauncherFile } from '../../scripts/start/lib/sandboxes';
 import { VENDORS } from '../../scripts/start/vendors';
 import { launchChromium } from './chromium';
 import { commandLine, launch, portsInUse, processTree, stillRunning, type Launched } from './processes';
+import { POLL_WAIT_MS, expectSucceeded, sleep, useStack, waitFor } from './support';
 
 const execFileAsync = promisify(execFile);
 
 const root = repoRoot();
-const outDir = join(root, 'test-output', 'e2e');
+const e2e = useStack('e2e');
+const { outDir } = e2e;
+const running = (id: string) => e2e.running(id);
 const examples = loadExamples(join(root, 'examples'));
-/** n8n polls at most once a minute (the examples: every minute). */
-const POLL_WAIT_MS = 100_000;
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(500);
-	}
-}
-
-let stack: Stack;
-
-beforeAll(async () => {
-	rmSync(outDir, { recursive: true, force: true });
-	mkdirSync(outDir, { recursive: true });
-	stack = await startStack({
-		settings: { ...DEFAULT_SETTINGS, port: await freePort(), accounts: {} },
-		userFolder: join(outDir, 'n8n'),
-		brokerPort: await freePort(),
-		logFile: join(outDir, 'n8n.log'),
-	});
-}, 30 * 60_000);
-
-afterAll(async () => {
-	await stack?.stop();
-}, 60_000);
-
-function running(id: string): Required<RunningVendor> {
-	const found = stack.vendors.find((v) => v.entry.id === id);
-	if (!found?.sandbox) throw new Error(`vendor ${id} does not run with its sandbox`);
-	return found as Required<RunningVendor>;
-}
-
-function expectSucceeded(execution: Execution): void {
-	const failed = Object.entries(execution.data.resultData.runData)
-		.filter(([, runs]) => runs.some((run) => run.error))
-		.map(([name, runs]) => `${name}: ${runs.find((run) => run.error)?.error?.message}`);
-	expect(failed).toEqual([]);
-	expect(execution.data.resultData.error?.message).toBeUndefined();
-	expect(execution.status).toBe('success');
-}
 
 test('the package ships the nodes of every vendor entry', () => {
-	expect(stack.vendors.map((v) => v.entry.id)).toEqual(VENDORS.map((v) => v.id));
+	expect(e2e.stack.vendors.map((v) => v.entry.id)).toEqual(VENDORS.map((v) => v.id));
 });
 
 describe('example workflows', () => {
 	const checks = new Map(VENDORS.flatMap((v) => Object.entries(v.examples).map(([file, check]) => [file, { id: v.id, check }])));
 
 	test('every example is imported and has a check', () => {
-		expect(stack.skippedExamples.map((e) => e.file)).toEqual([]);
+		expect(e2e.stack.skippedExamples.map((e) => e.file)).toEqual([]);
 		expect(examples.map((e) => e.file).filter((file) => !checks.has(file))).toEqual([]);
-		expect(stack.examples.map((e) => e.file).sort()).toEqual(examples.map((e) => e.file).sort());
+		expect(e2e.stack.examples.map((e) => e.file).sort()).toEqual(examples.map((e) => e.file).sort());
 	});
 
 	test.each(examples.map((e) => e.file))('%s runs headless and its output is right', async (file) => {
-		const example = stack.examples.find((e) => e.file === file);
+		const example = e2e.stack.examples.find((e) => e.file === file);
 		const entry = checks.get(file);
 		if (!example || !entry) throw new Error(`${file} is not imported or has no check`);
-		const executionId = await stack.client.runFrom(example.id, triggerNodeName(example.workflow));
-		const execution = await stack.client.waitForExecution(executionId);
+		const executionId = await e2e.stack.client.runFrom(example.id, triggerNodeName(example.workflow));
+		const execution = await e2e.stack.client.waitForExecution(executionId);
 		expectSucceeded(execution);
 		entry.check(expect, execution, running(entry.id).sandbox.sandbox);
 	});
@@ -132,16 +75,16 @@ describe('polling triggers in an active workflow', () => {
 
 	async function scenario(id: string): Promise<Outcome> {
 		const { entry, sandbox } = running(id);
-		const example = stack.examples.find((e) => e.file === entry.trigger.example);
+		const example = e2e.stack.examples.find((e) => e.file === entry.trigger.example);
 		if (!example) throw new Error(`${entry.trigger.example} is not imported`);
-		const before = new Set(await stack.client.executionIds(example.id));
+		const before = new Set(await e2e.stack.client.executionIds(example.id));
 		// Activation polls once at once and sets the trigger's starting point (n8n 2.41 keeps
 		// what that poll stores; with durable poll cursors, N8N_POLLER_DURABLE_CURSORS_ENABLED,
 		// it discards it and the first scheduled poll starts from the activation moment). This
 		// test changes the sandbox only after the first scheduled poll has been and gone, so the
 		// change falls in a steady poll-to-poll window; trigger-activation.e2e.test.ts covers a
 		// change right after the activation poll.
-		await stack.client.activate(example.id);
+		await e2e.stack.client.activate(example.id);
 		try {
 			const requestsAfterActivation = sandbox.sandbox.requests.length;
 			await waitFor('the first scheduled poll', POLL_WAIT_MS, () =>
@@ -157,13 +100,13 @@ describe('polling triggers in an active workflow', () => {
 			});
 			const taskId = entry.trigger.change(sandbox.sandbox);
 			const fresh = await waitFor(`an execution fired by ${entry.title}'s trigger`, POLL_WAIT_MS, async () => {
-				const ids = (await stack.client.executionIds(example.id)).filter((e) => !before.has(e));
+				const ids = (await e2e.stack.client.executionIds(example.id)).filter((e) => !before.has(e));
 				return ids.length > 0 ? ids : undefined;
 			});
-			const execution = await stack.client.waitForExecution(fresh[0]);
+			const execution = await e2e.stack.client.waitForExecution(fresh[0]);
 			return { taskId, execution, newExecutions: fresh.length };
 		} finally {
-			await stack.client.deactivate(example.id);
+			await e2e.stack.client.deactivate(example.id);
 		}
 	}
 
@@ -189,7 +132,7 @@ describe('the editor in Chromium', () => {
 	beforeAll(async () => {
 		browser = await launchChromium();
 		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-		await context.addCookies([{ ...stack.client.sessionCookie, url: stack.n8n.url }]);
+		await context.addCookies([{ ...e2e.stack.client.sessionCookie, url: e2e.stack.n8n.url }]);
 		page = await context.newPage();
 	}, 5 * 60_000);
 
@@ -240,8 +183,8 @@ describe('the editor in Chromium', () => {
 
 	/** The package's node types as the editor got them from n8n. */
 	async function packageNodeTypes(): Promise<Array<{ name: string; displayName: string; description: string; iconUrl?: { light: string; dark: string } }>> {
-		const { name, value } = stack.client.sessionCookie;
-		const all = await (await fetch(`${stack.n8n.url}/types/nodes.json`, { headers: { cookie: `${name}=${value}` } })).json();
+		const { name, value } = e2e.stack.client.sessionCookie;
+		const all = await (await fetch(`${e2e.stack.n8n.url}/types/nodes.json`, { headers: { cookie: `${name}=${value}` } })).json();
 		return (all as Array<{ name: string; displayName: string; description: string; iconUrl?: { light: string; dark: string } }>).filter((t) =>
 			t.name.startsWith(`${PACKAGE_NAME}.`),
 		);
@@ -261,7 +204,7 @@ describe('the editor in Chromium', () => {
 		if (!actionType) throw new Error(`n8n knows no node "${action}"`);
 
 		// A new workflow's panel offers triggers; n8n lists a trigger under its name without "Trigger".
-		await page.goto(`${stack.n8n.url}/workflow/new`);
+		await page.goto(`${e2e.stack.n8n.url}/workflow/new`);
 		await page.locator('[data-test-id="canvas-add-button"]').click();
 		expect(await searchPanel(entry.search, trigger.replace(/ Trigger$/, ''))).toContain(trigger.replace(/ Trigger$/, ''));
 		await screenshot(`${id}-1-trigger-search`);
@@ -293,7 +236,7 @@ describe('the editor in Chromium', () => {
 		// Each icon as n8n serves it, drawn at panel size: the hue of its average colour.
 		const types = await packageNodeTypes();
 		// On n8n's own origin, so the icons can be read back from a canvas.
-		await page.goto(`${stack.n8n.url}/home/workflows`);
+		await page.goto(`${e2e.stack.n8n.url}/home/workflows`);
 		const hues = new Map<string, number>();
 		for (const entry of VENDORS) {
 			const icon = types.find((t) => t.displayName === entry.nodeNames.action)?.iconUrl?.[theme];
@@ -311,10 +254,10 @@ describe('the editor in Chromium', () => {
 
 	test.each(VENDORS.map((v) => v.id))('%s: an example workflow opens with the node parameters visible', async (id) => {
 		const { entry } = running(id);
-		const example = stack.examples.find((e) => e.file === entry.trigger.example)!;
+		const example = e2e.stack.examples.find((e) => e.file === entry.trigger.example)!;
 		const actionNode = example.workflow.nodes.find((n) => n.type.startsWith(`${PACKAGE_NAME}.`) && !/Trigger$/.test(n.type));
 		if (!actionNode) throw new Error(`${example.file} has no action node of this package`);
-		await page.goto(`${stack.n8n.url}/workflow/${example.id}`);
+		await page.goto(`${e2e.stack.n8n.url}/workflow/${example.id}`);
 		await page.locator('[data-test-id="canvas-node"]', { hasText: actionNode.name }).dblclick();
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await ndv.locator('[data-test-id="parameter-input-resource"]').waitFor();
@@ -446,7 +389,7 @@ describe('npm start', () => {
 			const port = await freePortPair();
 			const folder = join(outDir, 'npm-start-n8n');
 			const first = await startNpmStart(port, folder, ['--reset']);
-			const client = new N8nClient(`http://127.0.0.1:${port}`, stack.runtime.n8nDir);
+			const client = new N8nClient(`http://127.0.0.1:${port}`, e2e.stack.runtime.n8nDir);
 			let triggered: Array<{ id: string; name: string; file: string }> = [];
 			try {
 				expect(first.output()).toContain(`http://127.0.0.1:${port}`);

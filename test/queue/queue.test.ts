@@ -28,11 +28,13 @@ import { rateFloorMs, VENDORS as BENCH } from '../../bench/vendors';
 import { nodeOutput, type Execution, type WorkflowData } from '../../scripts/start/lib/client';
 import { loadExamples, triggerNodeName } from '../../scripts/start/lib/examples';
 import { repoRoot } from '../../scripts/start/lib/paths';
-import { executionsInEventLog, freePort } from '../../scripts/start/lib/queue';
+import { freePort } from '../../scripts/start/lib/ports';
+import { executionsInEventLog } from '../../scripts/start/lib/queue';
 import { DEFAULT_SETTINGS } from '../../scripts/start/lib/settings';
 import { startStack, type RunningVendor, type Stack } from '../../scripts/start/lib/stack';
 import { VENDORS } from '../../scripts/start/vendors';
 import type { RequestLogEntry, SandboxServer } from '../sandbox/framework';
+import { expectSucceeded, sleep, waitFor } from '../e2e/support';
 import { amoCrm, bitrix24, moySklad, pyrusAdapter, type AnyAdapter } from '../reliability/vendors';
 
 const root = repoRoot();
@@ -53,20 +55,6 @@ const results: Record<string, unknown> = {};
 function record(key: string, value: unknown): void {
 	results[key] = value;
 	writeFileSync(resultsFile, `${JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2)}\n`);
-}
-
-async function sleep(ms: number): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, everyMs = 500): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(everyMs);
-	}
 }
 
 let stack: Stack;
@@ -116,15 +104,6 @@ function eventsOf(userFolder: string, executionId: string): string[] {
 		.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
 		.filter((line) => line.includes(`"executionId":"${executionId}"`))
 		.map((line) => /"eventName":"([^"]+)"/.exec(line)?.[1] ?? '?');
-}
-
-function expectSucceeded(execution: Execution): void {
-	const failed = Object.entries(execution.data.resultData.runData)
-		.filter(([, runs]) => runs.some((run) => run.error))
-		.map(([name, runs]) => `${name}: ${runs.find((run) => run.error)?.error?.message}`);
-	expect(failed).toEqual([]);
-	expect(execution.data.resultData.error?.message).toBeUndefined();
-	expect(execution.status).toBe('success');
 }
 
 interface ExecutionTimes {

@@ -32,3 +32,15 @@ export async function freePair(from: number): Promise<number | undefined> {
 	}
 	return undefined;
 }
+
+/** A port the system gives out as free now. */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}

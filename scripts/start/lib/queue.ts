@@ -8,11 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 import { info, step } from './log';
 import { startN8n, type N8nProcess, type Owner } from './n8n';
+import { freePort } from './ports';
 import type { Runtime } from './runtime';
 import { ensureQueueServices, startPostgres, startRedis, type PostgresServer, type RedisServer } from './services';
 import type { Stopper } from './stopper';
@@ -22,18 +22,6 @@ export interface QueueBackend {
 	redis: RedisServer;
 	/** What main and every worker need in their environment (database, queue, encryption key). */
 	env: NodeJS.ProcessEnv;
-}
-
-/** A port the system gives out as free now. */
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** Whether the `postgres` user can reach `dir` (every folder above it is searchable by others). */
