@@ -26,7 +26,7 @@ const MARKERS = /rr\d{4}x/g;
 const inputs = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ text: marker(from + i) }));
 
 function createParameters(adapter: AnyAdapter, sandbox: SandboxServer, skipExisting: boolean): INodeParameters {
-	const parameters = { ...adapter.createParameters(sandbox), skipExisting };
+	const parameters: INodeParameters = { ...adapter.createParameters(sandbox), skipExisting };
 	if (adapter.key === 'pyrus') parameters.additionalFields = { listIds: String(PYRUS_LIST) };
 	return parameters;
 }
@@ -158,6 +158,20 @@ describe.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))
 		expect(rerun.error).toBeUndefined();
 		expect(rerun.items.map((item) => item.json.alreadyCreated === true)).toEqual([true, false, false]);
 		expect(storedByText(adapter, sandbox).get(marker(7))).toHaveLength(3);
+	});
+
+	it('bad input with the option on: the run fails naming the parameter and no request leaves, not even the look-up', async () => {
+		const before = sandbox.requests.length;
+		const parameters = createParameters(adapter, sandbox, true);
+		// Pyrus creates one item at a time: its own bad input here is a task with no list to look in.
+		if (adapter.key === 'pyrus') delete parameters.additionalFields;
+		const input = adapter.key === 'pyrus' ? [{ text: marker(1) }] : [{ text: marker(1) }, { text: '' }];
+
+		const result = await run(adapter, sandbox, parameters, input);
+
+		const expected = { amoCrm: /Text/, moySklad: /Description/, pyrus: /Skip Tasks Already Created/, bitrix24: /Title/ }[adapter.key as string];
+		expect(result.error?.message).toMatch(expected!);
+		expect(sandbox.requests.length).toBe(before);
 	});
 
 	it('a task created before the look-back period is not taken for one of this run', async () => {
