@@ -415,6 +415,14 @@ describe('4. a worker killed (SIGKILL) in the middle of a bulk write', () => {
 		statuses: Array<{ afterMs: number; status: string }>;
 		report: unknown;
 		writesAfterKill: number;
+		rerun?: {
+			status: string;
+			workers: number[];
+			outputItems: number;
+			alreadyCreated: number;
+			storedAfter: number;
+			storedOnce: boolean;
+		};
 	};
 
 	beforeAll(async () => {
@@ -424,7 +432,10 @@ describe('4. a worker killed (SIGKILL) in the middle of a bulk write', () => {
 		const prefix = 'q-kill-';
 		const workflow = bulkWorkflow(id, prefix);
 		const code = workflow.nodes.find((n) => n.name === 'Items')!;
-		code.parameters.jsCode = String(code.parameters.jsCode).replace(`length: ${TASKS_PER_EXECUTION}`, `length: ${TASKS}`);
+		// The same texts in every run of it (no execution id in them): what a re-run sends again.
+		code.parameters.jsCode = String(code.parameters.jsCode)
+			.replace(`length: ${TASKS_PER_EXECUTION}`, `length: ${TASKS}`)
+			.replace(`$execution.id + '-' + i`, `'run-' + i`);
 		const created = await stack.client.createWorkflow({ ...workflow, name: 'Queue: amocrm bulk create, worker killed' });
 		const stored = () => adapter.storedTasks(sandbox).filter((t) => t.text.startsWith(prefix));
 		const executionId = await stack.client.runFrom(created.id, 'Start');
@@ -463,9 +474,28 @@ describe('4. a worker killed (SIGKILL) in the middle of a bulk write', () => {
 			},
 			writesAfterKill,
 		};
-		record('killedWorker', outcome);
 		await stack.queue!.restartWorker(victim - 1, { concurrency: CONCURRENCY });
-	}, 6 * 60_000);
+
+		// The user re-runs the workflow with "Skip Tasks Already Created" on.
+		const rerunWorkflow = structuredClone(workflow);
+		const create = rerunWorkflow.nodes.find((n) => n.name === 'Create')!;
+		create.parameters = { ...create.parameters, skipExisting: true };
+		const rerunCreated = await stack.client.createWorkflow({ ...rerunWorkflow, name: 'Queue: amocrm bulk create, re-run by the user' });
+		const rerunId = await stack.client.runFrom(rerunCreated.id, 'Start');
+		const rerun = await stack.client.waitForExecution(rerunId, 180_000);
+		await waitFor('the worker of the re-run', 10_000, () => workersOf(rerunId)[0], 100);
+		const items = (rerun.data?.resultData?.runData?.Create?.[0]?.data?.main?.[0] ?? []) as Array<{ json: { alreadyCreated?: boolean } }>;
+		const afterRerun = stored();
+		outcome.rerun = {
+			status: rerun.status,
+			workers: workersOf(rerunId),
+			outputItems: items.length,
+			alreadyCreated: items.filter((item) => item.json.alreadyCreated === true).length,
+			storedAfter: afterRerun.length,
+			storedOnce: new Set(afterRerun.map((t) => t.text)).size === afterRerun.length,
+		};
+		record('killedWorker', outcome);
+	}, 9 * 60_000);
 
 	test('the write was cut short: part of the tasks stored, each once', () => {
 		expect(outcome.storedAtKill).toBeGreaterThanOrEqual(200);
@@ -480,5 +510,15 @@ describe('4. a worker killed (SIGKILL) in the middle of a bulk write', () => {
 
 	test('n8n does not report the lost execution as a success', () => {
 		expect(outcome.statuses.at(-1)?.status).not.toBe('success');
+	});
+
+	test('the user re-runs it with "Skip Tasks Already Created": every task stored exactly once, the written ones not sent again', () => {
+		const rerun = outcome.rerun!;
+		expect(rerun.status).toBe('success');
+		expect(rerun.workers).toHaveLength(1);
+		expect(rerun.outputItems).toBe(TASKS);
+		expect(rerun.alreadyCreated).toBe(outcome.storedAtKill);
+		expect(rerun.storedAfter).toBe(TASKS);
+		expect(rerun.storedOnce).toBe(true);
 	});
 });

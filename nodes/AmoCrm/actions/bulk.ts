@@ -14,6 +14,8 @@ export type Prepared = Element | Error;
 export interface WriteOptions {
 	/** More words for a rejected element, from the paths amoCRM named (e.g. the parameter to fill in). */
 	rejectionHint?: (paths: string[], body: IDataObject) => string | undefined;
+	/** Items whose task is in amoCRM already (found by "Skip Tasks Already Created"): not sent. */
+	existing?: ReadonlyMap<number, IDataObject>;
 }
 
 interface ValidationEntry {
@@ -80,16 +82,19 @@ export async function writeTasks(
 	prepared: Prepared[],
 	options: WriteOptions = {},
 ): Promise<ItemResult[]> {
-	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
-	const elements = prepared.filter((entry): entry is Element => !(entry instanceof Error));
+	const existing = options.existing ?? new Map<number, IDataObject>();
+	const results: ItemResult[] = prepared.map((entry) =>
+		entry instanceof Error ? entry : (existing.get(entry.itemIndex) ?? {}),
+	);
+	const elements = prepared.filter((entry): entry is Element => !(entry instanceof Error) && !existing.has(entry.itemIndex));
 	/** Elements amoCRM answered for with an id: read back at the end. */
 	const written = new Map<number, { element: Element; answer: IDataObject }>();
 	/** Tasks ids already given to an item of this run. */
-	const claimed = new Set<number>();
+	const claimed = new Set<number>([...existing.values()].map((task) => Number(task.id)));
 	// Without "Continue on fail" the node fails at the first failing item: write nothing more
 	// after it (bad input is found before anything is sent), so a re-run makes no duplicates.
 	const stopAtFirstError = !ctx.continueOnFail();
-	if (stopAtFirstError && elements.length < prepared.length) return results;
+	if (stopAtFirstError && prepared.some((entry) => entry instanceof Error)) return results;
 	const { data: credentials } = await resolveCredential(ctx, amoCrmProfile);
 
 	for (const group of chunk(elements, AMO_MAX_BATCH)) {

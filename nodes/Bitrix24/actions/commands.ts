@@ -26,11 +26,16 @@ export async function runCommands(
 	ctx: IExecuteFunctions,
 	prepared: PreparedCommand[],
 	output: CommandOutput,
+	existing: ReadonlyMap<number, IDataObject> = new Map(),
 ): Promise<ItemResult[]> {
+	// Items whose task is in Bitrix24 already ("Skip Tasks Already Created") send no command.
 	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
-	const commands = prepared.filter((entry): entry is Exclude<PreparedCommand, Error> => !(entry instanceof Error));
+	for (const [itemIndex, task] of existing) results[itemIndex] = await output({ task }, itemIndex);
+	const commands = prepared.filter(
+		(entry): entry is Exclude<PreparedCommand, Error> => !(entry instanceof Error) && !existing.has(entry.itemIndex),
+	);
 	const stopAtFirstError = !ctx.continueOnFail();
-	if (commands.length === 0 || (stopAtFirstError && commands.length < prepared.length)) return results;
+	if (commands.length === 0 || (stopAtFirstError && prepared.some((entry) => entry instanceof Error))) return results;
 	const holder = await credentialHolder(ctx);
 	const failed = () => stopAtFirstError && results.some((result) => result instanceof Error);
 

@@ -152,11 +152,19 @@ function tellWhatWasWritten(
  * of any item stops everything before a request leaves unless "Continue On Fail" is on; without
  * it, no further array is sent after one with a failing element.
  */
-export async function sendBulk(ctx: IExecuteFunctions, call: BulkCall, prepared: Prepared[]): Promise<ItemResult[]> {
-	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
+export async function sendBulk(
+	ctx: IExecuteFunctions,
+	call: BulkCall,
+	prepared: Prepared[],
+	existing: ReadonlyMap<number, IDataObject> = new Map(),
+): Promise<ItemResult[]> {
+	// Items whose entity is in MoySklad already ("Skip Tasks Already Created") are not sent.
+	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : (existing.get(entry.itemIndex) ?? {})));
 	const stopAtFirstError = !ctx.continueOnFail();
 	if (stopAtFirstError && results.some((result) => result instanceof Error)) return results;
-	const elements = prepared.filter((entry): entry is { itemIndex: number; body: IDataObject } => !(entry instanceof Error));
+	const elements = prepared.filter(
+		(entry): entry is { itemIndex: number; body: IDataObject } => !(entry instanceof Error) && !existing.has(entry.itemIndex),
+	);
 	const saved = savedInThisRun(ctx);
 	const written: Array<{ itemIndex: number; id: string }> = [];
 	const notSent: number[] = [];

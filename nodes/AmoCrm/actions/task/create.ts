@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { outputs, writeTasks } from '../bulk';
+import { holdsAllSent, tasksCreatedSince } from '../stored';
 import { dueSeconds, inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
 
 const show = { resource: ['task'], operation: ['create'] };
@@ -37,6 +39,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: taskFieldOptions(),
 	},
+	...skipExistingProperties(show),
 	simplifyOption(show),
 ];
 
@@ -58,7 +61,14 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 			},
 		};
 	});
-	return await outputs(this, await writeTasks(this, 'POST', prepared));
+	const existing = await findAlreadyCreated(
+		this,
+		prepared,
+		async (since, elements) => await tasksCreatedSince(this, since, elements[0].itemIndex),
+		(task, element) => holdsAllSent(task, element.body),
+	);
+	const results = await outputs(this, await writeTasks(this, 'POST', prepared, { existing }));
+	return markAlreadyCreated(results, existing);
 }
 
 export const create: OperationModule = { description, executeBatch };

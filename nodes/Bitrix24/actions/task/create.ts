@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { parseNumericId, requireText } from '../../../shared/validation';
 import { runCommands, taskResult } from '../commands';
 import { inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
+import { holdsAllSent, tasksCreatedSince } from './existing';
 
 const show = { resource: ['task'], operation: ['create'] };
 
@@ -37,6 +39,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: taskFieldOptions(false),
 	},
+	...skipExistingProperties(show),
 	simplifyOption(show),
 ];
 
@@ -55,7 +58,14 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 			},
 		};
 	});
-	return await runCommands(this, prepared, taskResult(this));
+	const fieldsOf = (command: { params: IDataObject }) => command.params.fields as IDataObject;
+	const existing = await findAlreadyCreated(
+		this,
+		prepared,
+		async (since, commands) => await tasksCreatedSince(this, since, commands.map(fieldsOf), commands[0].itemIndex),
+		(task, command) => holdsAllSent(task, fieldsOf(command)),
+	);
+	return markAlreadyCreated(await runCommands(this, prepared, taskResult(this), existing), existing);
 }
 
 export const create: OperationModule = { description, executeBatch };

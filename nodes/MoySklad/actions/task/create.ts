@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { simplifyOption } from '../../../shared/descriptions';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
 import { TASK_WRITES, baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
+import { holdsAllSent, tasksCreatedSince } from './existing';
 import { assigneeProperty, parseText, parseUuid, taskFieldOptions, taskFieldsBody } from '../fields';
 
 const show = { resource: ['task'], operation: ['create'] };
@@ -29,6 +31,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: taskFieldOptions(),
 	},
+	...skipExistingProperties(show),
 	simplifyOption(show),
 ];
 
@@ -48,7 +51,14 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 			},
 		};
 	});
-	return taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared));
+	const existing = await findAlreadyCreated(
+		this,
+		prepared,
+		async (since, elements) => await tasksCreatedSince(this, since, elements[0].itemIndex),
+		(task, element) => holdsAllSent(task, element.body),
+	);
+	const results = taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared, existing));
+	return markAlreadyCreated(results, existing);
 }
 
 export const create: OperationModule = { description, executeBatch };

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { skipExistingProperties } from '../../../shared/alreadyCreated';
 import type { OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
@@ -21,6 +22,7 @@ import {
 	taskOutput,
 } from '../common';
 import { convertFields, fieldEntries, fieldValuesProperty, loadForm } from '../formFields';
+import { findAlreadyCreatedTask } from './existing';
 import { approvalSteps, commonCreateBody, formIdProperty, listIdsOption, memberOption, peopleOption } from './fields';
 
 const show = { resource: ['task'], operation: ['create'] };
@@ -118,6 +120,7 @@ const description: INodeProperties[] = [
 			peopleOption('subscribers', 'Subscribers', `${MEMBER_DESCRIPTION} Subscribers follow the task.`),
 		],
 	},
+	...skipExistingProperties(show),
 	simplifyOption(show),
 ];
 
@@ -154,6 +157,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 			body.fields = convertFields(this, itemIndex, 'Fields', schema, entries);
 		}
 	}
+	const existing = await findAlreadyCreatedTask(this, itemIndex, body);
+	if (existing) return { ...(await taskOutput(this, itemIndex, existing)), alreadyCreated: true };
 	const answer = await pyrusRequest.call(this, 'POST', '/tasks', { body, itemIndex });
 	return await taskOutput(this, itemIndex, answerTask(this, itemIndex, answer));
 }

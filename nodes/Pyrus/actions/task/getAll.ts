@@ -131,7 +131,7 @@ const description: INodeProperties[] = [
 	simplifyOption(show),
 ];
 
-interface Wanted {
+export interface Wanted {
 	returnAll: boolean;
 	limit: number;
 }
@@ -176,7 +176,17 @@ async function registerQuery(ctx: IExecuteFunctions, itemIndex: number, formId: 
  */
 async function fromRegister(ctx: IExecuteFunctions, itemIndex: number, wanted: Wanted): Promise<IDataObject[]> {
 	const formId = parseNumericId(inputContext(ctx, itemIndex), 'Form', ctx.getNodeParameter('formId', itemIndex, ''));
-	const qs = await registerQuery(ctx, itemIndex, formId);
+	return await readRegister(ctx, formId, await registerQuery(ctx, itemIndex, formId), wanted, itemIndex);
+}
+
+/** A form's register with the query `qs`, every page of it (see {@link fromRegister}). */
+export async function readRegister(
+	ctx: IExecuteFunctions,
+	formId: number,
+	qs: IDataObject,
+	wanted: Wanted,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	return await collectPages<IDataObject, number>(
 		async (lastId, pageSize) => {
 			const page: IDataObject = { ...qs, sort: 'id', item_count: pageSize };
