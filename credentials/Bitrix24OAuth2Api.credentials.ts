@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { scopeList } from '../nodes/Bitrix24/scopes';
+import { scopeList } from './Bitrix24/scopes';
 import { bitrix24PlanProperty } from './Bitrix24WebhookApi.credentials';
 
 const portalOrigin = '$self["portalUrl"].trim().replace(/^(https?:\\/\\/[^\\/?#]+).*$/, "$1")';

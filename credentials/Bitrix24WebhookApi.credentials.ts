@@ -5,8 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { scopeList } from '../nodes/Bitrix24/scopes';
-import { parseServiceUrl } from '../nodes/shared/serviceUrl';
+import { scopeList } from './Bitrix24/scopes';
+import { parseServiceUrl } from './shared/serviceUrl';
 
 /** The parts of an inbound webhook URL: https://{portal}/rest/{user}/{secret}/ */
 export interface Bitrix24Webhook {

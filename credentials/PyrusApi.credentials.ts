@@ -13,7 +13,7 @@ import {
 	pyrusAuthUrl,
 	pyrusConfiguredApi,
 	pyrusServerProblem,
-} from '../nodes/Pyrus/endpoints';
+} from './Pyrus/endpoints';
 
 interface AuthFailure {
 	response?: { status?: number; headers?: unknown; data?: unknown };

@@ -7,8 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationParameters, operationProperty } from '../shared/descriptions';
+import { operationParameters } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
+import { resourceAndOperationPickers } from '../shared/operations';
 import { operations } from './actions/router';
 import { searchTasks } from './methods/listSearch';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
@@ -47,7 +48,7 @@ export class AmoCrm implements INodeType {
 		usableAsTool: {
 			replacements: {
 				description:
-					'Create, find, update, complete and reopen tasks in amoCRM (Kommo), add and read their comments, and list task types',
+					'Create, find, update, complete and reopen tasks in amoCRM (Kommo), create and read their comments, and list task types',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],
@@ -55,43 +56,7 @@ export class AmoCrm implements INodeType {
 		credentials: amoCrmCredentials,
 		properties: [
 			authenticationProperty,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Comment', value: 'comment' },
-					{ name: 'Task', value: 'task' },
-					{ name: 'Task Type', value: 'taskType' },
-				],
-				default: 'task',
-			},
-			operationProperty(
-				'task',
-				[
-					{ name: 'Complete', value: 'complete', action: 'Complete a task', description: 'Mark a task as completed, with a result text' },
-					{ name: 'Create', value: 'create', action: 'Create a task', description: 'Create a task' },
-					{ name: 'Get', value: 'get', action: 'Get a task', description: 'Get a task' },
-					{ name: 'Get Many', value: 'getAll', action: 'Get many tasks', description: 'Get many tasks' },
-					{ name: 'Reopen', value: 'reopen', action: 'Reopen a task', description: 'Mark a completed task as open again' },
-					{ name: 'Update', value: 'update', action: 'Update a task', description: 'Update a task (amoCRM cannot delete tasks through its API)' },
-				],
-				'create',
-			),
-			operationProperty(
-				'comment',
-				[
-					{ name: 'Add', value: 'create', action: 'Add a comment to a task', description: 'Add a note to the lead, contact or company the task belongs to' },
-					{ name: 'Get Many', value: 'getAll', action: 'Get many comments of a task', description: 'Get the notes of the lead, contact or company the task belongs to' },
-				],
-				'create',
-			),
-			operationProperty(
-				'taskType',
-				[{ name: 'Get Many', value: 'getAll', action: 'Get many task types', description: 'Get the account\'s task types' }],
-				'getAll',
-			),
+			...resourceAndOperationPickers(operations),
 			...operationParameters(operations),
 		],
 	};

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods }
 
 import { collectPages, type PagingOptions } from '../shared/paging';
 import { credentialTypeByAuthentication } from '../shared/parameters';
-import { parseServiceUrl } from '../shared/serviceUrl';
+import { parseServiceUrl } from '../../credentials/shared/serviceUrl';
 import { unixSecondsToIso } from '../shared/dates';
 import { idString, type CommonTask } from '../shared/taskShape';
 import { stringValues } from '../shared/transport/redact';

@@ -7,8 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationParameters, operationProperty, type OperationOption } from '../shared/descriptions';
+import { operationParameters } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
+import { resourceAndOperationPickers } from '../shared/operations';
 import { operations } from './actions/router';
 import { bitrix24CredentialTest } from './methods/credentialTest';
 import { searchTasks } from './methods/listSearch';
@@ -24,8 +25,6 @@ export const authenticationProperty: INodeProperties = {
 	],
 	default: 'webhook',
 };
-
-const op = (name: string, value: string, action: string, description: string): OperationOption => ({ name, value, action, description });
 
 export class Bitrix24 implements INodeType {
 	description: INodeTypeDescription = {
@@ -45,7 +44,7 @@ export class Bitrix24 implements INodeType {
 		usableAsTool: {
 			replacements: {
 				description:
-					'Create, find, update, complete, reopen and delete tasks in Bitrix24, start, pause, defer, delegate and approve them, add and read their comments, and read task statuses, priorities and fields',
+					'Create, find, update, complete, reopen and delete tasks in Bitrix24, start, pause, defer, delegate and approve them, create and read their comments, and read task statuses, priorities and fields',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],
@@ -58,50 +57,7 @@ export class Bitrix24 implements INodeType {
 		],
 		properties: [
 			authenticationProperty,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Comment', value: 'comment' },
-					{ name: 'Task', value: 'task' },
-					{ name: 'Task Type', value: 'taskType', description: 'Statuses, priorities and fields of tasks' },
-				],
-				default: 'task',
-			},
-			operationProperty(
-				'task',
-				[
-					op('Approve', 'approve', 'Approve a task', 'Accept the result of a task under control'),
-					op('Complete', 'complete', 'Complete a task', 'Mark a task as completed'),
-					op('Create', 'create', 'Create a task', 'Create a task'),
-					op('Defer', 'defer', 'Defer a task', 'Put a task off'),
-					op('Delegate', 'delegate', 'Delegate a task', 'Hand a task to another responsible user'),
-					op('Delete', 'delete', 'Delete a task', 'Delete a task'),
-					op('Disapprove', 'disapprove', 'Disapprove a task', 'Send a task under control back for rework'),
-					op('Get', 'get', 'Get a task', 'Get a task'),
-					op('Get Many', 'getAll', 'Get many tasks', 'Get many tasks'),
-					op('Pause', 'pause', 'Pause a task', 'Stop work on a task (back to pending)'),
-					op('Reopen', 'reopen', 'Reopen a task', 'Renew a completed task'),
-					op('Start', 'start', 'Start a task', 'Start work on a task'),
-					op('Update', 'update', 'Update a task', 'Change fields of a task'),
-				],
-				'create',
-			),
-			operationProperty(
-				'comment',
-				[
-					op('Add', 'create', 'Add a comment to a task', 'Add a comment, or a message to the task chat on the new task card'),
-					op('Get Many', 'getAll', 'Get many comments of a task', 'Get the comments or the task chat messages'),
-				],
-				'create',
-			),
-			operationProperty(
-				'taskType',
-				[op('Get Many', 'getAll', 'Get task statuses, priorities or fields', 'Get statuses, priorities or the portal\'s task fields')],
-				'getAll',
-			),
+			...resourceAndOperationPickers(operations, { taskType: 'Statuses, priorities and fields of tasks' }),
 			...operationParameters(operations),
 		],
 	};

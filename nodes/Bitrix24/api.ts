@@ -3,8 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
 import { credentialTypeByAuthentication } from '../shared/parameters';
-import { scopeOfMethod } from './scopes';
-import { isSecureOrLoopback, parseServiceUrl } from '../shared/serviceUrl';
+import { scopeOfMethod } from '../../credentials/Bitrix24/scopes';
+import { isSecureOrLoopback, parseServiceUrl } from '../../credentials/shared/serviceUrl';
 import { wait } from '../shared/transport/clock';
 import { plainErrorMessage } from '../shared/transport/errors';
 import { redactText, stringValues } from '../shared/transport/redact';

@@ -5,7 +5,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods }
 import { moySkladAuthorization, MOYSKLAD_API_URL } from '../../credentials/MoySkladApi.credentials';
 import { isoInZone } from '../shared/dates';
 import { collectPages, type Page, type PagingOptions } from '../shared/paging';
-import { parseServiceUrl } from '../shared/serviceUrl';
+import { parseServiceUrl } from '../../credentials/shared/serviceUrl';
 import type { CommonTask } from '../shared/taskShape';
 import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';

@@ -7,7 +7,7 @@ import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest } from '../shared/transport/request';
 import type { LimitSignal, ParsedVendorError, RawResponse, RequestContext, VendorProfile } from '../shared/transport/types';
-import { pyrusApiBase, pyrusConfiguredApi, pyrusServerProblem, PYRUS_CLOUD_API } from './endpoints';
+import { pyrusApiBase, pyrusConfiguredApi, pyrusServerProblem, PYRUS_CLOUD_API } from '../../credentials/Pyrus/endpoints';
 
 /** Largest `item_count` of a form register answer. */
 export const PYRUS_REGISTER_CAP = 20_000;

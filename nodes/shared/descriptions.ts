@@ -112,22 +112,6 @@ export function taskLocator(options: TaskLocatorOptions): INodeProperties {
 	};
 }
 
-/** One entry of a resource's Operation picker. */
-export type OperationOption = { name: string; value: string; action: string; description: string };
-
-/** The Operation picker of one resource. */
-export function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
-}
-
 /** The parameters of every operation of a node, in the order of its router. */
 export function operationParameters(operations: OperationMap): INodeProperties[] {
 	return Object.values(operations).flatMap((byOperation) =>

@@ -10,6 +10,11 @@ export type ItemResult = IDataObject | IDataObject[] | Error;
  */
 export interface OperationModule {
 	description: INodeProperties[];
+	/**
+	 * The vendor's line under the operation's name in the Operation picker, where it says something
+	 * true of this vendor that the shared one (nodes/shared/operations.ts) does not.
+	 */
+	pickerDescription?: string;
 	execute?(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>;
 	executeBatch?(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]>;
 }

@@ -29,7 +29,7 @@ describe('the webhook credential test reads the granted scopes', () => {
 
 		expect(outcome.status).toBe('Error');
 		expect(outcome.message).toBe(
-			'The webhook lacks scopes some operations need: tasks (Comment → Add on a task with a chat, new task card); ' +
+			'The webhook lacks scopes some operations need: tasks (Comment → Create on a task with a chat, new task card); ' +
 				'sonet_group (the Group lists); im (Comment → Get Many on a task with a chat, new task card). ' +
 				'Add them to the webhook in Bitrix24 (Developer resources → Integrations → the webhook → Edit); the webhook URL stays the same.',
 		);

@@ -149,7 +149,7 @@ export interface Bitrix24SandboxOptions extends SandboxOptions {
 	closedDateAt?: 'completion' | 'submission';
 }
 
-/** Every scope the node's operations use (the «Scope:» line of each method page: nodes/Bitrix24/scopes.ts). */
+/** Every scope the node's operations use (the «Scope:» line of each method page: credentials/Bitrix24/scopes.ts). */
 export const B24_ALL_SCOPES = ['task', 'tasks', 'user', 'sonet_group', 'im'];
 
 /**

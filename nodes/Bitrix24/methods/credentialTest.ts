@@ -2,7 +2,7 @@ import type { ICredentialTestFunctions, ICredentialsDecrypted, IDataObject, INod
 
 import { parseBitrix24Webhook } from '../../../credentials/Bitrix24WebhookApi.credentials';
 import { redactText } from '../../shared/transport/redact';
-import { B24_SCOPE_NEEDS, missingScopes } from '../scopes';
+import { B24_SCOPE_NEEDS, missingScopes } from '../../../credentials/Bitrix24/scopes';
 
 interface FullResponse {
 	statusCode: number;

@@ -45,4 +45,9 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return { ...note, task_id: taskId, entity_type: entity.type, text };
 }
 
-export const create: OperationModule = { description, execute };
+export const create: OperationModule = {
+	description,
+	// amoCRM tasks have no comments.
+	pickerDescription: 'Create a note on the lead, contact or company the task belongs to',
+	execute,
+};

@@ -47,4 +47,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return returnAll ? out : out.slice(0, limit);
 }
 
-export const getAll: OperationModule = { description, execute };
+export const getAll: OperationModule = {
+	description,
+	pickerDescription: 'Get the notes of the lead, contact or company the task belongs to',
+	execute,
+};

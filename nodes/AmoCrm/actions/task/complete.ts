@@ -48,4 +48,8 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 	return await outputs(this, await writeTasks(this, 'PATCH', prepared, { rejectionHint: resultHint }));
 }
 
-export const complete: OperationModule = { description, executeBatch };
+export const complete: OperationModule = {
+	description,
+	pickerDescription: 'Mark a task as completed, with a result text',
+	executeBatch,
+};

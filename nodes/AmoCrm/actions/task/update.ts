@@ -54,4 +54,8 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 	return await outputs(this, await writeTasks(this, 'PATCH', prepared));
 }
 
-export const update: OperationModule = { description, executeBatch };
+export const update: OperationModule = {
+	description,
+	pickerDescription: 'Update a task (amoCRM cannot delete tasks through its API)',
+	executeBatch,
+};

@@ -41,4 +41,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return { taskId: String(taskId), mode, id: String(envelope.result), text };
 }
 
-export const create: OperationModule = { description, execute };
+export const create: OperationModule = {
+	description,
+	pickerDescription: 'Create a comment, or a message in the task chat on the new task card',
+	execute,
+};

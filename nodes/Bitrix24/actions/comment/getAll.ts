@@ -51,4 +51,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return comments.slice(0, wanted).map((comment) => ({ ...comment, taskId: String(taskId), mode }));
 }
 
-export const getAll: OperationModule = { description, execute };
+export const getAll: OperationModule = {
+	description,
+	pickerDescription: 'Get the comments or the task chat messages',
+	execute,
+};

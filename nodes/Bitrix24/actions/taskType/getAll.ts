@@ -39,4 +39,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return Object.entries(fields).map(([code, field]) => ({ code, ...(field as IDataObject) }));
 }
 
-export const getAll: OperationModule = { description, execute };
+export const getAll: OperationModule = {
+	description,
+	pickerDescription: "Get statuses, priorities or the portal's task fields",
+	execute,
+};

@@ -45,4 +45,8 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 	return stateOutputs(await sendBulk(this, STATE_WRITES, prepared));
 }
 
-export const update: OperationModule = { description, executeBatch };
+export const update: OperationModule = {
+	description,
+	pickerDescription: 'Rename or recolour a task type',
+	executeBatch,
+};

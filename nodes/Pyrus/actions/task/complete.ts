@@ -6,7 +6,11 @@ import { PYRUS_TASK_LOCATOR, taskIdParameter, taskOutput } from '../common';
 import { postComment } from './comment';
 
 /** Complete and Reopen: a comment with `action`, and an optional text. */
-export function actionOperation(operation: 'complete' | 'reopen', action: 'finished' | 'reopened'): OperationModule {
+export function actionOperation(
+	operation: 'complete' | 'reopen',
+	action: 'finished' | 'reopened',
+	pickerDescription: string,
+): OperationModule {
 	const show = { resource: ['task'], operation: [operation] };
 	const description: INodeProperties[] = [
 		taskLocator({ ...PYRUS_TASK_LOCATOR, show }),
@@ -28,7 +32,7 @@ export function actionOperation(operation: 'complete' | 'reopen', action: 'finis
 		if (text.trim() !== '') body.text = text;
 		return await taskOutput(this, itemIndex, await postComment(this, taskId, body, itemIndex));
 	}
-	return { description, execute };
+	return { description, pickerDescription, execute };
 }
 
-export const complete = actionOperation('complete', 'finished');
+export const complete = actionOperation('complete', 'finished', 'Close a task (a comment with action "finished")');

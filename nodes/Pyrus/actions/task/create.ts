@@ -163,4 +163,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return await taskOutput(this, itemIndex, answerTask(this, itemIndex, answer));
 }
 
-export const create: OperationModule = { description, execute };
+export const create: OperationModule = {
+	description,
+	pickerDescription: 'Create a simple task or a task from a form',
+	execute,
+};

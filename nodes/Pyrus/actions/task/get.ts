@@ -18,4 +18,4 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return await taskOutput(this, itemIndex, await readTask(this, taskIdParameter(this, itemIndex), itemIndex));
 }
 
-export const get: OperationModule = { description, execute };
+export const get: OperationModule = { description, pickerDescription: 'Get a task with its comments', execute };

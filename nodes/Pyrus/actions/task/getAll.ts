@@ -247,4 +247,8 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return out;
 }
 
-export const getAll: OperationModule = { description, execute };
+export const getAll: OperationModule = {
+	description,
+	pickerDescription: 'Get tasks of a form register, a list or the inbox',
+	execute,
+};

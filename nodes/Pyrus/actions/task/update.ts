@@ -193,4 +193,4 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return await taskOutput(this, itemIndex, await postComment(this, taskId, body, itemIndex));
 }
 
-export const update: OperationModule = { description, execute };
+export const update: OperationModule = { description, pickerDescription: 'Change a task through a comment', execute };

@@ -16,7 +16,7 @@ export interface B24ScopeNeed {
 
 export const B24_SCOPE_NEEDS: readonly B24ScopeNeed[] = [
 	{ scope: 'task', alternatives: [], operations: 'every task operation, classic comments, task fields, the trigger' },
-	{ scope: 'tasks', alternatives: [], operations: 'Comment → Add on a task with a chat, new task card' },
+	{ scope: 'tasks', alternatives: [], operations: 'Comment → Create on a task with a chat, new task card' },
 	{ scope: 'user', alternatives: ['user_basic', 'user_brief'], operations: 'the user lists' },
 	{ scope: 'sonet_group', alternatives: ['socialnetwork'], operations: 'the Group lists' },
 	{ scope: 'im', alternatives: [], operations: 'Comment → Get Many on a task with a chat, new task card' },
