@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode, JsonObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
@@ -6,7 +6,7 @@ import { credentialTypeByAuthentication } from '../shared/parameters';
 import { scopeOfMethod } from './scopes';
 import { parseServiceUrl } from '../shared/serviceUrl';
 import { wait } from '../shared/transport/clock';
-import { plainErrorMessage } from '../shared/transport/errors';
+import { plainErrorMessage, reportedApiError } from '../shared/transport/errors';
 import { redactText, stringValues } from '../shared/transport/redact';
 import { answerTime, apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
@@ -387,13 +387,25 @@ export function isTimeLimitRefusal(error: unknown): boolean {
 	return errorCode(error) === TIME_LIMIT;
 }
 
-/** The error of one `batch` command, as the error of the item it served. */
-export function commandError(
-	node: INode,
+/** Every secret of the node's credential, those of the credential n8n holds now included (a renewed token). */
+async function credentialSecrets(ctx: RequestContext): Promise<string[]> {
+	const { type, data } = await resolveCredential(ctx, bitrix24Profile);
+	const known = secrets(data);
+	try {
+		known.push(...secrets(await ctx.getCredentials(type)));
+	} catch {
+		// Keep the secrets already known.
+	}
+	return known;
+}
+
+/** The error of one `batch` command, as the error of the item it served, its secrets redacted. */
+export async function commandError(
+	ctx: RequestContext,
 	error: unknown,
 	itemIndex: number,
 	command?: { method: string; holder: CredentialHolder },
-): NodeApiError {
+): Promise<NodeApiError> {
 	const entry = (error ?? {}) as IDataObject;
 	const parsed = errorBody(entry) ?? { code: '', text: '', details: [] };
 	const message = describeBitrix24Error(parsed.code, parsed.text);
@@ -401,7 +413,7 @@ export function commandError(
 	let description = hint(400, { message }) ?? 'Bitrix24 refused this command of a batch call; the other commands were answered on their own.';
 	if (isScopeError(code) && command) description = scopeAdvice(command.method, false, command.holder);
 	if (code === TIME_LIMIT) description = 'Bitrix24 refused this command: its method is over its operating-time limit. It was not run; run it again later.';
-	return new NodeApiError(node, entry as JsonObject, { message: `Bitrix24: ${message}`, description, itemIndex });
+	return reportedApiError(ctx.getNode(), await credentialSecrets(ctx), { message: `Bitrix24: ${message}`, description, body: entry, itemIndex });
 }
 
 /** Who holds the scopes of the node's credential, for advice on a missing scope. */
