@@ -199,54 +199,75 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(this.getNode(), `Refused to send credentials to another host than ${new URL(baseUrl).origin}`);
 	}
 	let governor = accountGovernor(profile, credential.data);
-	let accountOrigin = new URL(baseUrl).origin;
-	const target: Target = { url, method: request.method, qs: request.qs, body: request.body };
-	const state = { outcomeUnknown: false, reauthenticated: false, redirects: 0, moves: 0 };
+	const state: LoopState = {
+		target: { url, method: request.method, qs: request.qs, body: request.body },
+		accountOrigin: new URL(baseUrl).origin,
+		outcomeUnknown: false,
+		reauthenticated: false,
+		reauthenticateNow: false,
+		redirects: 0,
+		moves: 0,
+	};
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await send(this, governor, credential, profile, request, state.target, state.reauthenticateNow);
+		const decision = decide({ outcome, attempt, profile, request, ...state, jitter: Math.random() });
+		if (decision.limitAnswer) governor.recordLimitAnswer();
+		if (decision.pauseAccountMs !== undefined) governor.pause(decision.pauseAccountMs);
+		if (decision.kind === 'done') return decision.response as ApiResponse<T>;
+		if (decision.kind === 'fail') throw await failureError(this, errorContext, credential, decision.failure, outcome);
+		if (decision.kind === 'redirect' && decision.accountMovedTo !== undefined) {
+			// Later requests go to the new host: its base URL and budget are the account's now.
+			profile.accountMoves?.moved(credential.data, decision.accountMovedTo);
+			governor = accountGovernor(profile, credential.data);
+		}
+		if (advance(state, decision)) attempt--;
+		if (decision.kind === 'retry' && decision.sleepMs > 0) await sleep(decision.sleepMs / getTimeScale());
+	}
+}
+
+/** What the request loop carries from one send to the next. */
+interface LoopState {
+	/** Where the next attempt goes: a redirect moves it. */
+	target: Target;
+	/** Credentials go to no other origin, unless the account moved. */
+	accountOrigin: string;
+	/** An earlier attempt may have been processed: its answer was a server error or was lost. */
+	outcomeUnknown: boolean;
 	/**
 	 * n8n 1.x ignores `except: [401]` and hands a 401 back as an answer, so it never
 	 * re-authenticates: the request is then sent once more with status errors on, and n8n's own
 	 * 401 handling (preAuthentication again, OAuth2 refresh) runs. A 401 means nothing was done.
 	 */
-	let reauthenticateNow = false;
-
-	for (let attempt = 1; ; attempt++) {
-		const outcome = await send(this, governor, credential, profile, request, target, reauthenticateNow);
-		reauthenticateNow = false;
-		const decision = decide({ outcome, attempt, profile, request, target, accountOrigin, ...state, jitter: Math.random() });
-		if (decision.limitAnswer) governor.recordLimitAnswer();
-		if (decision.pauseAccountMs !== undefined) governor.pause(decision.pauseAccountMs);
-		switch (decision.kind) {
-			case 'done':
-				return decision.response as ApiResponse<T>;
-			case 'fail':
-				throw await failureError(this, errorContext, credential, decision.failure, outcome);
-			case 'redirect':
-				Object.assign(target, redirected(decision));
-				if (decision.accountMovedTo === undefined) state.redirects++;
-				else {
-					state.moves++;
-					profile.accountMoves?.moved(credential.data, decision.accountMovedTo);
-					governor = accountGovernor(profile, credential.data);
-					accountOrigin = decision.accountMovedTo;
-				}
-				attempt--;
-				break;
-			case 'retry':
-				state.outcomeUnknown ||= decision.outcomeUnknown === true;
-				if (decision.reauthenticate) {
-					state.reauthenticated = reauthenticateNow = true;
-					attempt--;
-				}
-				if (decision.sleepMs > 0) await sleep(decision.sleepMs / getTimeScale());
-		}
-	}
+	reauthenticated: boolean;
+	reauthenticateNow: boolean;
+	redirects: number;
+	moves: number;
 }
 
-function redirected(decision: Extract<Decision, { kind: 'redirect' }>): Partial<Target> {
-	const moved: Partial<Target> = { url: decision.url, method: decision.method as ApiRequest['method'] };
-	if (decision.accountMovedTo === undefined) moved.qs = undefined;
-	if (decision.asGet) moved.body = undefined;
-	return moved;
+/**
+ * Carries a retry or a redirect into the loop's state. True when the next send is the same
+ * attempt: redirects and the resend after a 401 are no attempts of their own.
+ */
+function advance(state: LoopState, decision: Extract<Decision, { kind: 'retry' | 'redirect' }>): boolean {
+	state.reauthenticateNow = false;
+	if (decision.kind === 'retry') {
+		state.outcomeUnknown ||= decision.outcomeUnknown === true;
+		if (!decision.reauthenticate) return false;
+		state.reauthenticated = state.reauthenticateNow = true;
+		return true;
+	}
+	const { target } = state;
+	target.url = decision.url;
+	target.method = decision.method as ApiRequest['method'];
+	if (decision.accountMovedTo === undefined) {
+		state.redirects++;
+		target.qs = undefined;
+	} else {
+		state.moves++;
+		state.accountOrigin = decision.accountMovedTo;
+	}
+	if (decision.asGet) target.body = undefined;
+	return true;
 }
 
 /** The n8n error of a failure, its secrets redacted. */
