@@ -80,7 +80,7 @@ export async function runCommands(
 		}
 		for (const { itemIndex, method } of group) {
 			if (key(itemIndex) in answer.errors) {
-				results[itemIndex] = commandError(ctx.getNode(), answer.errors[key(itemIndex)], itemIndex, { method, holder });
+				results[itemIndex] = await commandError(ctx, answer.errors[key(itemIndex)], itemIndex, { method, holder });
 			} else if (key(itemIndex) in answer.result) {
 				results[itemIndex] = await output(answer.result[key(itemIndex)], itemIndex);
 			} else {
