@@ -197,8 +197,11 @@ export function amoTaskUrl(baseUrl: string, task: IDataObject): string {
 	return `${baseUrl}${AMO_TASKS_PAGE}`;
 }
 
+/** amoCRM's simplified task: the common shape plus the completion's result text. */
+export type AmoCrmTask = CommonTask<'amoCrm', { resultText: string | null }>;
+
 /** The common task shape (nodes/shared/taskShape.ts). amoCRM tasks have one text and no title. */
-export function simplifyAmoTask(task: IDataObject, baseUrl: string, timezone: string): CommonTask {
+export function simplifyAmoTask(task: IDataObject, baseUrl: string, timezone: string): AmoCrmTask {
 	const completed = task.is_completed === true;
 	const result = task.result as IDataObject | undefined;
 	return {

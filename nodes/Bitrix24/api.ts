@@ -1,12 +1,12 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode, JsonObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.credentials';
 import { credentialTypeByAuthentication } from '../shared/parameters';
 import { scopeOfMethod } from '../../credentials/Bitrix24/scopes';
-import { isSecureOrLoopback, parseServiceUrl } from '../../credentials/shared/serviceUrl';
+import { parseServiceUrl } from '../../credentials/shared/serviceUrl';
 import { wait } from '../shared/transport/clock';
-import { plainErrorMessage } from '../shared/transport/errors';
+import { plainErrorMessage, reportedApiError } from '../shared/transport/errors';
 import { redactText, stringValues } from '../shared/transport/redact';
 import { answerTime, apiRequest, resolveCredential } from '../shared/transport/request';
 import type {
@@ -215,6 +215,33 @@ function scopeAdvice(method: string, v3: boolean, holder: CredentialHolder): str
 
 type CredentialHolder = 'webhook' | 'application';
 
+/** Renames followed per request. */
+const MAX_PORTAL_MOVES = 2;
+
+/** A cloud portal's host: one label under bitrix24.<zone> (acme.bitrix24.com, acme.bitrix24.com.br). */
+const CLOUD_PORTAL_HOST = /^[a-z0-9-]+\.bitrix24\.(?:[a-z]{2,3}|(?:com|co)\.[a-z]{2})$/i;
+/** Second-level labels under which a country code's registrable domains sit (co.uk, com.br). */
+const GENERIC_SECOND_LEVEL = new Set(['ac', 'co', 'com', 'edu', 'gov', 'net', 'or', 'org']);
+
+/** The registrable domain of a host (company.example of crm.company.example); an IP address is itself. */
+function registrableDomain(host: string): string {
+	const name = host.toLowerCase().replace(/\.$/, '');
+	if (/^[\d.]+$/.test(name) || name.includes(':') || name.startsWith('[')) return name;
+	const labels = name.split('.');
+	const take = labels.length >= 3 && labels.at(-1)!.length === 2 && GENERIC_SECOND_LEVEL.has(labels.at(-2)!) ? 3 : 2;
+	return labels.slice(-take).join('.');
+}
+
+/**
+ * Where a renamed portal may send the request, secret and all (the shared helper allows only
+ * HTTPS, plain HTTP only between local sandboxes): a Bitrix24 cloud portal over HTTPS, or a host
+ * of the portal's own registrable domain (a self-hosted portal moving within its company's domain).
+ */
+function mayFollowPortalMove(from: URL, to: URL): boolean {
+	if (to.protocol === 'https:' && CLOUD_PORTAL_HOST.test(to.hostname)) return true;
+	return registrableDomain(to.hostname) === registrableDomain(from.hostname);
+}
+
 function profileFor(plan: 'standard' | 'enterprise'): VendorProfile {
 	return {
 		displayName: 'Bitrix24',
@@ -233,6 +260,14 @@ function profileFor(plan: 'standard' | 'enterprise'): VendorProfile {
 		parseError,
 		hint,
 		defaultHeaders: { Accept: 'application/json' },
+		// A renamed portal answers with a redirect: the same POST, body and all, goes to the new address.
+		accountMoves: {
+			noun: 'portal',
+			max: MAX_PORTAL_MOVES,
+			mayMoveTo: mayFollowPortalMove,
+			notAcceptable: "neither a Bitrix24 portal nor on the portal's own domain",
+			moved: (credentials, to) => renamedPortals.set(storedOrigin(credentials), to),
+		},
 	};
 }
 
@@ -253,43 +288,6 @@ export interface B24CallOptions {
 	read?: boolean;
 	/** A REST 3.0 method (under /rest/api/). */
 	v3?: boolean;
-}
-
-const MAX_PORTAL_MOVES = 2;
-
-/** A cloud portal's host: one label under bitrix24.<zone> (acme.bitrix24.com, acme.bitrix24.com.br). */
-const CLOUD_PORTAL_HOST = /^[a-z0-9-]+\.bitrix24\.(?:[a-z]{2,3}|(?:com|co)\.[a-z]{2})$/i;
-/** Second-level labels under which a country code's registrable domains sit (co.uk, com.br). */
-const GENERIC_SECOND_LEVEL = new Set(['ac', 'co', 'com', 'edu', 'gov', 'net', 'or', 'org']);
-
-/** The registrable domain of a host (company.example of crm.company.example); an IP address is itself. */
-function registrableDomain(host: string): string {
-	const name = host.toLowerCase().replace(/\.$/, '');
-	if (/^[\d.]+$/.test(name) || name.includes(':') || name.startsWith('[')) return name;
-	const labels = name.split('.');
-	const take = labels.length >= 3 && labels.at(-1)!.length === 2 && GENERIC_SECOND_LEVEL.has(labels.at(-2)!) ? 3 : 2;
-	return labels.slice(-take).join('.');
-}
-
-/**
- * Where a renamed portal may send the request, secret and all: HTTPS (plain HTTP only between
- * local sandboxes) to a Bitrix24 cloud portal, or to a host of the portal's own registrable
- * domain (a self-hosted portal moving within its company's domain).
- */
-function mayFollowPortalMove(from: URL, to: URL): boolean {
-	if (!isSecureOrLoopback(to)) return false;
-	if (to.protocol === 'https:' && CLOUD_PORTAL_HOST.test(to.hostname)) return true;
-	return registrableDomain(to.hostname) === registrableDomain(from.hostname);
-}
-
-function redirectTarget(response: { headers: RawResponse['headers'] }, current: string): URL | undefined {
-	const location = response.headers.location;
-	const target = (Array.isArray(location) ? location[0] : location) ?? '';
-	try {
-		return target ? new URL(target, current) : undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,8 +336,8 @@ async function renewToken(ctx: RequestContext, sent: string, known: string[], it
  * the way Bitrix24 documents it for every method, REST 3.0 and `batch` included (source:
  * https://apidocs.bitrix24.com/settings/how-to-call-rest-api/authorization.html; the «cURL (OAuth)»
  * examples); n8n still renews it: on `expired_token` the refused call goes again with the new token. A portal that
- * was renamed answers with a redirect: the same POST, body and all, is sent again to the new
- * address when that is a Bitrix24 portal or on the portal's own domain.
+ * was renamed answers with a redirect: the shared helper sends the same POST, body and all, to the
+ * new address when the profile's `accountMoves` accepts it (a Bitrix24 portal or the portal's own domain).
  */
 export async function b24Call(
 	ctx: RequestContext,
@@ -352,20 +350,19 @@ export async function b24Call(
 	const oauth = type === APPLICATION_TYPE;
 	const holder: CredentialHolder = oauth ? 'application' : 'webhook';
 	let renewed = false;
-	for (let moves = 0; ; ) {
+	for (;;) {
 		const token = oauth ? await currentAccessToken(ctx, options.itemIndex) : undefined;
-		let response;
 		try {
-			response = await apiRequest.call(ctx, profile, {
+			const response = await apiRequest.call(ctx, profile, {
 				method: 'POST',
 				path: `${options.v3 ? 'api/' : ''}${method}`,
 				body: token === undefined ? params : { ...params, auth: token },
 				idempotent: options.read ?? false,
 				itemIndex: options.itemIndex,
-				followRedirects: false,
 				// Bitrix24 reads the token from `auth`: renewing it here lets the call go again with the new one.
 				credentialOptions: oauth ? { oauth2: { skipTokenRefresh: canRenewToken(ctx) } } : undefined,
 			});
+			return (response.body ?? {}) as B24Envelope;
 		} catch (caught) {
 			const code = errorCode(caught);
 			// `expired_token`: refused, not run, so safe to send again once with a renewed token.
@@ -382,29 +379,6 @@ export async function b24Call(
 			}
 			throw error;
 		}
-		if (response.statusCode < 300 || response.statusCode >= 400) return (response.body ?? {}) as B24Envelope;
-		const current = portalOrigin(data);
-		const next = redirectTarget(response, current);
-		if (!next || !isSecureOrLoopback(next) || next.origin === current || moves >= MAX_PORTAL_MOVES) {
-			// The secret would follow the redirect: only over HTTPS (plain HTTP only between local sandboxes).
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Bitrix24: the portal answered ${response.statusCode} with a redirect that cannot be followed`,
-				{ itemIndex: options.itemIndex, description: 'Check the portal address in the credential.' },
-			);
-		}
-		if (!mayFollowPortalMove(new URL(current), next)) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Bitrix24: the portal redirected the request to ${next.host}, which is neither a Bitrix24 portal nor on the portal's own domain: not followed`,
-				{
-					itemIndex: options.itemIndex,
-					description: 'Nothing was sent there, no secret included. If the portal really moved, put its new address into the credential.',
-				},
-			);
-		}
-		renamedPortals.set(storedOrigin(data), next.origin);
-		moves++;
 	}
 }
 
@@ -413,13 +387,25 @@ export function isTimeLimitRefusal(error: unknown): boolean {
 	return errorCode(error) === TIME_LIMIT;
 }
 
-/** The error of one `batch` command, as the error of the item it served. */
-export function commandError(
-	node: INode,
+/** Every secret of the node's credential, those of the credential n8n holds now included (a renewed token). */
+async function credentialSecrets(ctx: RequestContext): Promise<string[]> {
+	const { type, data } = await resolveCredential(ctx, bitrix24Profile);
+	const known = secrets(data);
+	try {
+		known.push(...secrets(await ctx.getCredentials(type)));
+	} catch {
+		// Keep the secrets already known.
+	}
+	return known;
+}
+
+/** The error of one `batch` command, as the error of the item it served, its secrets redacted. */
+export async function commandError(
+	ctx: RequestContext,
 	error: unknown,
 	itemIndex: number,
 	command?: { method: string; holder: CredentialHolder },
-): NodeApiError {
+): Promise<NodeApiError> {
 	const entry = (error ?? {}) as IDataObject;
 	const parsed = errorBody(entry) ?? { code: '', text: '', details: [] };
 	const message = describeBitrix24Error(parsed.code, parsed.text);
@@ -427,7 +413,7 @@ export function commandError(
 	let description = hint(400, { message }) ?? 'Bitrix24 refused this command of a batch call; the other commands were answered on their own.';
 	if (isScopeError(code) && command) description = scopeAdvice(command.method, false, command.holder);
 	if (code === TIME_LIMIT) description = 'Bitrix24 refused this command: its method is over its operating-time limit. It was not run; run it again later.';
-	return new NodeApiError(node, entry as JsonObject, { message: `Bitrix24: ${message}`, description, itemIndex });
+	return reportedApiError(ctx.getNode(), await credentialSecrets(ctx), { message: `Bitrix24: ${message}`, description, body: entry, itemIndex });
 }
 
 /** Who holds the scopes of the node's credential, for advice on a missing scope. */

@@ -105,7 +105,7 @@ export async function listTasks(ctx: RequestContext, query: TaskQuery, paging: L
 						refused = { answer, key };
 						break;
 					}
-					throw commandError(ctx.getNode(), answer.errors[key], paging.itemIndex ?? 0);
+					throw await commandError(ctx, answer.errors[key], paging.itemIndex ?? 0);
 				}
 				const tasks = tasksOf(answer.result[key]);
 				results.push(tasks);

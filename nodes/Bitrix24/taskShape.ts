@@ -59,11 +59,26 @@ export function b24TaskUrl(origin: string, task: IDataObject): string {
 	return `${origin}/company/personal/user/${user}/tasks/task/view/${String(task.id)}/`;
 }
 
+/** Bitrix24's simplified task: the common shape plus the task's numbers, group, parent, people and chat. */
+export type Bitrix24Task = CommonTask<
+	'bitrix24',
+	{
+		statusCode: number | null;
+		subStatus: number | null;
+		priority: number | null;
+		groupId: string | null;
+		parentId: string | null;
+		accomplices: string[];
+		auditors: string[];
+		chatId: number | null;
+	}
+>;
+
 /**
  * The common task shape (nodes/shared/taskShape.ts), with Bitrix24's string numbers turned into numbers and
  * its id lists into string arrays.
  */
-export function simplifyB24Task(task: IDataObject, origin: string, timezone: string): CommonTask {
+export function simplifyB24Task(task: IDataObject, origin: string, timezone: string): Bitrix24Task {
 	const status = String(task.status ?? '');
 	const completed = status === '5';
 	return {

@@ -403,8 +403,11 @@ export function moySkladTaskUrl(task: IDataObject): string | null {
 	return typeof meta?.uuidHref === 'string' ? meta.uuidHref : null;
 }
 
+/** MoySklad's simplified task: the common shape, no extras. */
+export type MoySkladTask = CommonTask<'moySklad'>;
+
 /** The common task shape (nodes/shared/taskShape.ts). */
-export function simplifyMoySkladTask(task: IDataObject, timezone: string): CommonTask {
+export function simplifyMoySkladTask(task: IDataObject, timezone: string): MoySkladTask {
 	const done = task.done === true;
 	const description = typeof task.description === 'string' ? task.description : null;
 	const linked = task.agent ?? task.operation;

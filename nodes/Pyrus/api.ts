@@ -166,12 +166,15 @@ export function isClosed(task: IDataObject): boolean {
 	return task.is_closed === true || (typeof task.close_date === 'string' && task.close_date !== '');
 }
 
+/** Pyrus's simplified task: the common shape, no extras. */
+export type PyrusTask = CommonTask<'pyrus'>;
+
 /** The common task shape (nodes/shared/taskShape.ts). */
 export function simplifyPyrusTask(
 	task: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
 	timezone: string,
-): CommonTask {
+): PyrusTask {
 	const closed = isClosed(task);
 	const text = typeof task.text === 'string' ? task.text : null;
 	const subject = typeof task.subject === 'string' && task.subject !== '' ? task.subject : null;

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { engineHas, recordRequests, REQUESTS_FOR_A_REFUSED_TOKEN, type RunWorkflowResult } from '../harness';
 import { ALL_BUT_DATE } from '../harness/clocks';
 import { Bitrix24Sandbox } from '../sandbox/bitrix24';
-import { SECRET, byId, hook, lines, runB24, useSandbox, webhookCredentials } from './fixtures';
+import { SECRET, byId, hook, lines, oauthCredentials, runB24, useSandbox, webhookCredentials } from './fixtures';
 
 const { sandbox, baseUrl } = useSandbox();
 
@@ -81,6 +81,61 @@ describe('the webhook secret is redacted', () => {
 		expect(lines(sandbox.requests)).toEqual(Array(REQUESTS_FOR_A_REFUSED_TOKEN).fill('POST /rest/1/wrongsecret999/tasks.task.get'));
 		expect(result.error).toMatchObject({ httpCode: '401', message: 'Bitrix24: Wrong authorization data (NO_AUTH_FOUND)' });
 		expect(stored(result)).not.toContain('wrongsecret999');
+	});
+});
+
+describe('the secret is redacted from the error of one command of a batch', () => {
+	const TWO = { resource: 'task', operation: 'create', title: '={{ $json.title }}', responsibleId: '2' };
+	const input = [{ title: 'Fine' }, { title: 'Refused' }];
+	const refusal = (secret: string) => ({ error: 'ERROR_CORE', error_description: `Refused for ${REMOTE}/rest/7/${secret}/ auth=${secret}` });
+	/** A `batch` answer (HTTP 200) whose second command failed with an error echoing `secret`. */
+	const batchAnswer = (secret: string) => ({
+		result: { result: { i0: { task: { id: '9', title: 'Fine' } } }, result_error: { i1: refusal(secret) } },
+	});
+	const REDACTED = `Bitrix24: Refused for ${REMOTE}/rest/7/***/ auth=*** (ERROR_CORE)`;
+
+	it('a webhook\'s secret, with Continue On Fail: in neither the item\'s output nor anything stored', async () => {
+		const scope = nock(REMOTE).post(`/rest/7/${REMOTE_SECRET}/batch`).reply(200, batchAnswer(REMOTE_SECRET));
+
+		const result = await runB24('', TWO, { credentials: remoteCredentials(), input, continueOnFail: true });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.items[1].json.error).toBe(REDACTED);
+		expect(result.items[0].json).toMatchObject({ id: '9' });
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('a webhook\'s secret, without Continue On Fail: not in the node\'s error', async () => {
+		const scope = nock(REMOTE).post(`/rest/7/${REMOTE_SECRET}/batch`).reply(200, batchAnswer(REMOTE_SECRET));
+
+		const result = await runB24('', TWO, { credentials: remoteCredentials(), input: [...input, { title: 'Fine too' }] });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', message: REDACTED, context: { itemIndex: 1 } });
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('a page of a listing read in a batch: not in the node\'s error', async () => {
+		const pageRefused = { result: { result: {}, result_error: { p0: refusal(REMOTE_SECRET) } } };
+		const scope = nock(REMOTE).post(`/rest/7/${REMOTE_SECRET}/batch`).reply(200, pageRefused);
+
+		const result = await runB24('', { resource: 'task', operation: 'getAll', returnAll: true }, { credentials: remoteCredentials() });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.error).toMatchObject({ name: 'NodeApiError', message: REDACTED });
+		expect(stored(result)).not.toContain(REMOTE_SECRET);
+	});
+
+	it('an OAuth2 access token: in neither the item\'s output nor anything stored', async () => {
+		const ACCESS = 'access-token-5f3c9a1e7b';
+		const scope = nock(REMOTE).post('/rest/batch').reply(200, batchAnswer(ACCESS));
+		const credentials = oauthCredentials(REMOTE, ACCESS);
+
+		const result = await runB24('', { ...TWO, authentication: 'oAuth2' }, { credentials, input, continueOnFail: true });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.items[1].json.error).toBe(REDACTED);
+		expect(stored(result)).not.toContain(ACCESS);
 	});
 });
 

@@ -276,7 +276,7 @@ export async function taskOutput(
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
 	if (!simplify) return task;
 	const credential = await resolveCredential(ctx, amoCrmProfile);
-	const common = simplifyAmoTask(task, amoCrmBaseUrl(credential.data), ctx.getTimezone()) as unknown as IDataObject;
+	const common = simplifyAmoTask(task, amoCrmBaseUrl(credential.data), ctx.getTimezone());
 	if (task.readBackError === undefined) return common;
 	// Only what was sent is known: a completion state not sent is unknown, not "open".
 	const completion = task.is_completed === undefined ? { status: null, vendorStatus: null, completedAt: null } : {};

@@ -65,7 +65,7 @@ export async function runCommands(
 		for (const { itemIndex, method } of group) {
 			if (key(itemIndex) in answer.errors) {
 				holder ??= await credentialHolder(ctx);
-				answers.set(itemIndex, commandError(ctx.getNode(), answer.errors[key(itemIndex)], itemIndex, { method, holder }));
+				answers.set(itemIndex, await commandError(ctx, answer.errors[key(itemIndex)], itemIndex, { method, holder }));
 			} else if (key(itemIndex) in answer.result) {
 				answers.set(itemIndex, await output(answer.result[key(itemIndex)], itemIndex));
 			} else {

@@ -211,5 +211,5 @@ export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
 	if (!simplify) return task;
 	const { data } = await resolveCredential(ctx, bitrix24Profile);
-	return simplifyB24Task(task, portalOrigin(data), ctx.getTimezone()) as unknown as IDataObject;
+	return simplifyB24Task(task, portalOrigin(data), ctx.getTimezone());
 }

@@ -222,7 +222,7 @@ export async function deleteMany(
 export function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): IDataObject {
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
 	if (!simplify || task.id === undefined) return task;
-	return simplifyMoySkladTask(task, ctx.getTimezone()) as unknown as IDataObject;
+	return simplifyMoySkladTask(task, ctx.getTimezone());
 }
 
 /** Applies "Simplify" to the results of a bulk write; a task that cannot be simplified fails its own item. */

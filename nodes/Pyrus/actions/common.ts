@@ -171,7 +171,7 @@ export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
 	if (!simplify) return task;
 	const credential = await resolveCredential(ctx, pyrusProfile);
-	return simplifyPyrusTask(task, credential.data, ctx.getTimezone()) as unknown as IDataObject;
+	return simplifyPyrusTask(task, credential.data, ctx.getTimezone());
 }
 
 /** `{ task }` of an answer, or an error that says the answer had none. */

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions }
 import { createHash } from 'crypto';
 
 import { pollTasks, type ActivationRecord, type PollSource, type TaskEvent } from './engine';
+import type { CommonTask } from '../taskShape';
 
 /** The event picker shared by every task trigger. */
 export const triggerEventProperty: INodeProperties = {
@@ -93,7 +94,7 @@ function activationRecord(context: IPollFunctions): ActivationRecord {
 export async function emitPolledTasks(
 	context: IPollFunctions,
 	source: PollSource<IDataObject, unknown>,
-	simplifyTask: (task: IDataObject, timezone: string) => object,
+	simplifyTask: (task: IDataObject, timezone: string) => CommonTask,
 ): Promise<INodeExecutionData[][] | null> {
 	const event = context.getNodeParameter('event') as TaskEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
@@ -109,7 +110,7 @@ export async function emitPolledTasks(
 	const timezone = context.getTimezone();
 	return [
 		tasks.map((task) => ({
-			json: simplify ? (simplifyTask(task, timezone) as IDataObject) : task,
+			json: simplify ? simplifyTask(task, timezone) : task,
 		})),
 	];
 }

@@ -59,11 +59,31 @@ export function helperApiError(
 	});
 }
 
+/**
+ * An error the vendor reported inside a successful answer (one command of a `batch` call), with
+ * its secrets redacted like every other error's.
+ */
+export function reportedApiError(
+	node: INode,
+	secrets: readonly string[],
+	parts: { message: string; description: string; body: unknown; itemIndex?: number },
+): NodeApiError {
+	return redactedError(node, secrets, parts.itemIndex, parts);
+}
+
 function buildApiError(
 	context: ErrorContext,
 	parts: { message: string; description: string; httpCode?: number; body?: unknown },
 ): NodeApiError {
-	const { secrets } = context;
+	return redactedError(context.node, context.secrets, context.request.itemIndex, parts);
+}
+
+function redactedError(
+	node: INode,
+	secrets: readonly string[],
+	itemIndex: number | undefined,
+	parts: { message: string; description: string; httpCode?: number; body?: unknown },
+): NodeApiError {
 	const message = redactText(parts.message, secrets);
 	const description = redactText(parts.description, secrets);
 	// The stored error response holds only what is safe to keep with an execution.
@@ -73,11 +93,11 @@ function buildApiError(
 		httpCode: parts.httpCode === undefined ? null : String(parts.httpCode),
 		body: redactDeep((parts.body ?? null) as JsonObject, secrets),
 	};
-	const error = new NodeApiError(context.node, errorResponse, {
+	const error = new NodeApiError(node, errorResponse, {
 		message,
 		description,
 		httpCode: parts.httpCode === undefined ? undefined : String(parts.httpCode),
-		itemIndex: context.request.itemIndex,
+		itemIndex,
 	});
 	// n8n fills `messages` from the response; keep them redacted too.
 	error.messages = error.messages.map((entry) => redactText(entry, secrets));

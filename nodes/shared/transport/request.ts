@@ -2,22 +2,12 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getTimeScale } from './clock';
+import { decide, type Decision, type Failure, type SendOutcome } from './decide';
 import { helperApiError, vendorApiError, type ErrorContext } from './errors';
 import { CircuitOpenError, governorFor, type AccountGovernor } from './rateGovernor';
 import type { ApiRequest, ApiResponse, RawResponse, RequestContext, VendorProfile } from './types';
 
-/** Attempts per request, the first included. */
-const MAX_ATTEMPTS = 5;
-const BASE_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
-/** The longest limit wait honoured inside a run. */
-const MAX_RETRY_AFTER_MS = 120_000;
-/** Redirects followed per request (same host only). */
-const MAX_REDIRECTS = 5;
-
-/** Network failures that prove the request never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 interface ResolvedCredential {
 	type: string;
@@ -43,17 +33,6 @@ export async function resolveCredential(
 /** The request budget (and known server clock) of the credential's account. */
 function accountGovernor(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): AccountGovernor {
 	return governorFor(`${profile.displayName}\u0000${profile.accountKey(credentials)}`, profile.rateLimit);
-}
-
-function isIdempotent(request: ApiRequest): boolean {
-	if (request.idempotent !== undefined) return request.idempotent;
-	return ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'].includes(request.method);
-}
-
-function backoffMs(attempt: number): number {
-	const base = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-	// Jitter keeps parallel executions from retrying in lockstep.
-	return base * (0.8 + Math.random() * 0.4);
 }
 
 interface CauseInfo {
@@ -126,11 +105,76 @@ function observeClock(governor: AccountGovernor, headers: RawResponse['headers']
 	if (serverTime !== undefined) governor.serverClock.observe(serverTime);
 }
 
+/** Where the attempt goes: a redirect moves it, a move of the account changes its base URL. */
+interface Target {
+	url: string;
+	method: ApiRequest['method'];
+	qs: ApiRequest['qs'];
+	body: ApiRequest['body'];
+}
+
 /**
- * The one request helper: throttle -> authenticated HTTP -> retry -> errors.
- * Limit answers are retried for every method, after the server's wait. Server errors and
- * network faults are retried only for idempotent requests; a write whose fate is unknown
- * fails with an error that says so and is never sent twice.
+ * The send step: one attempt through the account's budget and n8n's authenticated HTTP helper.
+ * Returns the answer, whatever its status, or what stopped it; throws nothing the decision reads.
+ */
+async function send(
+	context: RequestContext,
+	governor: AccountGovernor,
+	credential: ResolvedCredential,
+	profile: VendorProfile,
+	request: ApiRequest,
+	target: Target,
+	statusErrorsOn: boolean,
+): Promise<SendOutcome> {
+	let release: () => void;
+	try {
+		release = await governor.acquire();
+	} catch (error) {
+		if (error instanceof CircuitOpenError) return { kind: 'paused', retryInMs: error.retryInMs };
+		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex: request.itemIndex });
+	}
+	const options: IHttpRequestOptions = {
+		method: target.method,
+		url: target.url,
+		qs: target.qs,
+		body: target.body,
+		headers: { ...(profile.defaultHeaders ?? {}), ...(request.headers ?? {}) },
+		json: true,
+		returnFullResponse: true,
+		// Every status comes back as a response, except 401: n8n re-authenticates on it.
+		ignoreHttpStatusErrors: statusErrorsOn ? false : { ignore: true, except: [401] },
+		timeout: REQUEST_TIMEOUT_MS,
+		// Redirects are decided on here, not by n8n's HTTP client: it sends the Authorization
+		// header on to whatever host the Location names.
+		disableFollowRedirect: true,
+	};
+	if (profile.qsArrayFormat) options.arrayFormat = profile.qsArrayFormat;
+	try {
+		const full = (await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			credential.type,
+			options,
+			request.credentialOptions,
+		)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
+		const response = { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body };
+		observeClock(governor, response.headers);
+		return { kind: 'answer', response };
+	} catch (error) {
+		const cause = inspectError(error);
+		if (cause.aborted) return { kind: 'cancelled' };
+		if (cause.response) {
+			observeClock(governor, cause.response.headers);
+			return { kind: 'answer', response: cause.response, thrown: true };
+		}
+		return { kind: 'network', code: cause.code, message: error instanceof Error ? error.message : 'network error' };
+	} finally {
+		release();
+	}
+}
+
+/**
+ * The one request helper: send through the account's budget, then let {@link decide} say what
+ * the answer means (retry, follow a redirect, fail, done), and do that.
  */
 export async function apiRequest<T = unknown>(
 	this: RequestContext,
@@ -146,19 +190,6 @@ export async function apiRequest<T = unknown>(
 		// A bad host in the credential: say which field, send nothing.
 		throw new NodeOperationError(this.getNode(), `Credential: ${problem}`, { itemIndex: request.itemIndex });
 	}
-	const governor = accountGovernor(profile, credential.data);
-	/**
-	 * n8n may have changed the credential while sending (preAuthentication fetched a session
-	 * token, OAuth2 refreshed its token): read it again so its new secrets are redacted too.
-	 */
-	const refreshSecrets = async (): Promise<void> => {
-		try {
-			const fresh = await this.getCredentials(credential.type);
-			errorContext.secrets = [...new Set([...secrets, ...profile.secrets(fresh)])];
-		} catch {
-			// Keep the secrets already known.
-		}
-	};
 	const baseUrl = profile.baseUrl(credential.data).replace(/\/+$/, '');
 	const url = /^https?:\/\//.test(request.path)
 		? request.path
@@ -167,226 +198,102 @@ export async function apiRequest<T = unknown>(
 	if (new URL(url).origin !== new URL(baseUrl).origin) {
 		throw new NodeOperationError(this.getNode(), `Refused to send credentials to another host than ${new URL(baseUrl).origin}`);
 	}
-	const idempotent = isIdempotent(request);
-	// Where the request goes now: a redirect on the account's own host moves it.
-	const target = { url, method: request.method, qs: request.qs, body: request.body };
-	let redirects = 0;
+	let governor = accountGovernor(profile, credential.data);
+	const state: LoopState = {
+		target: { url, method: request.method, qs: request.qs, body: request.body },
+		accountOrigin: new URL(baseUrl).origin,
+		outcomeUnknown: false,
+		reauthenticated: false,
+		reauthenticateNow: false,
+		redirects: 0,
+		moves: 0,
+	};
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await send(this, governor, credential, profile, request, state.target, state.reauthenticateNow);
+		const decision = decide({ outcome, attempt, profile, request, ...state, jitter: Math.random() });
+		if (decision.limitAnswer) governor.recordLimitAnswer();
+		if (decision.pauseAccountMs !== undefined) governor.pause(decision.pauseAccountMs);
+		if (decision.kind === 'done') return decision.response as ApiResponse<T>;
+		if (decision.kind === 'fail') throw await failureError(this, errorContext, credential, decision.failure, outcome);
+		if (decision.kind === 'redirect' && decision.accountMovedTo !== undefined) {
+			// Later requests go to the new host: its base URL and budget are the account's now.
+			profile.accountMoves?.moved(credential.data, decision.accountMovedTo);
+			governor = accountGovernor(profile, credential.data);
+		}
+		if (advance(state, decision)) attempt--;
+		if (decision.kind === 'retry' && decision.sleepMs > 0) await sleep(decision.sleepMs / getTimeScale());
+	}
+}
+
+/** What the request loop carries from one send to the next. */
+interface LoopState {
+	/** Where the next attempt goes: a redirect moves it. */
+	target: Target;
+	/** Credentials go to no other origin, unless the account moved. */
+	accountOrigin: string;
 	/** An earlier attempt may have been processed: its answer was a server error or was lost. */
-	let outcomeUnknown = false;
+	outcomeUnknown: boolean;
 	/**
 	 * n8n 1.x ignores `except: [401]` and hands a 401 back as an answer, so it never
 	 * re-authenticates: the request is then sent once more with status errors on, and n8n's own
 	 * 401 handling (preAuthentication again, OAuth2 refresh) runs. A 401 means nothing was done.
 	 */
-	let reauthentication: 'unused' | 'now' | 'used' = 'unused';
+	reauthenticated: boolean;
+	reauthenticateNow: boolean;
+	redirects: number;
+	moves: number;
+}
 
-	for (let attempt = 1; ; attempt++) {
-		let release: () => void;
-		try {
-			release = await governor.acquire();
-		} catch (error) {
-			if (error instanceof CircuitOpenError) {
-				throw helperApiError(
-					errorContext,
-					'too many rate-limit answers in a row',
-					`${profile.displayName} kept refusing requests for exceeding its rate limit, so requests to this account are paused for ${Math.ceil(error.retryInMs / 1000)} s to stay clear of an automatic ban. Run fewer workflows against this account at once, or retry later.`,
-					429,
-				);
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
-		}
-
-		const options: IHttpRequestOptions = {
-			method: target.method,
-			url: target.url,
-			qs: target.qs,
-			body: target.body,
-			headers: { ...(profile.defaultHeaders ?? {}), ...(request.headers ?? {}) },
-			json: true,
-			returnFullResponse: true,
-			// Every status comes back as a response, except 401: n8n re-authenticates on it.
-			ignoreHttpStatusErrors: reauthentication === 'now' ? false : { ignore: true, except: [401] },
-			timeout: REQUEST_TIMEOUT_MS,
-		};
-		if (reauthentication === 'now') reauthentication = 'used';
-		if (profile.qsArrayFormat) options.arrayFormat = profile.qsArrayFormat;
-		// Redirects are followed here, not by n8n's HTTP client: it sends the Authorization
-		// header on to whatever host the Location names.
-		options.disableFollowRedirect = true;
-
-		let response: RawResponse;
-		try {
-			const full = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				credential.type,
-				options,
-				request.credentialOptions,
-			)) as { statusCode: number; headers: RawResponse['headers']; body: unknown };
-			response = { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body };
-		} catch (error) {
-			release();
-			const cause = inspectError(error);
-			if (cause.aborted) {
-				// The execution was cancelled. A new message: the HTTP error would carry the request's headers.
-				throw new NodeOperationError(this.getNode(), 'The request was cancelled', { itemIndex: request.itemIndex });
-			}
-			if (cause.response) {
-				observeClock(governor, cause.response.headers);
-				// An answer met on the way, e.g. by preAuthentication's token request: a limit answer
-				// (nothing was processed) or, for an idempotent request, a server error is retried
-				// as if the request itself had met it.
-				const signal = profile.limitSignal(cause.response);
-				const waitMs = signal.kind === 'limited' ? (signal.retryAfterMs ?? backoffMs(attempt)) : undefined;
-				if (waitMs !== undefined && waitMs <= MAX_RETRY_AFTER_MS && attempt < MAX_ATTEMPTS) {
-					governor.recordLimitAnswer();
-					governor.pause(waitMs);
-					continue;
-				}
-				if (cause.response.statusCode >= 500 && idempotent && attempt < MAX_ATTEMPTS) {
-					await sleep(backoffMs(attempt) / getTimeScale());
-					continue;
-				}
-				// 401 after n8n's own re-authentication, or an error status older n8n threw.
-				await refreshSecrets();
-				throw vendorApiError(errorContext, cause.response);
-			}
-			const neverSent = cause.code !== undefined && NOT_SENT_CODES.has(cause.code);
-			if ((idempotent || neverSent) && attempt < MAX_ATTEMPTS) {
-				if (!neverSent) outcomeUnknown = true;
-				await sleep(backoffMs(attempt) / getTimeScale());
-				continue;
-			}
-			await refreshSecrets();
-			const what = cause.code ?? (error instanceof Error ? error.message : 'network error');
-			if (!idempotent && !neverSent) {
-				throw helperApiError(
-					errorContext,
-					'the outcome of this write is unknown',
-					`The connection failed (${what}) after the request was sent, so ${profile.displayName} may or may not have applied it. It was not sent again, to avoid a duplicate: check the data in ${profile.displayName} before running this item again.`,
-				);
-			}
-			throw helperApiError(
-				errorContext,
-				'the service could not be reached',
-				`The request failed ${attempt} times (${what}).`,
-			);
-		}
-		release();
-		observeClock(governor, response.headers);
-		if (response.statusCode === 401 && reauthentication === 'unused') {
-			// n8n 1.x: see `reauthentication`. Not an attempt of its own.
-			reauthentication = 'now';
-			attempt--;
-			continue;
-		}
-
-		const signal = profile.limitSignal(response);
-		if (signal.kind === 'ok' && signal.pauseMs) governor.pause(Math.min(signal.pauseMs, MAX_RETRY_AFTER_MS));
-		if (signal.kind === 'blocked') {
-			await refreshSecrets();
-			throw helperApiError(errorContext, signal.message, 'Requests were stopped and will not be retried.', response.statusCode);
-		}
-		if (signal.kind === 'limited' && signal.scope === 'request') {
-			// A quota of this kind of request only: nothing of the account waits for it, and the
-			// request is repeated only after the wait its answer names.
-			const waitMs = signal.retryAfterMs;
-			if (waitMs !== undefined && waitMs <= MAX_RETRY_AFTER_MS && attempt < MAX_ATTEMPTS) {
-				await sleep(waitMs / getTimeScale());
-				continue;
-			}
-			await refreshSecrets();
-			throw vendorApiError(
-				errorContext,
-				response,
-				waitMs === undefined
-					? 'Not repeated: the answer names no time after which this limit lets the request through.'
-					: `${profile.displayName} asks to wait ${Math.ceil(waitMs / 1000)} s before this request; that is longer than a run should wait. Retry later.`,
-			);
-		}
-		if (signal.kind === 'limited') {
-			governor.recordLimitAnswer();
-			const waitMs = signal.retryAfterMs ?? backoffMs(attempt);
-			governor.pause(Math.min(waitMs, MAX_RETRY_AFTER_MS));
-			if (waitMs > MAX_RETRY_AFTER_MS) {
-				// Holding an execution for many minutes helps nobody: say so and stop.
-				await refreshSecrets();
-				throw vendorApiError(
-					errorContext,
-					response,
-					`${profile.displayName} asks to wait ${Math.ceil(waitMs / 1000)} s before the next request; that is longer than a run should wait. Retry later.`,
-				);
-			}
-			if (attempt < MAX_ATTEMPTS) continue;
-			await refreshSecrets();
-			throw vendorApiError(
-				errorContext,
-				response,
-				`Still refused for exceeding the rate limit after ${attempt} attempts. Run fewer workflows against this account at once, or retry later.`,
-			);
-		}
-
-		const status = response.statusCode;
-		const location = status >= 300 && status < 400 ? headerValue(response.headers, 'location') : undefined;
-		let next: URL | undefined;
-		try {
-			next = location ? new URL(location, target.url) : undefined;
-		} catch {
-			// An unreadable Location: the 3xx is reported as the answer it is.
-		}
-		if (next && request.followRedirects !== false) {
-			if (next.origin !== new URL(baseUrl).origin) {
-				await refreshSecrets();
-				throw helperApiError(
-					errorContext,
-					'the server redirected the request to another host',
-					`${profile.displayName} answered ${status} with a redirect to ${next.origin}. The request was not sent there: credentials go only to the account's own host. Check the address in the credential.`,
-					status,
-				);
-			}
-			if (redirects < MAX_REDIRECTS) {
-				redirects++;
-				// As browsers and HTTP clients do: 303, and 301/302 after a write, continue as a GET.
-				if (status === 303 || ((status === 301 || status === 302) && !['GET', 'HEAD'].includes(target.method))) {
-					target.method = 'GET';
-					target.body = undefined;
-				}
-				target.url = next.href;
-				target.qs = undefined;
-				attempt--;
-				continue;
-			}
-		}
-		const redirect = request.followRedirects === false && status >= 300 && status < 400;
-		const readByCaller = status >= 400 && request.returnErrorAnswer?.(response) === true;
-		if ((status >= 200 && status < 300) || redirect || readByCaller) {
-			const empty = profile.emptyStatuses?.includes(status) || response.body === '';
-			return {
-				statusCode: status,
-				headers: response.headers,
-				body: (empty ? undefined : response.body) as T,
-			};
-		}
-		if (outcomeUnknown && request.doneWhenRepeatAnswers?.(response)) {
-			return { statusCode: status, headers: response.headers, body: response.body as T, alreadyDone: true };
-		}
-		if (status >= 500 && idempotent && attempt < MAX_ATTEMPTS) {
-			outcomeUnknown = true;
-			await sleep(backoffMs(attempt) / getTimeScale());
-			continue;
-		}
-		await refreshSecrets();
-		if (status >= 500 && !idempotent) {
-			throw vendorApiError(
-				errorContext,
-				response,
-				`This write was not sent again: a server error leaves its outcome unknown. Check the data in ${profile.displayName} before running this item again.`,
-			);
-		}
-		if (status >= 500) {
-			throw vendorApiError(errorContext, response, `The request failed ${attempt} times.`);
-		}
-		throw vendorApiError(errorContext, response);
+/**
+ * Carries a retry or a redirect into the loop's state. True when the next send is the same
+ * attempt: redirects and the resend after a 401 are no attempts of their own.
+ */
+function advance(state: LoopState, decision: Extract<Decision, { kind: 'retry' | 'redirect' }>): boolean {
+	state.reauthenticateNow = false;
+	if (decision.kind === 'retry') {
+		state.outcomeUnknown ||= decision.outcomeUnknown === true;
+		if (!decision.reauthenticate) return false;
+		state.reauthenticated = state.reauthenticateNow = true;
+		return true;
 	}
+	const { target } = state;
+	target.url = decision.url;
+	target.method = decision.method as ApiRequest['method'];
+	if (decision.accountMovedTo === undefined) {
+		state.redirects++;
+		target.qs = undefined;
+	} else {
+		state.moves++;
+		state.accountOrigin = decision.accountMovedTo;
+	}
+	if (decision.asGet) target.body = undefined;
+	return true;
+}
+
+/** The n8n error of a failure, its secrets redacted. */
+async function failureError(
+	context: RequestContext,
+	errorContext: ErrorContext,
+	credential: ResolvedCredential,
+	failure: Failure,
+	outcome: SendOutcome,
+): Promise<Error> {
+	const { itemIndex } = errorContext.request;
+	if (failure.kind === 'operation') {
+		return new NodeOperationError(context.getNode(), failure.message, { itemIndex, description: failure.description });
+	}
+	if (outcome.kind === 'answer' || outcome.kind === 'network') {
+		// n8n may have changed the credential while sending (preAuthentication fetched a session
+		// token, OAuth2 refreshed its token): read it again so its new secrets are redacted too.
+		try {
+			const fresh = await context.getCredentials(credential.type);
+			errorContext.secrets = [...new Set([...errorContext.secrets, ...errorContext.profile.secrets(fresh)])];
+		} catch {
+			// Keep the secrets already known.
+		}
+	}
+	if (failure.kind === 'vendor') return vendorApiError(errorContext, failure.response, failure.note);
+	return helperApiError(errorContext, failure.message, failure.description, failure.httpCode);
 }
 
 /**

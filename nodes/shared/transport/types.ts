@@ -92,6 +92,28 @@ export interface VendorProfile {
 	defaultHeaders?: IDataObject;
 	/** Successful answers that have no body (amoCRM: 204 for an empty list). */
 	emptyStatuses?: number[];
+	/**
+	 * An account that can move to another host (a renamed Bitrix24 portal answers every request
+	 * with a redirect there). Without it, redirects are followed on the account's own host only.
+	 */
+	accountMoves?: AccountMoves;
+}
+
+/**
+ * How the helper follows an account to its new host: the same request, method and body, goes
+ * there over HTTPS (plain HTTP only between local sandboxes), to a host the vendor accepts.
+ */
+export interface AccountMoves {
+	/** What the account is called in messages ("portal"). */
+	noun: string;
+	/** Moves followed per request. */
+	max: number;
+	/** Whether the request, secret and all, may follow the account from `from` to `to`. */
+	mayMoveTo(from: URL, to: URL): boolean;
+	/** Why a refused host is not acceptable, after "which is": "neither a ... nor ...". */
+	notAcceptable: string;
+	/** Remembers the new origin, so that later requests (whose base URL it gives) go there directly. */
+	moved(credentials: ICredentialDataDecryptedObject, to: string): void;
 }
 
 export interface ApiRequest {
@@ -108,11 +130,6 @@ export interface ApiRequest {
 	idempotent?: boolean;
 	/** The input item the request serves, for error messages. */
 	itemIndex?: number;
-	/**
-	 * false: a redirect (3xx) comes back as the response instead of being followed (n8n's HTTP
-	 * client turns a redirected POST into a GET without its body). Default: followed.
-	 */
-	followRedirects?: boolean;
 	/** Handed to n8n's httpRequestWithAuthentication (e.g. OAuth2 options of a vendor that renews tokens itself). */
 	credentialOptions?: IAdditionalCredentialOptions;
 	/**
