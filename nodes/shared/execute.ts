@@ -90,14 +90,3 @@ export async function routeOperations(
 	});
 	return [out];
 }
-
-/** Runs `prepare` for each item, keeping errors per item instead of stopping at the first. */
-export function prepareEach<T>(indices: number[], prepare: (itemIndex: number) => T): Array<T | Error> {
-	return indices.map((index) => {
-		try {
-			return prepare(index);
-		} catch (error) {
-			return error as Error;
-		}
-	});
-}

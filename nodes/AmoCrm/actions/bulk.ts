@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { runBatches } from '../../shared/batch';
 import type { ItemResult } from '../../shared/execute';
 import { chunk } from '../../shared/paging';
 import { monotonicNow, now } from '../../shared/transport/clock';
@@ -83,22 +84,15 @@ export async function writeTasks(
 	options: WriteOptions = {},
 ): Promise<ItemResult[]> {
 	const existing = options.existing ?? new Map<number, IDataObject>();
-	const results: ItemResult[] = prepared.map((entry) =>
-		entry instanceof Error ? entry : (existing.get(entry.itemIndex) ?? {}),
-	);
-	const elements = prepared.filter((entry): entry is Element => !(entry instanceof Error) && !existing.has(entry.itemIndex));
 	/** Elements amoCRM answered for with an id: read back at the end. */
 	const written = new Map<number, { element: Element; answer: IDataObject }>();
 	/** Tasks ids already given to an item of this run. */
 	const claimed = new Set<number>([...existing.values()].map((task) => Number(task.id)));
-	// Without "Continue on fail" the node fails at the first failing item: write nothing more
-	// after it (bad input is found before anything is sent), so a re-run makes no duplicates.
-	const stopAtFirstError = !ctx.continueOnFail();
-	if (stopAtFirstError && prepared.some((entry) => entry instanceof Error)) return results;
-	const { data: credentials } = await resolveCredential(ctx, amoCrmProfile);
+	let credentials: ICredentialDataDecryptedObject | undefined;
 
-	for (const group of chunk(elements, AMO_MAX_BATCH)) {
-		if (stopAtFirstError && results.some((result) => result instanceof Error)) break;
+	const send = async (group: Element[], stopAtFirstError: boolean): Promise<Map<number, ItemResult>> => {
+		credentials ??= (await resolveCredential(ctx, amoCrmProfile)).data;
+		const answers = new Map<number, ItemResult>();
 		let pending = group;
 		// Each 400 removes at least one rejected element, so this ends within the group's size.
 		for (let round = 0; round <= group.length && pending.length > 0; round++) {
@@ -109,24 +103,25 @@ export async function writeTasks(
 					body: pending.map(({ itemIndex, body }) => ({ ...body, request_id: requestIdOf(itemIndex) })),
 					itemIndex: pending[0].itemIndex,
 				});
-				const answers = embedded(response.body, 'tasks');
+				const tasks = embedded(response.body, 'tasks');
 				// Answers are matched by name; only answers that name none of the elements (none at all,
 				// or one answer per element) are matched by position.
-				const names = elementNames(pending, answers.map((answer) => String(answer.request_id)));
-				const namesSent = answers.some((answer) => answer.request_id !== undefined && names.includes(String(answer.request_id)));
+				const names = elementNames(pending, tasks.map((answer) => String(answer.request_id)));
+				const namesSent = tasks.some((answer) => answer.request_id !== undefined && names.includes(String(answer.request_id)));
 				const byPosition =
-					!namesSent && (answers.every((answer) => answer.request_id === undefined) || answers.length === pending.length);
+					!namesSent && (tasks.every((answer) => answer.request_id === undefined) || tasks.length === pending.length);
 				pending.forEach((element, position) => {
-					const answer = byPosition
-						? answers[position]
-						: answers.find((a) => String(a.request_id) === names[position]);
+					const answer = byPosition ? tasks[position] : tasks.find((a) => String(a.request_id) === names[position]);
 					if (answer) {
+						// Read back at the end: a write answers with the id only.
 						written.set(element.itemIndex, { element, answer });
+						answers.set(element.itemIndex, {});
 						claimed.add(Number(answer.id));
 					} else {
-						results[element.itemIndex] = new NodeOperationError(ctx.getNode(), 'amoCRM did not answer for this task', {
-							itemIndex: element.itemIndex,
-						});
+						answers.set(
+							element.itemIndex,
+							new NodeOperationError(ctx.getNode(), 'amoCRM did not answer for this task', { itemIndex: element.itemIndex }),
+						);
 					}
 				});
 				pending = [];
@@ -136,21 +131,24 @@ export async function writeTasks(
 				const isRejected = (element: Element) => rejected.has(names.get(element) as string);
 				if (!pending.some(isRejected)) {
 					// The whole array failed (or the answer names none of its elements).
-					for (const { itemIndex } of pending) results[itemIndex] = error as Error;
-					pending = [];
+					for (const { itemIndex } of pending) answers.set(itemIndex, error as Error);
 					break;
 				}
 				const valid = pending.filter((element) => !isRejected(element));
 				for (const element of pending.filter(isRejected)) {
 					const rejection = rejected.get(names.get(element) as string) as Rejection;
-					results[element.itemIndex] = rejectionError(ctx, error as NodeApiError, element, rejection, {
-						hint: options.rejectionHint?.(rejection.paths, element.body),
-						// The node is about to fail at this item: say what became of the others.
-						othersUnknown: stopAtFirstError && valid.length > 0 ? { method, count: valid.length } : undefined,
-					});
+					answers.set(
+						element.itemIndex,
+						rejectionError(ctx, error as NodeApiError, element, rejection, {
+							hint: options.rejectionHint?.(rejection.paths, element.body),
+							// The node is about to fail at this item: say what became of the others.
+							othersUnknown: stopAtFirstError && valid.length > 0 ? { method, count: valid.length } : undefined,
+						}),
+					);
 				}
 				if (stopAtFirstError || valid.length === 0) {
-					pending = [];
+					// The run fails at the rejected item, whose error says what became of these.
+					for (const { itemIndex } of valid) answers.set(itemIndex, {});
 					break;
 				}
 				const verdicts =
@@ -163,17 +161,21 @@ export async function writeTasks(
 					if (verdict.state === 'absent') {
 						pending.push(element);
 					} else if (verdict.state === 'stored') {
-						results[element.itemIndex] = verdict.task;
+						answers.set(element.itemIndex, verdict.task);
 						claimed.add(Number(verdict.task.id));
 					} else {
-						results[element.itemIndex] = notEstablishedError(ctx, method, element, verdict.reason);
+						answers.set(element.itemIndex, notEstablishedError(ctx, method, element, verdict.reason));
 					}
 				}
 			}
 		}
-	}
+		return answers;
+	};
 
-	if (stopAtFirstError && results.some((result) => result instanceof Error)) return results;
+	// Without "Continue on fail" the node fails at the first failing item: write nothing more
+	// after it (bad input is found before anything is sent), so a re-run makes no duplicates.
+	const { results } = await runBatches(ctx, prepared, { size: AMO_MAX_BATCH, send, done: existing });
+	if (!ctx.continueOnFail() && results.some((result) => result instanceof Error)) return results;
 	for (const [itemIndex, task] of await readBack(ctx, [...written.values()])) results[itemIndex] = task;
 	return results;
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../shared/execute';
+import { prepareItems, runBatches } from '../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../shared/execute';
 import { simplifyOption, taskLocator } from '../../shared/descriptions';
 import { B24_MAX_BATCH, b24Batch, b24Call, batchable, commandError, credentialHolder } from '../api';
 import { B24_TASK_LOCATOR, taskIdParameter, taskOutput } from './fields';
@@ -28,71 +29,58 @@ export async function runCommands(
 	output: CommandOutput,
 	existing: ReadonlyMap<number, IDataObject> = new Map(),
 ): Promise<ItemResult[]> {
+	type Command = Exclude<PreparedCommand, Error>;
 	// Items whose task is in Bitrix24 already ("Skip Tasks Already Created") send no command.
-	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : {}));
-	for (const [itemIndex, task] of existing) results[itemIndex] = await output({ task }, itemIndex);
-	const commands = prepared.filter(
-		(entry): entry is Exclude<PreparedCommand, Error> => !(entry instanceof Error) && !existing.has(entry.itemIndex),
-	);
-	const stopAtFirstError = !ctx.continueOnFail();
-	if (commands.length === 0 || (stopAtFirstError && prepared.some((entry) => entry instanceof Error))) return results;
-	const holder = await credentialHolder(ctx);
-	const failed = () => stopAtFirstError && results.some((result) => result instanceof Error);
-
-	const single = async ({ itemIndex, method, params }: Exclude<PreparedCommand, Error>) => {
-		try {
-			const envelope = await b24Call(ctx, method, params, { itemIndex });
-			results[itemIndex] = await output(envelope.result, itemIndex);
-		} catch (error) {
-			results[itemIndex] = error as Error;
-		}
-	};
-	if (commands.length === 1) {
-		await single(commands[0]);
-		return results;
-	}
+	const done = new Map<number, IDataObject>();
+	for (const [itemIndex, task] of existing) done.set(itemIndex, await output({ task }, itemIndex));
+	let alone = false;
+	let holder: Awaited<ReturnType<typeof credentialHolder>> | undefined;
 
 	// In input order: runs of batchable commands as batches, the others one by one.
-	const groups: Array<Array<Exclude<PreparedCommand, Error>>> = [];
-	for (const command of commands) {
-		const last = groups.at(-1);
-		const fits = batchable(command.params);
-		if (fits && last && batchable(last[0].params) && last.length < B24_MAX_BATCH) last.push(command);
-		else groups.push([command]);
-	}
-	for (const group of groups) {
-		if (failed()) break;
-		if (group.length === 1 && !batchable(group[0].params)) {
-			await single(group[0]);
-			continue;
+	const split = (commands: Command[]): Command[][] => {
+		alone = commands.length === 1;
+		const groups: Command[][] = [];
+		for (const command of commands) {
+			const last = groups.at(-1);
+			const fits = batchable(command.params);
+			if (fits && last && batchable(last[0].params) && last.length < B24_MAX_BATCH) last.push(command);
+			else groups.push([command]);
+		}
+		return groups;
+	};
+
+	const send = async (group: Command[], stopAtFirstError: boolean): Promise<Map<number, ItemResult>> => {
+		const answers = new Map<number, ItemResult>();
+		if (group.length === 1 && (alone || !batchable(group[0].params))) {
+			const [{ itemIndex, method, params }] = group;
+			const envelope = await b24Call(ctx, method, params, { itemIndex });
+			return answers.set(itemIndex, await output(envelope.result, itemIndex));
 		}
 		const key = (itemIndex: number) => `i${itemIndex}`;
-		let answer;
-		try {
-			answer = await b24Batch(
-				ctx,
-				group.map(({ itemIndex, method, params }) => ({ key: key(itemIndex), method, params })),
-				{ halt: stopAtFirstError, itemIndex: group[0].itemIndex, retryRefused: true },
-			);
-		} catch (error) {
-			for (const { itemIndex } of group) results[itemIndex] = error as Error;
-			continue;
-		}
+		const answer = await b24Batch(
+			ctx,
+			group.map(({ itemIndex, method, params }) => ({ key: key(itemIndex), method, params })),
+			{ halt: stopAtFirstError, itemIndex: group[0].itemIndex, retryRefused: true },
+		);
 		for (const { itemIndex, method } of group) {
 			if (key(itemIndex) in answer.errors) {
-				results[itemIndex] = await commandError(ctx, answer.errors[key(itemIndex)], itemIndex, { method, holder });
+				holder ??= await credentialHolder(ctx);
+				answers.set(itemIndex, await commandError(ctx, answer.errors[key(itemIndex)], itemIndex, { method, holder }));
 			} else if (key(itemIndex) in answer.result) {
-				results[itemIndex] = await output(answer.result[key(itemIndex)], itemIndex);
+				answers.set(itemIndex, await output(answer.result[key(itemIndex)], itemIndex));
 			} else {
-				results[itemIndex] = new NodeOperationError(
-					ctx.getNode(),
-					'Bitrix24 did not run this command: an earlier command of the batch failed',
-					{ itemIndex },
+				answers.set(
+					itemIndex,
+					new NodeOperationError(ctx.getNode(), 'Bitrix24 did not run this command: an earlier command of the batch failed', {
+						itemIndex,
+					}),
 				);
 			}
 		}
-	}
-	return results;
+		return answers;
+	};
+
+	return (await runBatches(ctx, prepared, { size: B24_MAX_BATCH, split, send, done })).results;
 }
 
 /** The task of a `{ task: {...} }` answer, raw or simplified. */
@@ -117,7 +105,7 @@ export function statusOperation(operation: string, method: string, label: string
 		simplifyOption(show),
 	];
 	async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-		const prepared = prepareEach(itemIndices, (itemIndex) => ({
+		const prepared = await prepareItems(this, itemIndices, (itemIndex) => ({
 			itemIndex,
 			method,
 			params: { taskId: taskIdParameter(this, itemIndex) },

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ItemResult } from '../../shared/execute';
-import { chunk } from '../../shared/paging';
+import { runBatches } from '../../shared/batch';
 import type { RawResponse } from '../../shared/transport/types';
 import {
 	MS_MAX_BATCH,
@@ -35,28 +35,6 @@ export interface BulkCall {
  * обновление Задач», https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha.
  */
 export const TASK_WRITES: BulkCall = { path: 'entity/task', what: 'task' };
-
-/**
- * Prepares each item's element in turn; preparing may read (task types given by name). An
- * item's error becomes its result; without "Continue On Fail" the first one ends the
- * preparing, so that the failing run sends nothing more.
- */
-export async function prepareEachInTurn<T>(
-	ctx: IExecuteFunctions,
-	indices: number[],
-	prepare: (itemIndex: number) => Promise<T>,
-): Promise<Array<T | Error>> {
-	const prepared: Array<T | Error> = [];
-	for (const index of indices) {
-		try {
-			prepared.push(await prepare(index));
-		} catch (error) {
-			prepared.push(error as Error);
-			if (!ctx.continueOnFail()) break;
-		}
-	}
-	return prepared;
-}
 
 /** The base URL of the node's credential, for building references. */
 export async function baseUrlOf(ctx: IExecuteFunctions): Promise<string> {
@@ -150,7 +128,7 @@ function tellWhatWasWritten(
  * Sends the items' elements as arrays of at most 1000 to one bulk endpoint and gives every item
  * its own element of the answer (same order): the entity, or that element's `errors`. Bad input
  * of any item stops everything before a request leaves unless "Continue On Fail" is on; without
- * it, no further array is sent after one with a failing element.
+ * it, no further array is sent after one with a failing element ({@link runBatches}).
  */
 export async function sendBulk(
 	ctx: IExecuteFunctions,
@@ -158,65 +136,61 @@ export async function sendBulk(
 	prepared: Prepared[],
 	existing: ReadonlyMap<number, IDataObject> = new Map(),
 ): Promise<ItemResult[]> {
-	// Items whose entity is in MoySklad already ("Skip Tasks Already Created") are not sent.
-	const results: ItemResult[] = prepared.map((entry) => (entry instanceof Error ? entry : (existing.get(entry.itemIndex) ?? {})));
-	const stopAtFirstError = !ctx.continueOnFail();
-	if (stopAtFirstError && results.some((result) => result instanceof Error)) return results;
-	const elements = prepared.filter(
-		(entry): entry is { itemIndex: number; body: IDataObject } => !(entry instanceof Error) && !existing.has(entry.itemIndex),
-	);
 	const saved = savedInThisRun(ctx);
 	const written: Array<{ itemIndex: number; id: string }> = [];
-	const notSent: number[] = [];
 	const writtenAs = (itemIndex: number, body: IDataObject, answer: IDataObject) =>
 		written.push({ itemIndex, id: typeof answer.id === 'string' ? answer.id : (refId(body) ?? '') });
 
-	for (const group of chunk(elements, MS_MAX_BATCH)) {
-		// Without "Continue On Fail" the node fails at the first failing item: send no more.
-		if (stopAtFirstError && results.some((result) => result instanceof Error)) {
-			notSent.push(...group.map(({ itemIndex }) => itemIndex));
-			continue;
-		}
+	const send = async (group: Array<{ itemIndex: number; body: IDataObject }>): Promise<Map<number, ItemResult>> => {
+		const answers = new Map<number, ItemResult>();
 		const toSend: Array<{ itemIndex: number; body: IDataObject; key: string }> = [];
 		for (const { itemIndex, body } of group) {
 			const key = elementKey(ctx, call.path, itemIndex, body);
 			const earlier = saved.get(key);
 			if (earlier) {
-				results[itemIndex] = earlier;
+				answers.set(itemIndex, earlier);
 				writtenAs(itemIndex, body, earlier);
 			} else {
 				toSend.push({ itemIndex, body, key });
 			}
 		}
-		if (toSend.length === 0) continue;
+		if (toSend.length === 0) return answers;
+		let response: RawResponse;
 		try {
-			const response = await msRequest<unknown>(ctx, 'POST', call.path, {
+			response = await msRequest<unknown>(ctx, 'POST', call.path, {
 				body: toSend.map(({ body }) => body),
 				itemIndex: toSend[0].itemIndex,
 				returnErrorAnswer: isElementAnswer,
 			});
-			const answers: unknown[] = Array.isArray(response.body) ? response.body : [];
-			toSend.forEach(({ itemIndex, body, key }, position) => {
-				const answer = answers[position];
-				if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
-					results[itemIndex] = new NodeOperationError(
+		} catch (error) {
+			for (const { itemIndex } of toSend) answers.set(itemIndex, error as Error);
+			return answers;
+		}
+		const elements: unknown[] = Array.isArray(response.body) ? response.body : [];
+		toSend.forEach(({ itemIndex, body, key }, position) => {
+			const element = elements[position];
+			if (element === null || typeof element !== 'object' || Array.isArray(element)) {
+				answers.set(
+					itemIndex,
+					new NodeOperationError(
 						ctx.getNode(),
 						`MoySklad's answer has no element for this ${call.what}: whether it was written is unknown; check in MoySklad before running this item again`,
 						{ itemIndex },
-					);
-				} else if (vendorErrors(answer).length > 0) {
-					results[itemIndex] = elementError(ctx, itemIndex, answer, call.what, response.statusCode);
-				} else {
-					results[itemIndex] = answer as IDataObject;
-					saved.set(key, answer as IDataObject);
-					writtenAs(itemIndex, body, answer as IDataObject);
-				}
-			});
-		} catch (error) {
-			for (const { itemIndex } of toSend) results[itemIndex] = error as Error;
-		}
-	}
-	if (stopAtFirstError) tellWhatWasWritten(results, written, notSent, call);
+					),
+				);
+			} else if (vendorErrors(element).length > 0) {
+				answers.set(itemIndex, elementError(ctx, itemIndex, element, call.what, response.statusCode));
+			} else {
+				answers.set(itemIndex, element as IDataObject);
+				saved.set(key, element as IDataObject);
+				writtenAs(itemIndex, body, element as IDataObject);
+			}
+		});
+		return answers;
+	};
+
+	const { results, notSent } = await runBatches(ctx, prepared, { size: MS_MAX_BATCH, send, done: existing });
+	if (!ctx.continueOnFail()) tellWhatWasWritten(results, written, notSent, call);
 	return results;
 }
 

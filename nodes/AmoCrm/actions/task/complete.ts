@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { outputs, writeTasks } from '../bulk';
 import { taskIdParameter } from '../fields';
@@ -36,7 +37,7 @@ function resultHint(paths: string[], body: IDataObject): string | undefined {
 
 /** Completes one task per input item, with an optional result text; 50 per request. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
 		const resultText = String(this.getNodeParameter('resultText', itemIndex, '') ?? '');
 		return {

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { outputs, writeTasks } from '../bulk';
@@ -45,7 +46,7 @@ const description: INodeProperties[] = [
 
 /** Creates one task per input item; items go out together, 50 per request. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const text = requireText(inputContext(this, itemIndex), 'Text', this.getNodeParameter('text', itemIndex));
 		const completeTill = this.getNodeParameter('completeTill', itemIndex, '');
 		if (completeTill === '' || completeTill === null) {

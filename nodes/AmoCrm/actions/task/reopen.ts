@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { outputs, writeTasks } from '../bulk';
 import { taskIdParameter } from '../fields';
@@ -12,7 +13,7 @@ const description: INodeProperties[] = [taskLocator({ ...AMO_TASK_LOCATOR, show 
 
 /** Marks completed tasks open again; 50 per request. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => ({
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => ({
 		itemIndex,
 		body: { id: taskIdParameter(this, itemIndex), is_completed: false },
 	}));

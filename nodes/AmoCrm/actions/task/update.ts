@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { outputs, writeTasks } from '../bulk';
@@ -41,7 +42,7 @@ const description: INodeProperties[] = [
 
 /** Updates one task per input item; items go out together, 50 per request. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
 		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const body = taskFieldsBody(this, itemIndex, fields, 'Update Fields');

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { parseNumericId, requireText } from '../../../shared/validation';
 import { runCommands, taskResult } from '../commands';
@@ -45,7 +46,7 @@ const description: INodeProperties[] = [
 
 /** Creates one task per input item; many items go out as `batch` calls. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const input = inputContext(this, itemIndex);
 		const title = requireText(input, 'Title', this.getNodeParameter('title', itemIndex));
 		const responsibleId = parseNumericId(input, 'Responsible User', this.getNodeParameter('responsibleId', itemIndex, ''));

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { parseNumericId } from '../../../shared/validation';
 import { runCommands, taskResult } from '../commands';
@@ -26,7 +27,7 @@ const description: INodeProperties[] = [
 
 /** Hands the task to another user (tasks.task.delegate). */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => ({
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => ({
 		itemIndex,
 		method: 'tasks.task.delegate',
 		params: {

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
 import { runCommands } from '../commands';
 import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
@@ -11,7 +12,7 @@ const description: INodeProperties[] = [taskLocator({ ...B24_TASK_LOCATOR, show,
 
 /** Deletes one task per input item; many go out as `batch` calls. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => ({
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => ({
 		itemIndex,
 		method: 'tasks.task.delete',
 		params: { taskId: taskIdParameter(this, itemIndex) },

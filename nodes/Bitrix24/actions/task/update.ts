@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { runCommands, taskResult } from '../commands';
@@ -24,7 +25,7 @@ const description: INodeProperties[] = [
 
 /** Changes one task per input item (status changes have their own operations); many go out as `batch` calls. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const taskId = taskIdParameter(this, itemIndex);
 		const fields = taskFieldsBody(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, 'Update Fields');
 		if (Object.keys(fields).length === 0) {

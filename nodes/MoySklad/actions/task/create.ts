@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
+import { prepareItems } from '../../../shared/batch';
 import { simplifyOption } from '../../../shared/descriptions';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { TASK_WRITES, baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
 import { holdsAllSent, tasksCreatedSince } from './existing';
 import { assigneeProperty, parseText, parseUuid, taskFieldOptions, taskFieldsBody } from '../fields';
 
@@ -38,7 +39,7 @@ const description: INodeProperties[] = [
 /** Creates one task per input item; all items go out as one bulk array (1000 per request). */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const baseUrl = await baseUrlOf(this);
-	const prepared = await prepareEachInTurn(this, itemIndices, async (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, async (itemIndex) => {
 		const text = parseText(this, itemIndex, 'Description', this.getNodeParameter('description', itemIndex));
 		const assignee = parseUuid(this, itemIndex, 'Assignee', this.getNodeParameter('assignee', itemIndex, ''));
 		const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { taskLocator } from '../../../shared/descriptions';
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
 import { baseUrlOf, deleteMany } from '../bulk';
 import { taskIdParameter } from '../fields';
@@ -14,7 +15,7 @@ const description: INodeProperties[] = [taskLocator({ ...MS_TASK_LOCATOR, show }
 /** Deletes one task per item: several items go out as one mass-delete call. */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const baseUrl = await baseUrlOf(this);
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
 		return { itemIndex, id, ref: metaRef(baseUrl, 'task', id) };
 	});

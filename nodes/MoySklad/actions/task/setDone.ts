@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
 import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
 import { taskIdParameter } from '../fields';
@@ -15,7 +16,7 @@ export function setDoneOperation(operation: 'complete' | 'reopen'): OperationMod
 
 	async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 		const baseUrl = await baseUrlOf(this);
-		const prepared = prepareEach(itemIndices, (itemIndex) => ({
+		const prepared = await prepareItems(this, itemIndices, (itemIndex) => ({
 			itemIndex,
 			body: { ...metaRef(baseUrl, 'task', taskIdParameter(this, itemIndex)), done },
 		}));

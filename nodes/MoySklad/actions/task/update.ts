@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { prepareItems } from '../../../shared/batch';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
-import { TASK_WRITES, baseUrlOf, prepareEachInTurn, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
 import { assigneeProperty, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 import { MS_TASK_LOCATOR } from '../locator';
 
@@ -40,7 +41,7 @@ const description: INodeProperties[] = [
  */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const baseUrl = await baseUrlOf(this);
-	const prepared = await prepareEachInTurn(this, itemIndices, async (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, async (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
 		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const body = await taskFieldsBody(this, itemIndex, baseUrl, fields, 'Update Fields');

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { sendBulk } from '../bulk';
 import { STATE_WRITES, colorDescription, colorParameter, stateName, stateOutputs } from './common';
 
@@ -28,7 +29,7 @@ const description: INodeProperties[] = [
 
 /** Creates one task type per input item; all items go out as one bulk array (1000 per request). */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
-	const prepared = prepareEach(itemIndices, (itemIndex) => ({
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => ({
 		itemIndex,
 		body: {
 			name: stateName(this, itemIndex, 'Name', this.getNodeParameter('name', itemIndex, '')),

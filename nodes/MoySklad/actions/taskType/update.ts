@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { prepareEach, type ItemResult, type OperationModule } from '../../../shared/execute';
+import { prepareItems } from '../../../shared/batch';
+import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
 import { baseUrlOf, sendBulk } from '../bulk';
@@ -30,7 +31,7 @@ const description: INodeProperties[] = [
  */
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const baseUrl = await baseUrlOf(this);
-	const prepared = prepareEach(itemIndices, (itemIndex) => {
+	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const id = stateIdParameter(this, itemIndex);
 		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const body: IDataObject = {};
