@@ -16,9 +16,7 @@ import { gunzipSync } from 'node:zlib';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../nodes/shared/transport/clock';
-import { resetGovernors } from '../nodes/shared/transport/rateGovernor';
-import { resetPortalRenames } from '../nodes/Bitrix24/api';
+import { resetProcessState, setTimeScale } from '../nodes/shared/transport/clock';
 import { runWorkflow } from '../test/harness/run-workflow';
 import type { QueryObject, QueryValue, RequestLogEntry, SandboxServer } from '../test/sandbox/framework';
 import { VENDORS, rateFloorMs, type VendorName } from './vendors';
@@ -175,8 +173,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 
 	// 1. Real limits, time scale 1.
 	setTimeScale(1);
-	resetGovernors();
-	resetPortalRenames();
+	resetProcessState();
 	const real = await vendor.sandbox(true, seeded);
 	const storedBefore = vendor.storedTasks(real);
 	real.clearLog();
@@ -197,8 +194,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 
 	// 2. Limits off: the node's own cost, then the same requests without the node.
 	setTimeScale(1_000_000);
-	resetGovernors();
-	resetPortalRenames();
+	resetProcessState();
 	// Constant parameters: n8n's evaluation of `={{ … }}` expressions (its cost, per
 	// expression and item) is left out; the run with expressions is measured after it.
 	// Each is the fastest of three (fresh sandbox each): the machine's other load only adds.
@@ -206,7 +202,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 	let replayMs = Infinity;
 	let sent: RequestLogEntry[] = [];
 	for (let round = 0; round < REPEATS; round++) {
-		resetGovernors();
+		resetProcessState();
 		const free = await vendor.sandbox(false, seeded);
 		free.clearLog();
 		const offStarted = performance.now();
@@ -223,7 +219,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 	if (operation === 'create') {
 		withExpressionsMs = Infinity;
 		for (let round = 0; round < REPEATS; round++) {
-			resetGovernors();
+			resetProcessState();
 			const again = await vendor.sandbox(false, seeded);
 			const exprStarted = performance.now();
 			await execute(again, true);

@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { simplifyOption } from '../shared/descriptions';
 import type { PollSource, TaskEvent } from '../shared/polling/engine';
 import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
+import { now } from '../shared/transport/clock';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
 import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoList, amoPage, simplifyAmoTask } from './api';
@@ -42,7 +43,7 @@ async function recentlyCompleted(
 	limit: number,
 ): Promise<IDataObject[]> {
 	const filter = { ...baseFilter, is_completed: 1 };
-	const nowS = Math.floor((serverNow(amoCrmProfile, credentials) ?? Date.now()) / 1000);
+	const nowS = Math.floor((serverNow(amoCrmProfile, credentials) ?? now()) / 1000);
 	for (const span of SAMPLE_SPANS_S) {
 		const tasks = await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit: SAMPLE_READ_MAX }, {
 			filter: { ...filter, updated_at: { from: nowS - span, to: nowS + 60 } },

@@ -5,6 +5,7 @@ import { credentialTypeByAuthentication } from '../shared/parameters';
 import { parseServiceUrl } from '../../credentials/shared/serviceUrl';
 import { unixSecondsToIso } from '../shared/dates';
 import { idString, type CommonTask } from '../shared/taskShape';
+import { now } from '../shared/transport/clock';
 import { stringValues } from '../shared/transport/redact';
 import { answerTime, apiRequest } from '../shared/transport/request';
 import type {
@@ -51,7 +52,7 @@ function retryAfterMs(response: RawResponse): number | undefined {
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
 	// An HTTP date is the server's: measured against the same answer's Date (n8n's clock may be off).
 	const at = Date.parse(value);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - (answerTime(response.headers) ?? Date.now()));
+	return Number.isNaN(at) ? undefined : Math.max(0, at - (answerTime(response.headers) ?? now()));
 }
 
 function isHtml(response: RawResponse): boolean {

@@ -5,7 +5,7 @@ import { parseBitrix24Webhook } from '../../credentials/Bitrix24WebhookApi.crede
 import { credentialTypeByAuthentication } from '../shared/parameters';
 import { scopeOfMethod } from '../../credentials/Bitrix24/scopes';
 import { parseServiceUrl } from '../../credentials/shared/serviceUrl';
-import { wait } from '../shared/transport/clock';
+import { now, processState, wait } from '../shared/transport/clock';
 import { plainErrorMessage, reportedApiError } from '../shared/transport/errors';
 import { redactText, stringValues } from '../shared/transport/redact';
 import { answerTime, apiRequest, resolveCredential } from '../shared/transport/request';
@@ -28,12 +28,7 @@ export const B24_MAX_BATCH = 50;
  * Portals renamed while this process ran: the stored address → the one Bitrix24 redirected to.
  * A node cannot rewrite its credential, so the new address is remembered here.
  */
-const renamedPortals = new Map<string, string>();
-
-/** Forgets the renames seen (tests start from a clean slate). */
-export function resetPortalRenames(): void {
-	renamedPortals.clear();
-}
+const renamedPortals = () => processState('bitrix24RenamedPortals', () => new Map<string, string>());
 
 function isWebhook(credentials: ICredentialDataDecryptedObject): boolean {
 	return credentials.webhookSecretUrl !== undefined;
@@ -65,7 +60,7 @@ function storedOrigin(credentials: ICredentialDataDecryptedObject): string {
 /** The portal's current address (after a rename seen by this process). */
 export function portalOrigin(credentials: ICredentialDataDecryptedObject): string {
 	const stored = storedOrigin(credentials);
-	return renamedPortals.get(stored) ?? stored;
+	return renamedPortals().get(stored) ?? stored;
 }
 
 /**
@@ -153,7 +148,7 @@ const MIN_TIME_LIMIT_WAIT_MS = 10_000;
 function portalNowMs(body: unknown, headers: RawResponse['headers'] = {}): number {
 	const finish = Number((asMap(asMap(body).time)).finish);
 	if (Number.isFinite(finish) && finish > 0) return finish * 1000;
-	return answerTime(headers) ?? Date.now();
+	return answerTime(headers) ?? now();
 }
 
 function limitSignal(response: RawResponse): LimitSignal {
@@ -266,7 +261,7 @@ function profileFor(plan: 'standard' | 'enterprise'): VendorProfile {
 			max: MAX_PORTAL_MOVES,
 			mayMoveTo: mayFollowPortalMove,
 			notAcceptable: "neither a Bitrix24 portal nor on the portal's own domain",
-			moved: (credentials, to) => renamedPortals.set(storedOrigin(credentials), to),
+			moved: (credentials, to) => renamedPortals().set(storedOrigin(credentials), to),
 		},
 	};
 }
@@ -512,7 +507,7 @@ const MAX_TIME_LIMIT_WAIT_MS = 60_000;
 export function timeLimitWaitMs(answer: BatchAnswer, keys: string[], round: number): number {
 	let resetAt = 0;
 	for (const key of keys) resetAt = Math.max(resetAt, Number(asMap(answer.times[key]).operating_reset_at) || 0);
-	const untilReset = resetAt * 1000 - (answer.answeredAt ?? Date.now());
+	const untilReset = resetAt * 1000 - (answer.answeredAt ?? now());
 	return Math.min(MAX_TIME_LIMIT_WAIT_MS, Math.max(MIN_TIME_LIMIT_WAIT_MS * 2 ** (round - 1), untilReset));
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { Page, PagingOptions } from '../shared/paging';
+import { processState } from '../shared/transport/clock';
 import type { RequestContext } from '../shared/transport/types';
 import { fromMoscow, moySkladBaseUrl, msList, msPage, profileOf } from './api';
 
@@ -20,7 +21,7 @@ const COMPLETED = ['done=true'];
  * read apart (two documented filters of «Задача», https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha)
  * and put together.
  */
-const readApart = new Set<string>();
+const readApart = () => processState('moySkladReadApart', () => new Set<string>());
 
 async function hostOf(ctx: RequestContext): Promise<string> {
 	return moySkladBaseUrl((await profileOf(ctx)).credentials);
@@ -100,13 +101,13 @@ export async function listTasks(ctx: RequestContext, request: TaskListRequest): 
 		await msList(ctx, 'entity/task', paging, { ...(request.qs ?? {}), filter: filterOf(done, conditions), order }, itemIndex);
 	if (request.status !== 'all') return await read(request.status === 'open' ? OPEN : COMPLETED);
 	const host = await hostOf(ctx);
-	if (!readApart.has(host)) {
+	if (!readApart().has(host)) {
 		const both = await read(BOTH).catch(unlessRefused);
 		if (both) return both;
 	}
 	const open = await read(OPEN);
 	const completed = await read(COMPLETED);
-	readApart.add(host);
+	readApart().add(host);
 	const merged = mergeOrdered(open, completed, order);
 	return paging.returnAll ? merged : merged.slice(0, paging.limit);
 }
@@ -130,7 +131,7 @@ export async function allTasksPage(
 		const both = await page(BOTH, cursor.both);
 		return { items: both.items, next: both.next === undefined ? undefined : { both: both.next } };
 	}
-	if (cursor === undefined && !readApart.has(host)) {
+	if (cursor === undefined && !readApart().has(host)) {
 		const both = await page(BOTH, 0).catch(unlessRefused);
 		if (both) return { items: both.items, next: both.next === undefined ? undefined : { both: both.next } };
 	}
@@ -147,7 +148,7 @@ export async function allTasksPage(
 		items.push(...completed.items);
 		next.completed = completed.next;
 	}
-	readApart.add(host);
+	readApart().add(host);
 	const more = next.open !== undefined || next.completed !== undefined;
 	return { items, next: more ? next : undefined };
 }

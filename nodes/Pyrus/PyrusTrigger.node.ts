@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import { simplifyOption } from '../shared/descriptions';
 import type { PollSource, TaskEvent } from '../shared/polling/engine';
 import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
+import { now } from '../shared/transport/clock';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericId, parseNumericIdList } from '../shared/validation';
 import {
@@ -103,7 +104,7 @@ function registerSource(
 			return { items: tasks.filter((task) => inWindow(task, window)), next };
 		},
 		async fetchSample(event, limit) {
-			const since = (serverNow(pyrusProfile, credentials) ?? Date.now()) - SAMPLE_DAYS * 86_400_000;
+			const since = (serverNow(pyrusProfile, credentials) ?? now()) - SAMPLE_DAYS * 86_400_000;
 			return newest(await read({ modified_after: pyrusTime(since), item_count: PYRUS_REGISTER_CAP }), event, limit);
 		},
 		record,
@@ -146,7 +147,7 @@ function listSource(
 			return { items: page.tasks.filter((task) => inWindow(task, window)), next: page.cut && !whole ? WHOLE_SECOND : undefined };
 		},
 		async fetchSample(event, limit) {
-			const since = (serverNow(pyrusProfile, credentials) ?? Date.now()) - SAMPLE_DAYS * 86_400_000;
+			const since = (serverNow(pyrusProfile, credentials) ?? now()) - SAMPLE_DAYS * 86_400_000;
 			// The most recently changed tasks, whatever order the list pages in.
 			const tasks = await readListTasks(ctx, { listId, window: { from: Math.floor(since / 1000) }, includeArchived: true, limit: PYRUS_LIST_PAGE });
 			return newest(tasks, event, limit);

@@ -12,8 +12,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { byId, runNode, setupNock } from '../harness';
 import { AmoCrmSandbox, seedDemo } from '../sandbox/amocrm';
 import { credentialTypes, NODE_TYPE, nodeTypes } from './fixtures';
@@ -29,7 +28,7 @@ beforeAll(() => setTimeScale(SCALE));
 afterAll(() => setTimeScale(1));
 
 beforeEach(async () => {
-	resetGovernors();
+	resetProcessState();
 	sandbox = new AmoCrmSandbox({ timeScale: SCALE });
 	baseUrl = await sandbox.start();
 	seedDemo(sandbox, { tasks: 0 });

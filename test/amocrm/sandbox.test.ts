@@ -4,8 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runNode, setupNock } from '../harness';
 import { AmoCrmSandbox, seedDemo } from '../sandbox/amocrm';
 import { credentialTypes, NODE_TYPE, nodeTypes } from './fixtures';
@@ -29,7 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-	resetGovernors();
+	resetProcessState();
 	sandbox.store.tasks.clear();
 	sandbox.faults.reset();
 	sandbox.resetStats();

@@ -3,11 +3,11 @@
  * loopback amoCRM sandbox (real HTTP). The sandbox clock is frozen per step so that
  * "the same second" is exact.
  */
+import { resetProcessState } from '../../nodes/shared/transport/clock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrmTrigger } from '../../nodes/AmoCrm/AmoCrmTrigger.node';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
 import { itWhereEngineHas, pollSequence, runPoll, useVendorEnvironment } from '../harness';
 import { AmoCrmSandbox } from '../sandbox/amocrm';
 
@@ -234,7 +234,7 @@ describe('amoCRM trigger', () => {
 		for (const bounds of ['exclusive', 'inclusive'] as const) {
 			sandbox.updatedAtBounds = bounds;
 			sandbox.store.tasks.clear();
-			resetGovernors();
+			resetProcessState();
 			at(0);
 			const { poll } = trigger({ event: 'taskCreated' });
 			await poll();
@@ -299,7 +299,7 @@ describe('amoCRM trigger', () => {
 			const { poll } = trigger({ event: 'taskCreated' });
 			// Each poll starts as a fresh n8n process would: the server's clock is not known yet.
 			const restartAndPoll = async () => {
-				resetGovernors();
+				resetProcessState();
 				return await poll();
 			};
 			expect((await restartAndPoll()).ids).toEqual([]);

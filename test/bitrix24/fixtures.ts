@@ -9,9 +9,7 @@ import { Bitrix24OAuth2Api } from '../../credentials/Bitrix24OAuth2Api.credentia
 import { Bitrix24WebhookApi } from '../../credentials/Bitrix24WebhookApi.credentials';
 import { Bitrix24 } from '../../nodes/Bitrix24/Bitrix24.node';
 import { Bitrix24Trigger } from '../../nodes/Bitrix24/Bitrix24Trigger.node';
-import { resetPortalRenames } from '../../nodes/Bitrix24/api';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { requestLines, runNode, SUITE_TIME_SCALE, setupNock } from '../harness';
 import type { CredentialDataMap, RunNodeOptions, RunWorkflowResult } from '../harness';
 import { B24_ALL_SCOPES, Bitrix24Sandbox, type Bitrix24SandboxOptions } from '../sandbox/bitrix24';
@@ -75,8 +73,7 @@ export function useSandbox(options: Bitrix24SandboxOptions = {}): { sandbox: Bit
 		setTimeScale(1);
 	});
 	beforeEach(() => {
-		resetGovernors();
-		resetPortalRenames();
+		resetProcessState();
 		sandbox.resetData();
 		sandbox.clearLog();
 		sandbox.calls.length = 0;

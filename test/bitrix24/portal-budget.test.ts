@@ -6,9 +6,7 @@
  * budget in the n8n process, no limit answers.
  * Assertions are counts, never durations.
  */
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { resetPortalRenames } from '../../nodes/Bitrix24/api';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock, type CredentialDataMap } from '../harness';
 import { Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { NODE_TYPE, credentialTypes, nodeTypes, oauthCredentials, webhookCredentials } from './fixtures';
@@ -29,14 +27,13 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-	resetGovernors();
-	resetPortalRenames();
+	resetProcessState();
 	setTimeScale(SCALE);
 });
 
 afterAll(async () => {
 	await sandbox.stop();
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(1);
 });
 

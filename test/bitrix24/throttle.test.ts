@@ -3,9 +3,7 @@
  * burst, draining 2 per second): real HTTP through n8n's engine, sandbox and helper on the
  * same faster time scale. Assertions are counts, never durations.
  */
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
-import { resetPortalRenames } from '../../nodes/Bitrix24/api';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock } from '../harness';
 import { Bitrix24Sandbox } from '../sandbox/bitrix24';
 import { NODE_TYPE, credentialTypes, hook, nodeTypes, webhookCredentials } from './fixtures';
@@ -22,14 +20,13 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-	resetGovernors();
-	resetPortalRenames();
+	resetProcessState();
 	setTimeScale(SCALE);
 });
 
 afterAll(async () => {
 	await sandbox.stop();
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(1);
 });
 

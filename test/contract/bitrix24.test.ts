@@ -11,10 +11,10 @@
  * `webhookScopes` (of the webhook), `expiredTokens`, `operationLimited` (method → refusals),
  * `rateLimitExhausted`.
  */
+import { resetProcessState } from '../../nodes/shared/transport/clock';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { resetPortalRenames } from '../../nodes/Bitrix24/api';
 import { runNode, useVendorEnvironment } from '../harness';
 import { NODE_TYPE, SECRET, credentialTypes, nodeTypes, webhookCredentials } from '../bitrix24/fixtures';
 import { B24_ALL_SCOPES, Bitrix24Sandbox, type B24Comment, type B24Task } from '../sandbox/bitrix24';
@@ -114,7 +114,7 @@ describe('Bitrix24 sandbox answers each documented request as documented', () =>
 });
 
 describe('the node reads each documented answer', () => {
-	beforeEach(() => resetPortalRenames());
+	beforeEach(() => resetProcessState());
 	const withNode = pairs.filter((pair) => pair.node);
 
 	it.each(withNode.map((pair) => [pair.file, pair] as const))('%s', async (_file, pair: ContractPair) => {

@@ -3,8 +3,7 @@ import nock from 'nock';
 
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrm } from '../../nodes/AmoCrm/AmoCrm.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { recordRequests, runLoadOptions, setupNock } from '../harness';
 
 setupNock();
@@ -13,7 +12,7 @@ const TYPE = 'n8n-nodes-crm-tasks.amoCrm';
 
 beforeAll(() => setTimeScale(1000));
 afterAll(() => setTimeScale(1));
-beforeEach(() => resetGovernors());
+beforeEach(() => resetProcessState());
 
 const load = (method: string, extra: { kind?: 'listSearch'; filter?: string; paginationToken?: string } = {}) =>
 	runLoadOptions({

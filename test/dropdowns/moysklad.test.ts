@@ -4,8 +4,7 @@ import nock from 'nock';
 import { MoySkladApi } from '../../credentials/MoySkladApi.credentials';
 import { MoySklad } from '../../nodes/MoySklad/MoySklad.node';
 import { MoySkladTrigger } from '../../nodes/MoySklad/MoySkladTrigger.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { recordRequests, runLoadOptions, setupNock } from '../harness';
 
 setupNock();
@@ -17,7 +16,7 @@ const id = (n: number) => `98fa7086-8aa1-11e8-7210-${n.toString(16).padStart(12,
 
 beforeAll(() => setTimeScale(1000));
 afterAll(() => setTimeScale(1));
-beforeEach(() => resetGovernors());
+beforeEach(() => resetProcessState());
 
 const load = (method: string, extra: { kind?: 'listSearch'; filter?: string; paginationToken?: string; type?: string } = {}) =>
 	runLoadOptions({

@@ -6,8 +6,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import type { CredentialDataMap, CredentialTypeMap } from './credentials';
 import { setupNock, type SetupNockOptions } from './nock';
 import { HarnessNodeTypes, type NodeTypeMap } from './node-types';
@@ -25,7 +24,7 @@ export function useVendorEnvironment(options: SetupNockOptions = {}): void {
 	setupNock(options);
 	beforeAll(() => setTimeScale(SUITE_TIME_SCALE));
 	afterAll(() => setTimeScale(1));
-	beforeEach(() => resetGovernors());
+	beforeEach(() => resetProcessState());
 }
 
 /** What a test may change about one run of a node. */

@@ -52,6 +52,11 @@ describe('Get Many with status All, against a server that rejects a repeated fil
 	});
 
 	it('remembers the rejection: the next run reads open and completed tasks apart at once; a limit takes the first of both', async () => {
+		// A run that meets the rejection (each test starts from a clean process state).
+		await run({ returnAll: true });
+		expect(taskReads(sandbox)[0]).toBe(BOTH);
+		sandbox.clearLog();
+
 		const result = await run({ returnAll: false, limit: 5, options: { sortBy: 'created', sortDirection: 'desc' } });
 
 		expect(result.error).toBeUndefined();

@@ -5,8 +5,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock } from '../harness';
 import type { RunWorkflowResult } from '../harness';
 import { MoySkladSandbox, seedDemo } from '../sandbox/moysklad';
@@ -15,7 +14,7 @@ import { NODE_TYPE, credentialTypes, nodeTypes } from './fixtures';
 setupNock({ allowLocalhost: true });
 
 afterAll(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(1);
 });
 
@@ -45,7 +44,7 @@ describe('a burst against the per-user budget', () => {
 	afterAll(async () => await sandbox.stop());
 	beforeEach(() => {
 		setTimeScale(SCALE);
-		resetGovernors();
+		resetProcessState();
 		sandbox.resetLimits();
 		sandbox.resetStats();
 		sandbox.faults.reset();
@@ -73,7 +72,7 @@ describe('the budget spent by other apps of the same user', () => {
 		await sandbox.start();
 		seedDemo(sandbox, { tasks: 3 });
 		setTimeScale(SCALE);
-		resetGovernors();
+		resetProcessState();
 	});
 	afterAll(async () => await sandbox.stop());
 
@@ -90,7 +89,7 @@ describe('the budget spent by other apps of the same user', () => {
 	}
 	afterEach(() => (sandbox.onArrival = undefined));
 	beforeEach(() => {
-		resetGovernors();
+		resetProcessState();
 		sandbox.resetLimits();
 		sandbox.resetStats();
 		sandbox.clearLog();
@@ -134,7 +133,7 @@ describe('sustained 429 pressure', () => {
 		await sandbox.start();
 		seedDemo(sandbox, { tasks: 3 });
 		setTimeScale(SCALE);
-		resetGovernors();
+		resetProcessState();
 	});
 	afterAll(async () => await sandbox.stop());
 

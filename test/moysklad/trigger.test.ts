@@ -3,12 +3,12 @@
  * loopback MoySklad sandbox (real HTTP, gzip). The sandbox clock is frozen per step so that
  * "the same second" is exact; its times are Moscow local time without offset.
  */
+import { resetProcessState } from '../../nodes/shared/transport/clock';
 import { DateTime } from 'luxon';
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { MoySkladApi } from '../../credentials/MoySkladApi.credentials';
 import { MoySkladTrigger } from '../../nodes/MoySklad/MoySkladTrigger.node';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
 import { pollSequence, runPoll } from '../harness';
 import { MoySkladSandbox, fromMsk, type MsTask } from '../sandbox/moysklad';
 import { TRIGGER_TYPE, credentialTypes, nodeTypes, useMsEnvironment } from './fixtures';
@@ -326,7 +326,7 @@ describe('MoySklad trigger', () => {
 	});
 
 	it('rejects an assignee filter that is not an employee id, naming it, before any request', async () => {
-		resetGovernors();
+		resetProcessState();
 		const result = await runPoll({
 			nodeTypes: { [TRIGGER_TYPE]: new MoySkladTrigger() },
 			credentialTypes: { moySkladApi: new MoySkladApi() },

@@ -9,8 +9,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { itWhereEngineHas, runPoll, setupNock } from '../harness';
 import { ALL_BUT_DATE } from '../harness/clocks';
 import type { SandboxServer } from '../sandbox/framework';
@@ -52,7 +51,7 @@ describe.each([amoCrmTrigger, moySkladTrigger, pyrusTrigger, bitrix24Trigger] as
 		});
 
 		beforeEach(() => {
-			resetGovernors();
+			resetProcessState();
 			tv.vendor.clearTasks(sandbox);
 			sandbox.clearLog();
 			t0 = Math.floor(Date.now() / 1000) * 1000;

@@ -8,8 +8,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock } from '../harness';
 import type { MoySkladSandbox } from '../sandbox/moysklad';
 import { moySklad } from './vendors';
@@ -26,7 +25,7 @@ let taskId: string;
 
 beforeAll(async () => {
 	setTimeScale(SCALE);
-	resetGovernors();
+	resetProcessState();
 	sandbox = moySklad.createSandbox({ timeScale: SCALE });
 	await sandbox.start();
 	[taskId] = moySklad.seedTasks(sandbox, 1);

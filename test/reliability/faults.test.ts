@@ -7,8 +7,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock } from '../harness';
 import type { RunWorkflowResult } from '../harness';
 import type { FaultSettings, RequestLogEntry, SandboxServer } from '../sandbox/framework';
@@ -75,7 +74,7 @@ describe.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))
 	});
 
 	beforeEach(() => {
-		resetGovernors();
+		resetProcessState();
 		adapter.clearTasks(sandbox);
 		sandbox.faults.reset();
 		sandbox.resetStats();

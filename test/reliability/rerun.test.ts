@@ -8,8 +8,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock } from '../harness';
 import type { SandboxServer } from '../sandbox/framework';
 import { type AnyAdapter, VENDORS } from './vendors';
@@ -101,7 +100,7 @@ describe.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))
 	});
 
 	beforeEach(() => {
-		resetGovernors();
+		resetProcessState();
 		adapter.clearTasks(sandbox);
 	});
 

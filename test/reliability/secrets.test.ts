@@ -34,9 +34,7 @@ import * as b24 from '../bitrix24/fixtures';
 import * as ms from '../moysklad/fixtures';
 import * as pyrus from '../pyrus/fixtures';
 import { AmoCrmTrigger } from '../../nodes/AmoCrm/AmoCrmTrigger.node';
-import { resetPortalRenames } from '../../nodes/Bitrix24/api';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { engineHas, recordRequests, REQUESTS_FOR_A_REFUSED_OAUTH2_TOKEN, REQUESTS_FOR_A_REFUSED_TOKEN, runPoll, runWorkflow, setupNock } from '../harness';
 import type { CredentialDataMap, RecordedRequest } from '../harness';
 
@@ -44,8 +42,7 @@ setupNock();
 beforeAll(() => setTimeScale(1000));
 afterAll(() => setTimeScale(1));
 beforeEach(() => {
-	resetGovernors();
-	resetPortalRenames();
+	resetProcessState();
 });
 
 // ---------------------------------------------------------------------------------------------

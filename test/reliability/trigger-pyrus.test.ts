@@ -7,8 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PYRUS_LIST_PAGE } from '../../nodes/Pyrus/api';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runPoll, setupNock } from '../harness';
 import { itEmitsEveryChangeOnce, pyrusTrigger } from './trigger-vendors';
 
@@ -32,7 +31,7 @@ it('Pyrus trigger on a list: more changes in one second than a page holds, each 
 	const sandbox = vendor.createSandbox({ timeScale: 1000, rateLimit: false });
 	await sandbox.start();
 	setTimeScale(1000);
-	resetGovernors();
+	resetProcessState();
 	try {
 		sandbox.addList({ id: 501, name: 'Projects' });
 		const credentials = vendor.credentials(sandbox);
@@ -83,7 +82,7 @@ it('Pyrus trigger on a list: more changes in one second than a page holds, each 
 		expect(await completed()).toEqual([]);
 	} finally {
 		sandbox.clock.unfreeze();
-		resetGovernors();
+		resetProcessState();
 		setTimeScale(1);
 		await sandbox.stop();
 	}

@@ -40,8 +40,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { hook } from '../bitrix24/fixtures';
 import { runPoll } from '../harness';
 import { ALL_BUT_DATE } from '../harness/clocks';
@@ -276,7 +275,7 @@ export async function runExactlyOnce<S extends SandboxServer>(
 	const uniform = (min: number, max: number) => min + Math.floor(rng.next() * (max - min + 1));
 	const pick = <T>(list: T[]): T => list[Math.floor(rng.next() * list.length)];
 	setTimeScale(1000);
-	resetGovernors();
+	resetProcessState();
 	jest.useFakeTimers({ doNotFake: ALL_BUT_DATE, advanceTimers: 1 });
 
 	// --- the sandbox clock (frozen, stepped by the run) and n8n's clock (skewed) -------------
@@ -508,7 +507,7 @@ export async function runExactlyOnce<S extends SandboxServer>(
 		// n8n's clock: a new skew now and then, and now and then a freshly started process.
 		if (step % 10 === 1) skewTarget = uniform(-options.maxSkewMs, options.maxSkewMs);
 		if (rng.next() < 0.1) {
-			resetGovernors();
+			resetProcessState();
 			restarts++;
 		}
 		if (options.clockStepBackSteps.includes(step)) {
@@ -711,7 +710,7 @@ export function itEmitsEveryChangeOnce<S extends SandboxServer>(tv: TriggerVendo
 			}
 		} finally {
 			jest.useRealTimers();
-			resetGovernors();
+			resetProcessState();
 			setTimeScale(1);
 			await sandbox.stop();
 		}

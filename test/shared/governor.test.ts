@@ -2,23 +2,18 @@
  * The per-account throttle on its own. Waits are checked as lower bounds only (a throttle
  * must never be early); nothing asserts that something happened within a time.
  */
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import {
-	AccountGovernor,
-	CircuitOpenError,
-	governorFor,
-	resetGovernors,
-} from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
+import { AccountGovernor, CircuitOpenError, governorFor } from '../../nodes/shared/transport/rateGovernor';
 
 const SCALE = 10;
 
 beforeEach(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(SCALE);
 });
 
 afterAll(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(1);
 });
 
@@ -220,7 +215,7 @@ describe('governorFor', () => {
 
 		expect(governorFor('vendor\u0000account-a', policy)).toBe(a);
 		expect(governorFor('vendor\u0000account-b', policy)).not.toBe(a);
-		resetGovernors();
+		resetProcessState();
 		expect(governorFor('vendor\u0000account-a', policy)).not.toBe(a);
 	});
 });

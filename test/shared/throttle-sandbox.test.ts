@@ -5,8 +5,7 @@
  */
 import { AmoCrmApi } from '../../credentials/AmoCrmApi.credentials';
 import { AmoCrm } from '../../nodes/AmoCrm/AmoCrm.node';
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { runWorkflow, setupNock } from '../harness';
 import type { RunWorkflowResult } from '../harness';
 import { AmoCrmSandbox, seedDemo } from '../sandbox/amocrm';
@@ -18,12 +17,12 @@ const AMO_NODE = 'n8n-nodes-crm-tasks.amoCrm';
 setupNock({ allowLocalhost: true });
 
 beforeEach(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(SCALE);
 });
 
 afterAll(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(1);
 });
 

@@ -5,8 +5,7 @@
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { setTimeScale } from '../../nodes/shared/transport/clock';
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { recordRequests as startRecording, REQUESTS_FOR_A_REFUSED_TOKEN, runWorkflow, setupNock } from '../harness';
 import type { CredentialDataMap, RequestLog, RunWorkflowResult } from '../harness';
 import {
@@ -26,7 +25,7 @@ const TOKEN = 'tok-Zq7:Xv$9/Lm+Ws=Kp4';
 setupNock();
 
 beforeEach(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(SCALE);
 });
 
@@ -43,7 +42,7 @@ function recordRequests(...scopes: nock.Scope[]): RequestLog {
 }
 
 afterAll(() => {
-	resetGovernors();
+	resetProcessState();
 	setTimeScale(1);
 });
 

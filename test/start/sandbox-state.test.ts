@@ -10,13 +10,13 @@
  * - After a restart the sandbox listens on the same port (the credentials stay valid) and a
  *   command's change is reported exactly once.
  */
+import { resetProcessState } from '../../nodes/shared/transport/clock';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { resetGovernors } from '../../nodes/shared/transport/rateGovernor';
 import { runCommand } from '../../scripts/start/lib/control';
 import { loadExamples } from '../../scripts/start/lib/examples';
 import { startKeptSandbox } from '../../scripts/start/lib/sandboxes';
@@ -27,7 +27,7 @@ import type { SandboxServer } from '../sandbox/framework';
 import { amoCrm, bitrix24, moySklad, pyrusAdapter } from '../reliability/vendors';
 
 setupNock({ allowLocalhost: true });
-beforeEach(() => resetGovernors());
+beforeEach(() => resetProcessState());
 
 const adapters = [amoCrm, moySklad, pyrusAdapter, bitrix24];
 const nodeTypes = Object.assign({}, ...adapters.map((a) => a.nodeTypes)) as typeof amoCrm.nodeTypes;

@@ -1,9 +1,15 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * The time source of the throttle and the retry waits. Tests run the helper and the
- * sandboxes on a shared faster time scale: with scale 10, "7 requests a second" becomes
- * 7 every 100 ms and a 2 s Retry-After becomes 200 ms. Production always runs at scale 1.
+ * The one place the package reads time and keeps state across executions, so that tests swap
+ * both here and nowhere else:
+ * - the clock: every read of the time in nodes/ goes through {@link now} / {@link monotonicNow},
+ *   and every wait through {@link wait}. Tests run the helper and the sandboxes on a shared
+ *   faster time scale ({@link setTimeScale}): with scale 10, "7 requests a second" becomes 7
+ *   every 100 ms and a 2 s Retry-After becomes 200 ms. Production always runs at scale 1.
+ * - the process state: what one n8n process learns and keeps between executions (each account's
+ *   rate budget, renamed Bitrix24 portals, MoySklad hosts that refuse a repeated filter field)
+ *   lives in {@link processState}; tests start from a clean slate with {@link resetProcessState}.
  */
 let timeScale = 1;
 
@@ -51,4 +57,18 @@ export class ServerClock {
 	now(): number | undefined {
 		return this.anchor ? this.anchor.serverMs + (monotonicNow() - this.anchor.at) : undefined;
 	}
+}
+
+/** The process state by name: each entry made once by its `create`, until {@link resetProcessState}. */
+const registry = new Map<string, unknown>();
+
+/** The process-wide state named `name` (made by `create` the first time it is asked for). */
+export function processState<T>(name: string, create: () => T): T {
+	if (!registry.has(name)) registry.set(name, create());
+	return registry.get(name) as T;
+}
+
+/** Forgets every process-wide state (tests start from a clean slate). */
+export function resetProcessState(): void {
+	registry.clear();
 }

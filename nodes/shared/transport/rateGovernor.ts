@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { getTimeScale, monotonicNow as now, ServerClock } from './clock';
+import { getTimeScale, monotonicNow as now, processState, ServerClock } from './clock';
 import type { RateLimitPolicy } from './types';
 
 /** Limit answers within one minute that open the circuit for an account. */
@@ -152,20 +152,16 @@ export class AccountGovernor {
 	}
 }
 
-const governors = new Map<string, AccountGovernor>();
+/** Each account's governor, shared by every execution of this process. */
+const governors = () => processState('rateGovernors', () => new Map<string, AccountGovernor>());
 
 export function governorFor(key: string, policy: RateLimitPolicy): AccountGovernor {
-	let governor = governors.get(key);
+	let governor = governors().get(key);
 	if (!governor) {
 		governor = new AccountGovernor(policy);
-		governors.set(key, governor);
+		governors().set(key, governor);
 	} else {
 		governor.setPolicy(policy);
 	}
 	return governor;
-}
-
-/** Forgets every account's state (tests start from a clean slate). */
-export function resetGovernors(): void {
-	governors.clear();
 }
