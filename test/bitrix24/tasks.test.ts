@@ -181,23 +181,56 @@ describe('task: getAll', () => {
 		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 
-	it('Return All pages by key over three batches and more (2, 4, 8, 16 pages)', async () => {
+	it('Return All goes from the first full batch of 2 pages to batches of 50 pages', async () => {
 		for (let n = 0; n < 1234; n++) sandbox.addTask({});
 
 		const result = await runB24(baseUrl(), { resource: 'task', operation: 'getAll', returnAll: true });
 
 		expect(result.error).toBeUndefined();
-		expect(lines(sandbox.requests)).toEqual(Array(4).fill(`POST ${hook('batch')}`));
+		expect(lines(sandbox.requests)).toEqual(Array(2).fill(`POST ${hook('batch')}`));
 		const sizes = bodies().map((body) => Object.keys(body.cmd as IDataObject).length);
-		expect(sizes).toEqual([2, 4, 8, 16]);
-		// Each batch starts after the last task of the one before.
+		expect(sizes).toEqual([2, 50]);
+		// The second batch starts after the last task of the first.
 		expect((bodies()[1].cmd as IDataObject).p0).toContain('filter[%3EID]=100&');
-		expect((bodies()[2].cmd as IDataObject).p0).toContain('filter[%3EID]=300&');
-		expect((bodies()[3].cmd as IDataObject).p0).toContain('filter[%3EID]=700&');
 		const ids = jsonOf(result).map((task) => Number(task.id));
 		expect(ids).toHaveLength(1234);
 		expect(new Set(ids).size).toBe(1234);
 		expect(ids[1233]).toBe(1234);
+	});
+
+	it('Return All of 10,000 tasks takes 5 batch calls (the floor: 201 pages of 50, 50 commands a batch)', async () => {
+		for (let n = 0; n < 10_000; n++) sandbox.addTask({});
+
+		const result = await runB24(baseUrl(), { resource: 'task', operation: 'getAll', returnAll: true, options: { select: ['ID'] } });
+
+		expect(result.error).toBeUndefined();
+		expect(lines(sandbox.requests)).toEqual(Array(5).fill(`POST ${hook('batch')}`));
+		const commands = bodies().map((body) => body.cmd as Record<string, string>);
+		expect(commands.map((cmd) => Object.keys(cmd).length)).toEqual([2, 50, 50, 50, 50]);
+		// Each batch's first page starts after the last task read; each later page after the page before it.
+		const firstIds = [undefined, 100, 2600, 5100, 7600];
+		commands.forEach((cmd, batch) => {
+			expect(Object.keys(cmd)).toEqual(Array.from({ length: Object.keys(cmd).length }, (_, page) => `p${page}`));
+			const first = firstIds[batch];
+			if (first === undefined) expect(cmd.p0).not.toContain('filter[%3EID]');
+			else expect(cmd.p0).toContain(`filter[%3EID]=${first}&`);
+			for (let page = 1; page < Object.keys(cmd).length; page++) {
+				expect(cmd[`p${page}`]).toContain(`filter[%3EID]=$result[p${page - 1}][tasks][49][id]`);
+			}
+		});
+		const ids = jsonOf(result).map((task) => Number(task.id));
+		expect(ids).toEqual(Array.from({ length: 10_000 }, (_, n) => n + 1));
+	});
+
+	it('Return All of a short list costs one batch of 2 pages', async () => {
+		for (let n = 0; n < 30; n++) sandbox.addTask({});
+
+		const result = await runB24(baseUrl(), { resource: 'task', operation: 'getAll', returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(lines(sandbox.requests)).toEqual([`POST ${hook('batch')}`]);
+		expect(Object.keys(bodies()[0].cmd as IDataObject)).toEqual(['p0', 'p1']);
+		expect(jsonOf(result)).toHaveLength(30);
 	});
 
 	it('Return All stops on the short page and ignores the commands after it', async () => {

@@ -123,6 +123,112 @@ describe('the budget spent by other apps of the same user', () => {
 	});
 });
 
+async function list(sandbox: MoySkladSandbox, paging: { returnAll: boolean; limit?: number }): Promise<RunWorkflowResult> {
+	return await runWorkflow({
+		nodeTypes,
+		credentialTypes,
+		credentials: { moySkladApi: { authType: 'token', accessToken: 'test-token', requestCost: 4, baseUrl: sandbox.api } },
+		// Expanded references: pages of 100 tasks.
+		node: { type: NODE_TYPE, parameters: { resource: 'task', operation: 'getAll', ...paging, options: { expand: ['assignee'] } } },
+		input: items(1),
+	});
+}
+
+describe('a list spends the budget as a burst', () => {
+	// The helper waits in real time, as in production; the sandbox's 3 s window is scaled down
+	// to 2 s. Requests spread evenly over the budget (one every ~273 ms) never put more than 8
+	// (32 units) in one such window; a burst puts every page of a short list in one.
+	const sandbox = new MoySkladSandbox({ timeScale: 1.5 });
+
+	beforeAll(async () => {
+		await sandbox.start();
+		seedDemo(sandbox, { tasks: 1150 });
+	});
+	afterAll(async () => await sandbox.stop());
+	beforeEach(() => {
+		setTimeScale(1);
+		resetGovernors();
+		sandbox.resetLimits();
+		sandbox.resetStats();
+	});
+
+	it('reads 10 pages within one budget window (40 of the 45 units) without a 429', async () => {
+		const result = await list(sandbox, { returnAll: false, limit: 1000 });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1000);
+		expect(sandbox.stats.byStatus).toEqual({ 200: 10 });
+		expect(sandbox.peakUnitsSpent).toBe(40);
+	});
+
+	it('reaches the limit (11 requests, 44 units) and waits for the window before the 12th page: no 429', async () => {
+		const result = await list(sandbox, { returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1150);
+		expect(sandbox.stats.byStatus).toEqual({ 200: 12 });
+		expect(sandbox.peakUnitsSpent).toBe(44);
+	});
+});
+
+describe('a burst while another app spends the same budget', () => {
+	// The sandbox's window is 1.5 s here: a list's pages come back well within it.
+	const SCALE = 2;
+	const sandbox = new MoySkladSandbox({ timeScale: SCALE });
+
+	beforeAll(async () => {
+		await sandbox.start();
+		seedDemo(sandbox, { tasks: 1150 });
+	});
+	afterAll(async () => await sandbox.stop());
+	afterEach(() => (sandbox.onArrival = undefined));
+	beforeEach(() => {
+		setTimeScale(SCALE);
+		resetGovernors();
+		sandbox.resetLimits();
+		sandbox.resetStats();
+		sandbox.clearLog();
+	});
+
+	/** The answer statuses in arrival order. */
+	const statuses = () => sandbox.requests.map((request) => request.status);
+
+	it('another app spends 30 units as page 4 arrives: one 429, then the list goes on without another', async () => {
+		let arrived = 0;
+		sandbox.onArrival = () => {
+			arrived++;
+			if (arrived === 4) sandbox.spendBudget(30);
+		};
+
+		const result = await list(sandbox, { returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1150);
+		// 12 pages and the one retry of the refused page.
+		expect(statuses()).toEqual([200, 200, 200, 429, ...Array(9).fill(200)]);
+		expect(sandbox.banned).toBe(false);
+	});
+
+	it('another app spends as much as the node, request for request: at most 2 answers 429 in 12 pages, none in a row', async () => {
+		sandbox.onArrival = () => sandbox.spendBudget(4);
+
+		const result = await list(sandbox, { returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1150);
+		const refused = statuses().filter((status) => status === 429).length;
+		// The other app's spending between an answer and the next request draws a 429 at least once;
+		// after it the node halves its share of the budget instead of bursting into it again.
+		expect(refused).toBeGreaterThanOrEqual(1);
+		expect(refused).toBeLessThanOrEqual(2);
+		expect(statuses()).toHaveLength(12 + refused);
+		statuses().forEach((status, n) => {
+			if (status === 429) expect(statuses()[n + 1]).toBe(200);
+		});
+		expect(sandbox.banned).toBe(false);
+	});
+});
+
 describe('sustained 429 pressure', () => {
 	// One scaled minute is 600 ms; the ban comes after more than 200 answers 429 a minute.
 	const SCALE = 100;

@@ -73,6 +73,22 @@ describe('amoCRM profile against a sandbox enforcing 7 requests a second', () =>
 		expect(result.items.map((item) => item.pairedItem)).toEqual(items(50).map(({ n }) => ({ item: n })));
 		expect(sandbox.blocked).toBe(false);
 	});
+
+	it('4 executions at once, requests reaching the server late and out of step: 100 requests, no 429', async () => {
+		// Each request waits up to 40 ms (about six times the send spacing here) before the server counts it.
+		sandbox.faults.set({ latencyMs: [0, 40] });
+
+		const results = await Promise.all([0, 1, 2, 3].map(async () => await getManyRun(items(25))));
+		sandbox.faults.reset();
+
+		for (const result of results) {
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(25);
+		}
+		expect(sandbox.stats.limitRejections).toBe(0);
+		expect(sandbox.stats.total).toBe(100);
+		expect(sandbox.blocked).toBe(false);
+	});
 });
 
 describe('a sliding-window budget against a sandbox enforcing 7 requests a second', () => {
