@@ -20,8 +20,7 @@ require('../scripts/ts-register');
 const { AmoCrmApi } = require('../credentials/AmoCrmApi.credentials.ts');
 const { AmoCrm } = require('../nodes/AmoCrm/AmoCrm.node.ts');
 const { amoCrmProfile } = require('../nodes/AmoCrm/api.ts');
-const { setTimeScale } = require('../nodes/shared/transport/clock.ts');
-const { resetGovernors } = require('../nodes/shared/transport/rateGovernor.ts');
+const { resetProcessState, setTimeScale } = require('../nodes/shared/transport/clock.ts');
 const { runWorkflow } = require('../test/harness/run-workflow.ts');
 const { AmoCrmSandbox, seedDemo } = require('../test/sandbox/amocrm.ts');
 
@@ -87,7 +86,7 @@ async function main() {
 				let failed = 0;
 				let seconds = 0;
 				for (let run = 0; run < RUNS; run++) {
-					resetGovernors();
+					resetProcessState();
 					sandbox.unblock();
 					sandbox.resetStats();
 					sandbox.clearLog();

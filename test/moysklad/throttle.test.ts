@@ -147,7 +147,7 @@ describe('a list spends the budget as a burst', () => {
 	afterAll(async () => await sandbox.stop());
 	beforeEach(() => {
 		setTimeScale(1);
-		resetGovernors();
+		resetProcessState();
 		sandbox.resetLimits();
 		sandbox.resetStats();
 	});
@@ -184,7 +184,7 @@ describe('a burst while another app spends the same budget', () => {
 	afterEach(() => (sandbox.onArrival = undefined));
 	beforeEach(() => {
 		setTimeScale(SCALE);
-		resetGovernors();
+		resetProcessState();
 		sandbox.resetLimits();
 		sandbox.resetStats();
 		sandbox.clearLog();
