@@ -53,15 +53,26 @@ function timeCause(r) {
 		parts.push(
 			`with the limits off the same requests arrive over ${s(r.off.spanMs)}, so pacing took ${s(pacingMs)}, ${s(beyondLimitMs)} of it beyond what the limit requires`,
 		);
-		const nodeMs = Math.max(0, r.off.wallMs - r.off.replayMs);
+		// The real run's create parameters are expressions: compare the limits-off run that has them.
+		const offWallMs = r.off.wallWithExpressionsMs ?? r.off.wallMs;
+		const nodeMs = Math.max(0, offWallMs - r.off.replayMs);
 		parts.push(
-			`the limits-off execution takes ${s(r.off.wallMs)} against ${s(r.off.replayMs)} for the bare client's replay of its ${r.off.requests} requests: n8n's engine and the node add ${s(nodeMs)}`,
+			`the limits-off execution${r.off.wallWithExpressionsMs === undefined ? '' : ' (with the expressions)'} takes ${s(offWallMs)} against ${s(r.off.replayMs)} for the bare client's replay of its ${r.off.requests} requests: n8n's engine and the node add ${s(nodeMs)}`,
 		);
+		const restMs = real.wallMs - floorMs(r) - beyondLimitMs - nodeMs;
+		if (restMs > 0) shares.push(['what the real run took beyond the limits-off one (a colder process, the machine\'s load)', restMs]);
 		shares.push(['pacing beyond the limit', beyondLimitMs], ['the work of n8n and the node', nodeMs]);
 	}
+	if (!r.off && r.replayOnly) {
+		const restMs = Math.max(0, real.spanMs - r.replayOnly.replayMs);
+		parts.push(
+			`the bare client's replay of the same ${r.replayOnly.requests} requests with the limits off takes ${s(r.replayOnly.replayMs)}, so pacing and the n8n side's work between two requests took ${s(restMs)} of the ${s(real.spanMs)} from the first request to the last`,
+		);
+		shares.push(['pacing and the n8n side\'s work between requests', restMs], ['start-up and tail', real.startupMs + real.tailMs]);
+	}
 	const [largest, largestMs] = shares.sort((a, b) => b[1] - a[1])[0] ?? [];
-	if (largest) parts.push(`largest part of the ${s(real.wallMs - floorMs(r))} above the floor: ${largest} (${s(largestMs)})`);
-	if (largest === 'pacing beyond the limit') parts.push(`vendor's rule the pacing answers to: ${VENDORS[r.vendor].rationale.pacing}`);
+	if (largest && largestMs > 0) parts.push(`largest part of the ${s(real.wallMs - floorMs(r))} above the floor: ${largest} (${s(largestMs)})`);
+	if (largest && largestMs > 0 && largest.startsWith('pacing')) parts.push(`vendor's rule the pacing answers to: ${VENDORS[r.vendor].rationale.pacing}`);
 	return parts.join('; ');
 }
 
@@ -78,7 +89,7 @@ function overheadCause(r) {
 }
 
 function floorMs(r) {
-	return Math.max(r.floor.rateMs, r.off ? r.off.replayMs : 0);
+	return Math.max(r.floor.rateMs, r.off ? r.off.replayMs : r.replayOnly ? r.replayOnly.replayMs : 0);
 }
 
 module.exports = { requestsCause, timeCause, overheadCause, floorMs };

@@ -8,7 +8,7 @@ import { VENDORS, type RequestUnits, type SandboxRef, type VendorName } from './
 
 export type HostRequest =
 	| { op: 'start'; vendor: VendorName; limits: boolean; tasks: number }
-	| { op: 'clearLog' | 'stored' | 'stop'; handle: number }
+	| { op: 'clearLog' | 'stored' | 'stop' | 'limitsOff'; handle: number }
 	| { op: 'log'; handle: number; full: boolean };
 
 /** A logged request as the benchmark reads it: arrival (epoch ms), answer, what it carried. */
@@ -55,6 +55,11 @@ async function serve(request: HostRequest): Promise<Omit<HostReply, 'id'>> {
 		case 'clearLog':
 			get(request.handle).server.clearLog();
 			return {};
+		case 'limitsOff': {
+			const { vendor, server } = get(request.handle);
+			VENDORS[vendor].limitsOff(server);
+			return {};
+		}
 		case 'stored': {
 			const { vendor, server } = get(request.handle);
 			return { stored: VENDORS[vendor].storedTasks(server) };

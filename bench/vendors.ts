@@ -89,6 +89,8 @@ export interface VendorBench {
 	sandbox(limits: boolean, tasks: number): Promise<SandboxServer>;
 	ref(sandbox: SandboxServer): SandboxRef;
 	credentials(sandbox: SandboxRef): CredentialDataMap;
+	/** Switches a running sandbox's limits off (for a replay of a real-limits run). */
+	limitsOff(sandbox: SandboxServer): void;
 	/** Tasks stored in the sandbox now. */
 	storedTasks(sandbox: SandboxServer): number;
 	/** Requests answered with the vendor's limit answer. */
@@ -141,6 +143,9 @@ const amocrm: VendorBench = {
 	},
 	ref: (sandbox) => ({ baseUrl: sandbox.baseUrl }),
 	credentials: (sandbox) => ({ amoCrmApi: { domain: 'custom', baseUrl: sandbox.baseUrl, accessToken: 'test-token' } }),
+	limitsOff: (sandbox) => {
+		(sandbox as AmoCrmSandbox).rateLimitEnabled = false;
+	},
 	storedTasks: (sandbox) => (sandbox as AmoCrmSandbox).store.tasks.size,
 	isLimitAnswer: (entry) => entry.status === 429,
 	units(entry) {
@@ -188,6 +193,9 @@ const moysklad: VendorBench = {
 	credentials: (sandbox) => ({
 		moySkladApi: { authType: 'token', accessToken: 'test-token', requestCost: 4, baseUrl: `${sandbox.baseUrl}/api/remap/1.2` },
 	}),
+	limitsOff: (sandbox) => {
+		(sandbox as MoySkladSandbox).rateLimitEnabled = false;
+	},
 	storedTasks: (sandbox) => (sandbox as MoySkladSandbox).store.tasks.size,
 	isLimitAnswer: (entry) => entry.status === 429,
 	units(entry) {
@@ -228,6 +236,9 @@ const pyrus: VendorBench = {
 	credentials: (sandbox) => ({
 		pyrusApi: { login: 'bot@sandbox', secretKey: 'sandbox-security-key', serverUrl: `${sandbox.baseUrl}/api/v4`, accessToken: '', apiUrl: '' },
 	}),
+	limitsOff: (sandbox) => {
+		(sandbox as PyrusSandbox).setRateLimit(0);
+	},
 	storedTasks: (sandbox) => (sandbox as PyrusSandbox).tasks.size,
 	isLimitAnswer: (entry) => entry.status === 429,
 	units(entry) {
@@ -262,6 +273,9 @@ const bitrix24: VendorBench = {
 	},
 	ref: (sandbox) => ({ baseUrl: sandbox.baseUrl }),
 	credentials: (sandbox) => ({ bitrix24WebhookApi: { webhookSecretUrl: `${sandbox.baseUrl}/rest/1/sandboxsecret1234/` } }),
+	limitsOff: (sandbox) => {
+		(sandbox as Bitrix24Sandbox).rateLimitEnabled = false;
+	},
 	storedTasks: (sandbox) => (sandbox as Bitrix24Sandbox).tasks.size,
 	isLimitAnswer: (entry) => entry.status === 503,
 	units(entry) {
