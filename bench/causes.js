@@ -10,6 +10,7 @@ const { VENDORS } = require('./vendors.ts');
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const ms = (value) => `${Math.round(value)} ms`;
 const us = (value) => `${value.toFixed(1)} µs`;
+const requests = (n) => `${n} request${n === 1 ? '' : 's'}`;
 
 /** "2, 4, 8, 16, 32, 50 × 3" from run-length pairs. */
 function sequence(runs) {
@@ -57,19 +58,20 @@ function timeCause(r) {
 		const offWallMs = r.off.wallWithExpressionsMs ?? r.off.wallMs;
 		const nodeMs = Math.max(0, offWallMs - r.off.replayMs);
 		parts.push(
-			`the limits-off execution${r.off.wallWithExpressionsMs === undefined ? '' : ' (with the expressions)'} takes ${s(offWallMs)} against ${s(r.off.replayMs)} for the bare client's replay of its ${r.off.requests} requests: n8n's engine and the node add ${s(nodeMs)}`,
+			`the limits-off execution${r.off.wallWithExpressionsMs === undefined ? '' : ' (with the expressions)'} takes ${s(offWallMs)} against ${s(r.off.replayMs)} for the bare client's replay of its ${requests(r.off.requests)}: n8n's engine and the node add ${s(nodeMs)}`,
 		);
 		const restMs = real.wallMs - floorMs(r) - beyondLimitMs - nodeMs;
 		if (restMs > 0) shares.push(['what the real run took beyond the limits-off one (a colder process, the machine\'s load)', restMs]);
 		shares.push(['pacing beyond the limit', beyondLimitMs], ['the work of n8n and the node', nodeMs]);
 	}
-	if (!r.off && r.replayOnly) {
+	if (!r.off && r.replayOnly && real.requests > 1) {
 		const restMs = Math.max(0, real.spanMs - r.replayOnly.replayMs);
 		parts.push(
-			`the bare client's replay of the same ${r.replayOnly.requests} requests with the limits off takes ${s(r.replayOnly.replayMs)}, so pacing and the n8n side's work between two requests took ${s(restMs)} of the ${s(real.spanMs)} from the first request to the last`,
+			`the bare client's replay of the same ${requests(r.replayOnly.requests)} with the limits off takes ${s(r.replayOnly.replayMs)}, so pacing and the n8n side's work between two requests took ${s(restMs)} of the ${s(real.spanMs)} from the first request to the last`,
 		);
-		shares.push(['pacing and the n8n side\'s work between requests', restMs], ['start-up and tail', real.startupMs + real.tailMs]);
+		shares.push(['pacing and the n8n side\'s work between requests', restMs]);
 	}
+	if (!r.off) shares.push(['start-up and tail', real.startupMs + real.tailMs]);
 	const [largest, largestMs] = shares.sort((a, b) => b[1] - a[1])[0] ?? [];
 	if (largest && largestMs > 0) parts.push(`largest part of the ${s(real.wallMs - floorMs(r))} above the floor: ${largest} (${s(largestMs)})`);
 	if (largest && largestMs > 0 && largest.startsWith('pacing')) parts.push(`vendor's rule the pacing answers to: ${VENDORS[r.vendor].rationale.pacing}`);
@@ -80,11 +82,17 @@ function overheadCause(r) {
 	const off = r.off;
 	const perItem = off.requests / r.items;
 	const parts = [
-		`over ${off.runs} runs the execution used ${ms(off.execCpuMs.median)} of CPU in the median (${ms(off.execCpuMs.min)}–${ms(off.execCpuMs.max)}) against ${ms(off.replayCpuMs.median)} (${ms(off.replayCpuMs.min)}–${ms(off.replayCpuMs.max)}) for the bare client's replay of the same ${off.requests} requests`,
-		`${perItem.toFixed(2)} requests per item; the node's path costs ${us(((off.execCpuMs.median - off.replayCpuMs.median) * 1000) / off.requests)} more CPU per request than the bare client if all of it is put on the requests`,
+		`over ${off.runs} runs (${off.overheadUs.values.map((v) => us(v)).join(', ')}) the execution used ${ms(off.execCpuMs.median)} of CPU in the median (${ms(off.execCpuMs.min)}–${ms(off.execCpuMs.max)}) against ${ms(off.replayCpuMs.median)} (${ms(off.replayCpuMs.min)}–${ms(off.replayCpuMs.max)}) for the bare client's replay of the same ${requests(off.requests)}`,
 	];
-	const rationale = VENDORS[r.vendor].rationale.requests;
-	if (rationale && perItem >= 0.5) parts.push(`vendor's rule: ${rationale}`);
+	if (perItem >= 0.5) {
+		parts.push(
+			`${perItem.toFixed(2)} requests per item, so the cost is mostly per request: the node's path through n8n's HTTP helper costs ${us(((off.execCpuMs.median - off.replayCpuMs.median) * 1000) / off.requests)} more CPU per request than the bare client`,
+		);
+		const rationale = VENDORS[r.vendor].rationale.requests;
+		if (rationale) parts.push(`vendor's rule: ${rationale}`);
+	} else {
+		parts.push(`${requests(off.requests)} for ${r.items} items, so the cost is per item: n8n's engine and the node (parameters, mapping, output items), not the requests`);
+	}
 	return parts.join('; ');
 }
 

@@ -136,7 +136,7 @@ function render(results, startedAt, totalMs) {
 	for (const r of results) {
 		if (r.error) continue;
 		const need = r.floor.nodeNeeds ? `${r.floor.nodeNeeds.requests}: ${r.floor.nodeNeeds.why}` : '= vendor floor';
-		const replay = r.off ? `${seconds(r.off.replayMs)} (${r.off.requests} requests)` : r.replayOnly ? `${seconds(r.replayOnly.replayMs)} (${r.replayOnly.requests} requests of the real run)` : '—';
+		const replay = r.off ? `${seconds(r.off.replayMs)} (${r.off.requests} request${r.off.requests === 1 ? '' : 's'})` : r.replayOnly ? `${seconds(r.replayOnly.replayMs)} (${r.replayOnly.requests} request${r.replayOnly.requests === 1 ? '' : 's'} of the real run)` : '—';
 		push(`| ${TITLES[r.vendor]} | ${opTitle(r)} | ${r.floor.vendor} = ${r.floor.how} | ${need} | ${r.floor.rule} | ${seconds(r.floor.rateMs)} | ${replay} | ${r.off ? seconds(r.off.wallMs) : '—'} |`);
 	}
 	push('', '## Pacing measured (real limits)', '');
