@@ -34,6 +34,17 @@ function requestsCause(r) {
 	return parts.join('; ');
 }
 
+/**
+ * Where the limit binds (a rate floor above zero), arrivals slower than it are the governor's
+ * pacing; where it does not, the measurement cannot tell the governor's waits from the n8n side's
+ * work between requests and the machine's load, and says so.
+ */
+function slowerArrivals(r) {
+	return r.floor.rateMs > 0
+		? 'pacing beyond the limit'
+		: "arrivals slower than without limits (the governor's waits, the n8n side's work between requests, the machine's load)";
+}
+
 /** The wall time split into its measured parts, and which of them exceeds the floor most. */
 function timeCause(r) {
 	const real = r.real;
@@ -49,10 +60,9 @@ function timeCause(r) {
 	parts.push(`start-up (execution start → first request's arrival) ${ms(real.startupMs)}, tail (last arrival → execution end) ${ms(real.tailMs)}`);
 	const shares = [];
 	if (r.off) {
-		const pacingMs = Math.max(0, real.spanMs - r.off.spanMs);
 		const beyondLimitMs = Math.max(0, real.spanMs - Math.max(r.floor.rateMs, r.off.spanMs));
 		parts.push(
-			`with the limits off the same requests arrive over ${s(r.off.spanMs)}, so pacing took ${s(pacingMs)}, ${s(beyondLimitMs)} of it beyond what the limit requires`,
+			`with the limits off the same requests arrive over ${s(r.off.spanMs)}${r.off.gapMedianMs === undefined ? '' : ` (median gap ${ms(r.off.gapMedianMs)})`}, so the real run's arrivals took ${s(beyondLimitMs)} longer than both that and the rate floor`,
 		);
 		// The real run's create parameters are expressions: compare the limits-off run that has them.
 		const offWallMs = r.off.wallWithExpressionsMs ?? r.off.wallMs;
@@ -62,19 +72,19 @@ function timeCause(r) {
 		);
 		const restMs = real.wallMs - floorMs(r) - beyondLimitMs - nodeMs;
 		if (restMs > 0) shares.push(['what the real run took beyond the limits-off one (a colder process, the machine\'s load)', restMs]);
-		shares.push(['pacing beyond the limit', beyondLimitMs], ['the work of n8n and the node', nodeMs]);
+		shares.push([slowerArrivals(r), beyondLimitMs], ['the work of n8n and the node', nodeMs]);
 	}
 	if (!r.off && r.replayOnly && real.requests > 1) {
-		const restMs = Math.max(0, real.spanMs - r.replayOnly.replayMs);
+		const beyondMs = Math.max(0, real.spanMs - Math.max(r.floor.rateMs, r.replayOnly.replayMs));
 		parts.push(
-			`the bare client's replay of the same ${requests(r.replayOnly.requests)} with the limits off takes ${s(r.replayOnly.replayMs)}, so pacing and the n8n side's work between two requests took ${s(restMs)} of the ${s(real.spanMs)} from the first request to the last`,
+			`the bare client's replay of the same ${requests(r.replayOnly.requests)} with the limits off takes ${s(r.replayOnly.replayMs)}, so the real run's arrivals took ${s(beyondMs)} longer than both that and the rate floor`,
 		);
-		shares.push(['pacing and the n8n side\'s work between requests', restMs]);
+		shares.push([slowerArrivals(r), beyondMs]);
 	}
 	if (!r.off) shares.push(['start-up and tail', real.startupMs + real.tailMs]);
 	const [largest, largestMs] = shares.sort((a, b) => b[1] - a[1])[0] ?? [];
 	if (largest && largestMs > 0) parts.push(`largest part of the ${s(real.wallMs - floorMs(r))} above the floor: ${largest} (${s(largestMs)})`);
-	if (largest && largestMs > 0 && largest.startsWith('pacing')) parts.push(`vendor's rule the pacing answers to: ${VENDORS[r.vendor].rationale.pacing}`);
+	if (largest && largestMs > 0 && largest === slowerArrivals(r) && r.floor.rateMs > 0) parts.push(`vendor's rule the pacing answers to: ${VENDORS[r.vendor].rationale.pacing}`);
 	return parts.join('; ');
 }
 

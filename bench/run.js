@@ -150,7 +150,7 @@ function render(results, startedAt, totalMs) {
 		const rate = real.spanMs > 0 ? (((real.requests - 1) * 1000) / real.spanMs).toFixed(2) : '—';
 		const carried = real.units.map((u) => `${u.unit}: ${u.runs.map(([c, t]) => (t > 1 ? `${c} × ${t}` : `${c}`)).join(', ')} (max ${u.max})`).join('; ') || '—';
 		push(
-			`| ${TITLES[r.vendor]} | ${opTitle(r)} | ${real.requests} | ${seconds(real.spanMs)} | ${gaps} | ${rate} | ${real.limitAnswers} (${real.afterFirstLimitAnswer}) | ${Math.round(real.startupMs)} ms | ${Math.round(real.tailMs)} ms | ${r.off ? seconds(r.off.spanMs) : '—'} | ${carried} |`,
+			`| ${TITLES[r.vendor]} | ${opTitle(r)} | ${real.requests} | ${seconds(real.spanMs)} | ${gaps} | ${rate} | ${real.limitAnswers} (${real.afterFirstLimitAnswer}) | ${Math.round(real.startupMs)} ms | ${Math.round(real.tailMs)} ms | ${r.off ? `${seconds(r.off.spanMs)}${r.off.gapMedianMs === undefined ? '' : ` (median gap ${Math.round(r.off.gapMedianMs)} ms)`}` : '—'} | ${carried} |`,
 		);
 	}
 	push('', '## Targets missed, with their causes (computed from the run)', '');

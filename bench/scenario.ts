@@ -89,6 +89,8 @@ export interface ScenarioResult {
 		wallMs: number;
 		/** Shortest first-to-last arrival span of the node's requests with the limits off. */
 		spanMs: number;
+		/** Median gap between two arrivals with the limits off (median over the runs). */
+		gapMedianMs?: number;
 		/** Fastest wall time of the create with its `={{ … }}` parameters, as in the real run. */
 		wallWithExpressionsMs?: number;
 		execCpuMs: Spread;
@@ -335,6 +337,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			let sent = 0;
 			let offSpanMs = Infinity;
 			let wallWithExpressionsMs = Infinity;
+			const offGaps: number[] = [];
 			for (let round = 0; round < runs; round++) {
 				resetGovernors();
 				resetPortalRenames();
@@ -350,6 +353,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				const entries = (await host.call({ op: 'log', handle: free.handle, full: true })).entries!;
 				sent = entries.length;
 				if (entries.length > 0) offSpanMs = Math.min(offSpanMs, entries[entries.length - 1].at - entries[0].at);
+				if (entries.length > 1) offGaps.push(spread(entries.slice(1).map((entry, i) => entry.at - entries[i].at)).median);
 				global.gc?.();
 				const replayed = await replay(free.ref.baseUrl, entries);
 				if (replayed.refused > 0) throw new Error(`${vendorName} ${operation}: the replay got ${replayed.refused} non-2xx answers`);
@@ -377,6 +381,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				replayMs,
 				wallMs: offWallMs,
 				spanMs: offSpanMs === Infinity ? 0 : offSpanMs,
+				gapMedianMs: offGaps.length > 0 ? spread(offGaps).median : undefined,
 				wallWithExpressionsMs: wallWithExpressionsMs === Infinity ? undefined : wallWithExpressionsMs,
 				execCpuMs: spread(exec),
 				replayCpuMs: spread(replayCpu),
@@ -404,7 +409,8 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				itemsOut: measured.value.itemsOut,
 				failedItems: measured.value.failedItems,
 				storedAfter,
-				peakRssMb: measured.peakRss / MB,
+				// A peak over a span that starts at "before" is at least "before".
+				peakRssMb: Math.max(measured.peakRss, rssBefore) / MB,
 				peakHeapMb: measured.peakHeap / MB,
 				rssBeforeMb: rssBefore / MB,
 				maxRssBeforeMb: maxRssBefore / MB,
