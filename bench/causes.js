@@ -1,40 +1,113 @@
 /**
- * Why a target is missed, by `<vendor>.<list|create>.<requests|time|overhead>`: the analysis of
- * the full run of 2026-11-25 (CPU profiles of the limits-off runs, the governors' settings in
- * nodes/<Vendor>/api.ts), printed beside any miss in docs/benchmarks.md. A miss without an
- * entry is reported as "cause not analysed yet", never hidden.
+ * Why a target is missed, computed from what the run measured (bench/scenario.ts): the
+ * governor's actual pacing (arrival gaps at the sandbox), limit answers, the split of the wall
+ * time, the limits-off execution against the bare client's replay, the CPU overhead. The only
+ * fixed text is the vendor's documented rules with their sources (bench/vendors.ts `rationale`);
+ * every number comes from the run.
  */
-const AMO_PACING =
-	'the governor sends one request every ~154 ms (nodes/AmoCrm/api.ts: a one-request bucket refilled 6.5 times a second, plus the 7-per-second window), below the 7 per second the sandbox allows in bursts, following the vendor advice to stay near 6 a second (amoCRM's recommendations, https://www.amocrm.ru/developers/content/api/recommendations: repeated 429s get the account banned with 403). n requests take (n − 1) / 6.5 s against the floor\'s ⌊(n − 1) / 7⌋ s. Kept on purpose; a 7-request bucket at 7 a second (the window check alone keeps arrivals within 7 per second, counting from answers) would bring it close to the floor (not tried here), for the lead to decide';
-const MS_PACING =
-	'the governor spreads the 3-second budget evenly (nodes/MoySklad/api.ts: a one-request bucket refilled 11 per 3 s, i.e. one request every ~273 ms) instead of spending the 11 requests a window allows at once; the 10 pages fit one window, so the floor is the network time alone. Even pacing is deliberate (the budget is per user and shared with the user\'s other workflows and apps, and more than 200 answers 429 a minute ban the user, MoySklad's API restrictions, https://dev.moysklad.ru/doc/api/remap/1.2/)';
-const PER_REQUEST_HTTP =
-	'every request goes through n8n\'s HTTP helper (n8n-core → @n8n/backend-network → axios), which in these runs costs from about 0.5 to 2 ms more per request (varying with the machine\'s load) than the bare keep-alive client of the replay (axios config merging, agent and proxy resolution, connection handling: the largest items of the CPU profile), and this operation pays it once per item';
-const GET_NODE =
-	'per item the node reads its parameters through n8n-core (each `getNodeParameter` copies and validates the value), checks them and builds the element of the bulk body; the CPU profile of the limits-off run spreads this over n8n-core\'s parameter handling, object copies and GC with no single hot spot in the node\'s own code (a lazy input-error context, which skips the `getNode()` deep copies, made no measurable difference and was not kept). The figure also carries n8n\'s per-execution start-up spread over the items, and it ranged from about 60 to 370 µs per item for amoCRM over five full runs on this shared machine as the machine\'s other load changed (see the load average)';
+const { VENDORS } = require('./vendors.ts');
 
-exports.CAUSES = {
-	'amocrm.list.time': AMO_PACING,
-	'amocrm.create.time': `${AMO_PACING}. The node's own processing (overhead row) adds to it`,
-	'amocrm.create.overhead': `${GET_NODE}; the 4 read-backs of the created tasks add their mapping`,
-	'moysklad.list.time': `${MS_PACING}: 9 gaps of ~273 ms = 2.5 s on top of the network time of the pages`,
-	'moysklad.create.time':
-		'the floor is one POST with no rate wait, i.e. the network time; the execution adds n8n\'s per-execution start-up (credential resolution, first request) and the per-item work of 1,000 items, see the overhead row (the create\'s text is an expression per item in this run; n8n\'s expression engine costs roughly 0.1–0.3 ms per expression and item here)',
-	'moysklad.create.overhead': GET_NODE,
-	'pyrus.list.time':
-		'the floor is two requests with no rate wait (the network time); the execution adds n8n\'s per-execution start-up, the token request through the credential\'s preAuthentication, and the output of 10,000 items (overhead row)',
-	'pyrus.create.time':
-		'Pyrus has no bulk create, so 1,000 POSTs, five at a time (the in-flight cap); the 10-minute budget allows them all at once, so the floor is the bare client\'s network time for the same requests, and each POST through n8n\'s HTTP helper costs more than through the bare client (overhead row)',
-	'pyrus.create.overhead': `${PER_REQUEST_HTTP} (one POST per task)`,
-	'bitrix24.list.requests':
-		'Return All starts with a batch of 2 list pages and doubles it (2, 4, 8, 16, 32, then 50 pages a batch: nodes/Bitrix24/list.ts FIRST_RETURN_ALL_PAGES), so that a short list does not run 50 chained commands whose references are missing (each nested command costs operating time, https://apidocs.bitrix24.com/settings/performance/limits.html); 10,000 tasks take 8 batch calls instead of 5. Starting at 50 pages would reach the floor for large lists at that cost for small ones; kept',
-	'bitrix24.list.time':
-		'all 8 calls fit the leaky bucket\'s burst, so the floor is the network time (of the node\'s own 8 calls); the execution adds n8n\'s per-execution start-up and the output of 10,000 items (overhead row)',
-	'bitrix24.list.overhead':
-		'per task the node turns the answer row into an output item (with the default options) and n8n\'s engine stores 10,000 output items; the figure was 27–58 µs in successive runs on this shared machine, so it sits at the target and a miss here is mostly the machine\'s other load',
-	'amocrm.list.overhead':
-		'per task the node turns the HAL row into an output item (with the default options) and n8n\'s engine stores 10,000 output items; 15–33 µs in successive runs on this shared machine, so a miss here is mostly the machine\'s other load',
-	'bitrix24.create.time':
-		'the 20 batch calls fit the burst, so the floor is the network time; the execution adds the per-item work of 1,000 items (overhead row; the title is an expression per item in this run)',
-	'bitrix24.create.overhead': `${GET_NODE}; each task also becomes a URL-encoded batch command string`,
-};
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const ms = (value) => `${Math.round(value)} ms`;
+const us = (value) => `${value.toFixed(1)} µs`;
+const requests = (n) => `${n} request${n === 1 ? '' : 's'}`;
+
+/** "2, 4, 8, 16, 32, 50 × 3" from run-length pairs. */
+function sequence(runs) {
+	return runs.map(([count, times]) => (times > 1 ? `${count} × ${times}` : `${count}`)).join(', ');
+}
+
+function unitsText(r) {
+	return r.real.units
+		.map((u) => `${u.runs.reduce((sum, [, times]) => sum + times, 0)} requests with ${u.unit}: ${sequence(u.runs)} (the vendor allows up to ${u.max})`)
+		.join('; ');
+}
+
+function requestsCause(r) {
+	const parts = [];
+	const units = unitsText(r);
+	if (units) parts.push(`the sandbox logged ${units}`);
+	if (r.real.limitAnswers > 0) parts.push(`${r.real.limitAnswers} answers were limit answers, and ${r.real.afterFirstLimitAnswer} requests followed the first of them`);
+	parts.push(`the vendor floor is ${r.floor.how}`);
+	const rationale = VENDORS[r.vendor].rationale.requests;
+	if (rationale) parts.push(`vendor's rule: ${rationale}`);
+	return parts.join('; ');
+}
+
+/**
+ * Where the limit binds (a rate floor above zero), arrivals slower than it are the governor's
+ * pacing; where it does not, the measurement cannot tell the governor's waits from the n8n side's
+ * work between requests and the machine's load, and says so.
+ */
+function slowerArrivals(r) {
+	return r.floor.rateMs > 0
+		? 'pacing beyond the limit'
+		: "arrivals slower than without limits (the governor's waits, the n8n side's work between requests, the machine's load)";
+}
+
+/** The wall time split into its measured parts, and which of them exceeds the floor most. */
+function timeCause(r) {
+	const real = r.real;
+	const parts = [];
+	const rateText = r.floor.rule;
+	if (real.gaps) {
+		const rate = real.spanMs > 0 ? ((real.requests - 1) * 1000) / real.spanMs : Infinity;
+		parts.push(
+			`${real.requests} requests arrived over ${s(real.spanMs)} (first to last), a gap of ${ms(real.gaps.median)} between two in the median (min ${ms(real.gaps.min)}, max ${ms(real.gaps.max)}): ${rate === Infinity ? 'all at once' : `${rate.toFixed(2)} a second`} where the sandbox's limit (${rateText}) sustains ${r.floor.sustainedPerSecond.toFixed(2)} a second and its rate floor for ${r.floor.requests} requests is ${s(r.floor.rateMs)}`,
+		);
+	}
+	parts.push(`${real.limitAnswers} limit answers`);
+	parts.push(`start-up (execution start → first request's arrival) ${ms(real.startupMs)}, tail (last arrival → execution end) ${ms(real.tailMs)}`);
+	const shares = [];
+	if (r.off) {
+		const beyondLimitMs = Math.max(0, real.spanMs - Math.max(r.floor.rateMs, r.off.spanMs));
+		parts.push(
+			`with the limits off the same requests arrive over ${s(r.off.spanMs)}${r.off.gapMedianMs === undefined ? '' : ` (median gap ${ms(r.off.gapMedianMs)})`}, so the real run's arrivals took ${s(beyondLimitMs)} longer than both that and the rate floor`,
+		);
+		// The real run's create parameters are expressions: compare the limits-off run that has them.
+		const offWallMs = r.off.wallWithExpressionsMs ?? r.off.wallMs;
+		const nodeMs = Math.max(0, offWallMs - r.off.replayMs);
+		parts.push(
+			`the limits-off execution${r.off.wallWithExpressionsMs === undefined ? '' : ' (with the expressions)'} takes ${s(offWallMs)} against ${s(r.off.replayMs)} for the bare client's replay of its ${requests(r.off.requests)}: n8n's engine and the node add ${s(nodeMs)}`,
+		);
+		const restMs = real.wallMs - floorMs(r) - beyondLimitMs - nodeMs;
+		if (restMs > 0) shares.push(['what the real run took beyond the limits-off one (a colder process, the machine\'s load)', restMs]);
+		shares.push([slowerArrivals(r), beyondLimitMs], ['the work of n8n and the node', nodeMs]);
+	}
+	if (!r.off && r.replayOnly && real.requests > 1) {
+		const beyondMs = Math.max(0, real.spanMs - Math.max(r.floor.rateMs, r.replayOnly.replayMs));
+		parts.push(
+			`the bare client's replay of the same ${requests(r.replayOnly.requests)} with the limits off takes ${s(r.replayOnly.replayMs)}, so the real run's arrivals took ${s(beyondMs)} longer than both that and the rate floor`,
+		);
+		shares.push([slowerArrivals(r), beyondMs]);
+	}
+	if (!r.off) shares.push(['start-up and tail', real.startupMs + real.tailMs]);
+	const [largest, largestMs] = shares.sort((a, b) => b[1] - a[1])[0] ?? [];
+	if (largest && largestMs > 0) parts.push(`largest part of the ${s(real.wallMs - floorMs(r))} above the floor: ${largest} (${s(largestMs)})`);
+	if (largest && largestMs > 0 && largest === slowerArrivals(r) && r.floor.rateMs > 0) parts.push(`vendor's rule the pacing answers to: ${VENDORS[r.vendor].rationale.pacing}`);
+	return parts.join('; ');
+}
+
+function overheadCause(r) {
+	const off = r.off;
+	const perItem = off.requests / r.items;
+	const parts = [
+		`over ${off.runs} runs (${off.overheadUs.values.map((v) => us(v)).join(', ')}) the execution used ${ms(off.execCpuMs.median)} of CPU in the median (${ms(off.execCpuMs.min)}–${ms(off.execCpuMs.max)}) against ${ms(off.replayCpuMs.median)} (${ms(off.replayCpuMs.min)}–${ms(off.replayCpuMs.max)}) for the bare client's replay of the same ${requests(off.requests)}`,
+	];
+	if (perItem >= 0.5) {
+		parts.push(
+			`${perItem.toFixed(2)} requests per item, so the cost is mostly per request: the node's path through n8n's HTTP helper costs ${us(((off.execCpuMs.median - off.replayCpuMs.median) * 1000) / off.requests)} more CPU per request than the bare client`,
+		);
+		const rationale = VENDORS[r.vendor].rationale.requests;
+		if (rationale) parts.push(`vendor's rule: ${rationale}`);
+	} else {
+		parts.push(`${requests(off.requests)} for ${r.items} items, so the cost is per item: n8n's engine and the node (parameters, mapping, output items), not the requests`);
+	}
+	return parts.join('; ');
+}
+
+function floorMs(r) {
+	return Math.max(r.floor.rateMs, r.off ? r.off.replayMs : r.replayOnly ? r.replayOnly.replayMs : 0);
+}
+
+module.exports = { requestsCause, timeCause, overheadCause, floorMs };

@@ -1,12 +1,13 @@
 /**
- * One scenario in its own process: `node bench/child.js <vendor> <list|create> <items>`.
- * Prints the result as one JSON line prefixed with "RESULT ".
+ * One scenario in a fresh process: `node bench/child.js <vendor> <list|create> <items> <runs>`
+ * (runs: limits-off executions for the CPU overhead; 0 = none). The sandbox runs in a process
+ * of its own (bench/sandbox-host.js). Prints the result as one JSON line prefixed with "RESULT ".
  */
 require('../scripts/ts-register');
 const { runScenario } = require('./scenario.ts');
 
-const [vendor, operation, items] = process.argv.slice(2);
-runScenario(vendor, operation, Number(items)).then(
+const [vendor, operation, items, runs] = process.argv.slice(2);
+runScenario(vendor, operation, Number(items), Number(runs)).then(
 	(result) => {
 		process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 		process.exit(0);

@@ -200,4 +200,26 @@ describe('Bitrix24 sandbox', () => {
 		expect(new Set([...sandbox.tasks.values()].map((task) => task.status))).toEqual(new Set(['2', '3', '4', '5', '6']));
 		expect(sandbox.comments.size).toBeGreaterThan(0);
 	});
+
+	it('keyset reads (order by ID alone, start -1) give the first 50 matches in id order from the bound, whatever the insertion order', async () => {
+		// Ids out of insertion order, a gap from a deletion, and a second condition.
+		const ids = Array.from({ length: 130 }, (_, i) => 1000 - i * 7).reverse();
+		for (const id of [...ids.filter((_, i) => i % 2 === 1), ...ids.filter((_, i) => i % 2 === 0)]) {
+			sandbox.addTask({ id: String(id), responsibleId: id % 3 === 0 ? '2' : '1' });
+		}
+		sandbox.tasks.delete(ids[60]);
+		const kept = ids.filter((id) => id !== ids[60]);
+		const read = async (order: string, filter: Record<string, unknown>) =>
+			((await call(base, `/rest/1/${SECRET}/tasks.task.list`, { order: { ID: order }, filter, select: ['ID'], start: -1 })).body?.result.tasks as Array<{ id: string }>).map((t) => Number(t.id));
+		const bound = ids[40];
+		expect(await read('asc', { '>ID': bound })).toEqual(kept.filter((id) => id > bound).slice(0, 50));
+		expect(await read('asc', { '>=ID': bound })).toEqual(kept.filter((id) => id >= bound).slice(0, 50));
+		expect(await read('desc', { '<ID': bound })).toEqual(kept.filter((id) => id < bound).reverse().slice(0, 50));
+		expect(await read('desc', { '<=ID': bound })).toEqual(kept.filter((id) => id <= bound).reverse().slice(0, 50));
+		expect(await read('asc', {})).toEqual(kept.slice(0, 50));
+		expect(await read('asc', { '>ID': bound, RESPONSIBLE_ID: 2 })).toEqual(kept.filter((id) => id > bound && id % 3 === 0).slice(0, 50));
+		// A task added after a read is in the next one.
+		sandbox.addTask({ id: String(bound + 1) });
+		expect((await read('asc', { '>ID': bound }))[0]).toBe(bound + 1);
+	});
 });
