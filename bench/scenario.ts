@@ -282,8 +282,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 
 		// 2. Real limits, time scale 1.
 		setTimeScale(1);
-		resetGovernors();
-		resetPortalRenames();
+		resetProcessState();
 		const real = await host.start(vendorName, true, seeded);
 		const storedBefore = (await host.call({ op: 'stored', handle: real.handle })).stored!;
 		await host.call({ op: 'clearLog', handle: real.handle });
@@ -337,8 +336,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			let wallWithExpressionsMs = Infinity;
 			const offGaps: number[] = [];
 			for (let round = 0; round < runs; round++) {
-				resetGovernors();
-				resetPortalRenames();
+				resetProcessState();
 				const free = await host.start(vendorName, false, seeded);
 				global.gc?.();
 				// Constant parameters: n8n's evaluation of `={{ … }}` expressions is measured apart.
@@ -361,7 +359,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				replayCpu.push(replayed.cpuMs);
 				overhead.push(((execCpuMs - replayed.cpuMs) * 1000) / items);
 				if (operation === 'create') {
-					resetGovernors();
+					resetProcessState();
 					const again = await host.start(vendorName, false, seeded);
 					global.gc?.();
 					const exprCpu = process.cpuUsage();
