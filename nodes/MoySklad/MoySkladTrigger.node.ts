@@ -28,7 +28,7 @@ import {
 	toMoscow,
 } from './api';
 import { getEmployees, getTaskStateNames } from './methods/loadOptions';
-import { allTasksPage, listTasks, type AllTasksCursor } from './taskList';
+import { allTasksPage, listTasks, type AllTasksCursor } from './list';
 
 /** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {

@@ -26,7 +26,7 @@ import {
 } from './api';
 import { pyrusCredentials } from './Pyrus.node';
 import { listIdProperty } from './actions/task/fields';
-import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './listTasks';
+import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './list';
 import { getForms, getLists } from './methods/loadOptions';
 
 /** Register page of a poll: large enough for a busy form, small enough to answer quickly. */

@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 import ts from 'typescript';
 
 import { simplifyAmoTask, type AmoCrmTask } from '../../nodes/AmoCrm/api';
-import { simplifyB24Task, type Bitrix24Task } from '../../nodes/Bitrix24/taskShape';
+import { simplifyB24Task, type Bitrix24Task } from '../../nodes/Bitrix24/shape';
 import { simplifyMoySkladTask, type MoySkladTask } from '../../nodes/MoySklad/api';
 import { simplifyPyrusTask, type PyrusTask } from '../../nodes/Pyrus/api';
 import { idString, type CommonTask } from '../../nodes/shared/taskShape';

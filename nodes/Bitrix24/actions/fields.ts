@@ -14,7 +14,7 @@ import {
 	resourceLocatorValue,
 } from '../../shared/validation';
 import { bitrix24Profile, portalOrigin } from '../api';
-import { B24_PRIORITIES, b24DateTime, simplifyB24Task } from '../taskShape';
+import { B24_PRIORITIES, b24DateTime, simplifyB24Task } from '../shape';
 
 export { inputContext };
 

@@ -4,7 +4,7 @@ import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
 import { amoList } from '../../api';
 import { taskIdParameter } from '../fields';
-import { AMO_TASK_LOCATOR } from '../locator';
+import { AMO_TASK_LOCATOR } from '../../locator';
 import { linkedEntity } from './linkedEntity';
 
 const show = { resource: ['comment'], operation: ['getAll'] };

@@ -7,7 +7,7 @@ import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirecti
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericIdList } from '../../../shared/validation';
 import { amoList } from '../../api';
-import { taskOutput } from '../bulk';
+import { taskOutput } from '../../write';
 import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };

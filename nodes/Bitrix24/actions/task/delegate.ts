@@ -4,7 +4,7 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { parseNumericId } from '../../../shared/validation';
-import { runCommands, taskResult } from '../commands';
+import { runCommands, taskResult } from '../../write';
 import { B24_TASK_LOCATOR, inputContext, taskIdParameter } from '../fields';
 
 const show = { resource: ['task'], operation: ['delegate'] };

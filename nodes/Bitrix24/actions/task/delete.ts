@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
-import { runCommands } from '../commands';
+import { runCommands } from '../../write';
 import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
 
 const show = { resource: ['task'], operation: ['delete'] };

@@ -4,7 +4,7 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
-import { runCommands, taskResult } from '../commands';
+import { runCommands, taskResult } from '../../write';
 import { B24_TASK_LOCATOR, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 
 const show = { resource: ['task'], operation: ['update'] };

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sameText, skipExistingSince } from '../../../shared/alreadyCreated';
 import { inputError } from '../../../shared/transport/errors';
 import { pyrusRequest, pyrusTimeMs, toPyrusDateTime } from '../../api';
-import { readListTasks } from '../../listTasks';
+import { readListTasks } from '../../list';
 import { answerTask } from '../common';
 import { readRegister } from './getAll';
 
