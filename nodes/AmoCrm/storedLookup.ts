@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sameText } from '../shared/alreadyCreated';
 import { chunk } from '../shared/paging';
-import { AMO_MAX_PAGE, amoList, amoRequest, embedded } from './api';
+import { AMO_MAX_PAGE, amoRequest, embedded } from './api';
+import { amoList } from './list';
 
 /** One element of a bulk write: the input item it serves and the task body sent for it. */
 export interface Element {

@@ -13,9 +13,9 @@ import {
 	msRequest,
 	profileOf,
 	refId,
-	simplifyMoySkladTask,
 	vendorErrors,
 } from './api';
+import { simplifyMoySkladTask } from './shape';
 
 /** One item's element of a bulk call, or the error that kept it out. */
 export type Prepared<T = IDataObject> = { itemIndex: number; body: T } | Error;

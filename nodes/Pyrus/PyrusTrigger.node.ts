@@ -15,15 +15,14 @@ import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericId, parseNumericIdList } from '../shared/validation';
 import {
-	isClosed,
 	PYRUS_LIST_PAGE,
 	PYRUS_REGISTER_CAP,
 	pyrusProfile,
 	pyrusRequest,
 	pyrusTimeMs,
-	simplifyPyrusTask,
 	toPyrusDateTime,
 } from './api';
+import { isClosed, simplifyPyrusTask } from './shape';
 import { pyrusCredentials } from './Pyrus.node';
 import { listIdProperty } from './actions/task/fields';
 import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './list';

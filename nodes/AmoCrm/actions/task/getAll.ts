@@ -6,7 +6,7 @@ import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericIdList } from '../../../shared/validation';
-import { amoList } from '../../api';
+import { amoList } from '../../list';
 import { taskOutput } from '../../write';
 import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
 

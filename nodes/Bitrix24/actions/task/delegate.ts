@@ -5,7 +5,8 @@ import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { parseNumericId } from '../../../shared/validation';
 import { runCommands, taskResult } from '../../write';
-import { B24_TASK_LOCATOR, inputContext, taskIdParameter } from '../fields';
+import { inputContext, taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['delegate'] };
 

@@ -4,7 +4,8 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
 import { runCommands } from '../../write';
-import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
+import { taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['delete'] };
 

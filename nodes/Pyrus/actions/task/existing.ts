@@ -5,7 +5,7 @@ import { sameText, skipExistingSince } from '../../../shared/alreadyCreated';
 import { inputError } from '../../../shared/transport/errors';
 import { pyrusRequest, pyrusTimeMs, toPyrusDateTime } from '../../api';
 import { readListTasks } from '../../list';
-import { answerTask } from '../common';
+import { answerTask } from '../fields';
 import { readRegister } from './getAll';
 
 /**
