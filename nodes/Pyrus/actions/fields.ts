@@ -14,7 +14,7 @@ import { simplifyPyrusTask } from '../shape';
 export const MEMBER_DESCRIPTION =
 	'Person IDs or emails, separated by commas. Choose from the members list with an <a href="https://docs.n8n.io/code/expressions/">expression</a> if needed.';
 
-/** The task id from the resource locator (id or a task link). */
+/** The task id from the resource locator (list, id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
 	const value = resourceLocatorValue(ctx, itemIndex, 'taskId', 'Task', (link) => `"${link}" is not a link to a Pyrus task: use e.g. https://pyrus.com/t#id12345`);
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);

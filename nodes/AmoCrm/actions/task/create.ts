@@ -6,7 +6,8 @@ import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { outputs, writeTasks } from '../../write';
-import { holdsAllSent, tasksCreatedSince } from '../../storedLookup';
+import { holdsAllSent } from '../../storedLookup';
+import { tasksCreatedSince } from './existing';
 import { dueSeconds, inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
 
 const show = { resource: ['task'], operation: ['create'] };
