@@ -5,9 +5,9 @@ import { PYRUS_INBOX_ALL, pyrusProfile, pyrusRequest } from '../api';
 import { pyrusTaskUrl } from '../shape';
 
 /**
- * The tasks of the inbox of the credential's user or bot (`GET /inbox`, vendor notes §6.1: loose
- * tasks and grouped ones), each once, as many as Return All reads. The inbox has no paging and no
- * text search: the filter matches a task's subject or text here, or its id.
+ * The tasks of the inbox of the credential's user or bot (`GET /inbox`, https://pyrus.com/en/help/api):
+ * loose tasks and grouped ones, each once, as many as Return All reads. The inbox has no paging and
+ * no text search: the filter matches a task's subject or text here, or its id.
  */
 export async function searchTasks(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const body = await pyrusRequest.call(this, 'GET', '/inbox', {
