@@ -14,7 +14,9 @@ import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared
 import { now } from '../shared/transport/clock';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
-import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoList, amoPage, simplifyAmoTask } from './api';
+import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile } from './api';
+import { amoList, amoPage } from './list';
+import { simplifyAmoTask } from './shape';
 import { amoCrmCredentials, authenticationProperty } from './AmoCrm.node';
 import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';

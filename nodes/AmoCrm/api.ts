@@ -1,10 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import { collectPages, type PagingOptions } from '../shared/paging';
 import { credentialTypeByAuthentication } from '../shared/parameters';
 import { parseServiceUrl } from '../../credentials/shared/serviceUrl';
-import { unixSecondsToIso } from '../shared/dates';
-import { idString, type CommonTask } from '../shared/taskShape';
 import { now } from '../shared/transport/clock';
 import { stringValues } from '../shared/transport/redact';
 import { answerTime, apiRequest } from '../shared/transport/request';
@@ -144,91 +141,4 @@ export async function amoRequest(
 export function embedded(body: IDataObject | undefined, key: string): IDataObject[] {
 	const list = (body?._embedded as IDataObject | undefined)?.[key];
 	return Array.isArray(list) ? (list as IDataObject[]) : [];
-}
-
-/** Whether a HAL list answer links a next page. */
-export function hasNextPage(body: IDataObject | undefined): boolean {
-	return Boolean((body?._links as IDataObject | undefined)?.next);
-}
-
-/**
- * One page of an amoCRM list (`page` / `limit`, `_embedded.<key>`, 204 when empty), with the
- * number of the next page; a short page is the last one, whatever the links say.
- */
-export async function amoPage(
-	ctx: RequestContext,
-	path: string,
-	key: string,
-	request: { page: number; pageSize: number; qs?: IDataObject; itemIndex?: number },
-): Promise<{ items: IDataObject[]; next?: number }> {
-	const { page, pageSize, itemIndex } = request;
-	const response = await amoRequest.call(ctx, 'GET', path, {
-		qs: { ...(request.qs ?? {}), page, limit: pageSize },
-		itemIndex,
-	});
-	const items = embedded(response.body, key);
-	return { items, next: hasNextPage(response.body) && items.length === pageSize ? page + 1 : undefined };
-}
-
-/** Reads an amoCRM list until it ends or `paging.limit` items are in hand. */
-export async function amoList(
-	ctx: RequestContext,
-	path: string,
-	key: string,
-	paging: Omit<PagingOptions, 'maxPageSize'>,
-	qs: IDataObject = {},
-	itemIndex?: number,
-): Promise<IDataObject[]> {
-	return await collectPages<IDataObject, number>(
-		async (page = 1, pageSize) => await amoPage(ctx, path, key, { page, pageSize, qs, itemIndex }),
-		{ ...paging, maxPageSize: AMO_MAX_PAGE },
-	);
-}
-
-/** The path of amoCRM's "Tasks" page in its web UI (a URL, not a to-do note). */
-const AMO_TASKS_PAGE = '/todo/line/';
-
-const ENTITY_PATHS: Record<string, string> = {
-	leads: 'leads',
-	contacts: 'contacts',
-	companies: 'companies',
-	customers: 'customers',
-};
-
-/** Where a user sees the task: its linked card, or the task list. */
-export function amoTaskUrl(baseUrl: string, task: IDataObject): string {
-	const type = typeof task.entity_type === 'string' ? ENTITY_PATHS[task.entity_type] : undefined;
-	if (type && task.entity_id) return `${baseUrl}/${type}/detail/${String(task.entity_id)}`;
-	return `${baseUrl}${AMO_TASKS_PAGE}`;
-}
-
-/** amoCRM's simplified task: the common shape plus the completion's result text. */
-export type AmoCrmTask = CommonTask<'amoCrm', { resultText: string | null }>;
-
-/** The common task shape (nodes/shared/taskShape.ts). amoCRM tasks have one text and no title. */
-export function simplifyAmoTask(task: IDataObject, baseUrl: string, timezone: string): AmoCrmTask {
-	const completed = task.is_completed === true;
-	const result = task.result as IDataObject | undefined;
-	return {
-		vendor: 'amoCrm',
-		id: String(task.id),
-		title: typeof task.text === 'string' ? task.text.split('\n')[0] : null,
-		text: typeof task.text === 'string' ? task.text : null,
-		status: completed ? 'completed' : 'open',
-		vendorStatus: completed ? 'completed' : 'open',
-		responsibleId: idString(task.responsible_user_id),
-		authorId: idString(task.created_by),
-		typeId: idString(task.task_type_id),
-		dueAt: unixSecondsToIso(task.complete_till, timezone),
-		createdAt: unixSecondsToIso(task.created_at, timezone),
-		updatedAt: unixSecondsToIso(task.updated_at, timezone),
-		// amoCRM keeps no completion time: the last change of a completed task is the closest.
-		completedAt: completed ? unixSecondsToIso(task.updated_at, timezone) : null,
-		entity:
-			task.entity_type && task.entity_id
-				? { type: String(task.entity_type), id: String(task.entity_id) }
-				: null,
-		url: amoTaskUrl(baseUrl, task),
-		resultText: result && typeof result.text === 'string' ? result.text : null,
-	};
 }

@@ -21,7 +21,7 @@ import { DEFAULT_SELECT } from './actions/task/getAll';
 import { listTasks } from './list';
 import { bitrix24CredentialTest } from './methods/credentialTest';
 import { getGroups, getUsers } from './methods/loadOptions';
-import { B24_STATUSES, b24DateTime, simplifyB24Task } from './taskShape';
+import { B24_STATUSES, b24DateTime, simplifyB24Task } from './shape';
 
 /** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {

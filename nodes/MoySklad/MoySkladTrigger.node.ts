@@ -17,18 +17,10 @@ import type { VendorProfile } from '../shared/transport/types';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
 import { condition } from './actions/filter';
 import { taskStateName } from './actions/taskState';
-import {
-	MS_MAX_PAGE,
-	metaRef,
-	moySkladBaseUrl,
-	msPage,
-	profileOf,
-	simplifyMoySkladTask,
-	taskTime,
-	toMoscow,
-} from './api';
+import { MS_MAX_PAGE, metaRef, moySkladBaseUrl, msPage, profileOf, taskTime, toMoscow } from './api';
+import { simplifyMoySkladTask } from './shape';
 import { getEmployees, getTaskStateNames } from './methods/loadOptions';
-import { allTasksPage, listTasks, type AllTasksCursor } from './taskList';
+import { allTasksPage, listTasks, type AllTasksCursor } from './list';
 
 /** The fields whose change a user would call an update. */
 function revisionOf(task: IDataObject): string {

@@ -10,6 +10,7 @@ import { operationParameters } from '../shared/descriptions';
 import { routeOperations } from '../shared/execute';
 import { resourceAndOperationPickers } from '../shared/operations';
 import { operations } from './actions/router';
+import { searchTasks } from './methods/listSearch';
 import { getFormFields, getForms, getLists, getMembers } from './methods/loadOptions';
 
 export const pyrusCredentials: INodeTypeDescription['credentials'] = [{ name: 'pyrusApi', required: true }];
@@ -46,6 +47,7 @@ export class Pyrus implements INodeType {
 
 	methods = {
 		loadOptions: { getMembers, getForms, getLists, getFormFields },
+		listSearch: { searchTasks },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -16,18 +16,17 @@ import { now } from '../shared/transport/clock';
 import { resolveCredential, serverNow } from '../shared/transport/request';
 import { parseNumericId, parseNumericIdList } from '../shared/validation';
 import {
-	isClosed,
 	PYRUS_LIST_PAGE,
 	PYRUS_REGISTER_CAP,
 	pyrusProfile,
 	pyrusRequest,
 	pyrusTimeMs,
-	simplifyPyrusTask,
 	toPyrusDateTime,
 } from './api';
+import { isClosed, simplifyPyrusTask } from './shape';
 import { pyrusCredentials } from './Pyrus.node';
 import { listIdProperty } from './actions/task/fields';
-import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './listTasks';
+import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './list';
 import { getForms, getLists } from './methods/loadOptions';
 
 /** Register page of a poll: large enough for a busy form, small enough to answer quickly. */

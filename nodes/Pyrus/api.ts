@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon';
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { isoInZone } from '../shared/dates';
-import { idString, type CommonTask } from '../shared/taskShape';
 import { plainErrorMessage } from '../shared/transport/errors';
 import { stringValues } from '../shared/transport/redact';
 import { apiRequest } from '../shared/transport/request';
 import type { LimitSignal, ParsedVendorError, RawResponse, RequestContext, VendorProfile } from '../shared/transport/types';
-import { pyrusApiBase, pyrusConfiguredApi, pyrusServerProblem, PYRUS_CLOUD_API } from '../../credentials/Pyrus/endpoints';
+import { pyrusApiBase, pyrusConfiguredApi, pyrusServerProblem } from '../../credentials/Pyrus/endpoints';
 
 /** Largest `item_count` of a form register answer. */
 export const PYRUS_REGISTER_CAP = 20_000;
@@ -135,13 +134,6 @@ export async function pyrusRequest(
 	return (response.body ?? {}) as IDataObject;
 }
 
-/** Where a person opens the task in the web app (cloud: pyrus.com; on-premise: the server). */
-export function pyrusTaskUrl(credentials: ICredentialDataDecryptedObject, id: unknown): string {
-	const api = pyrusConfiguredApi(credentials);
-	const origin = api === PYRUS_CLOUD_API ? 'https://pyrus.com' : new URL(api).origin;
-	return `${origin}/t#id${String(id)}`;
-}
-
 /** A Pyrus UTC time ("2017-08-17T14:31:18Z") or date ("2017-08-17") as ISO in the workflow's zone. */
 export function pyrusTimeToIso(value: unknown, timezone: string): string | null {
 	if (typeof value !== 'string' || value === '') return null;
@@ -160,40 +152,4 @@ export function pyrusTimeMs(value: unknown): number {
 	if (typeof value !== 'string') return 0;
 	const ms = DateTime.fromISO(value, { zone: 'utc' }).toMillis();
 	return Number.isFinite(ms) ? ms : 0;
-}
-
-export function isClosed(task: IDataObject): boolean {
-	return task.is_closed === true || (typeof task.close_date === 'string' && task.close_date !== '');
-}
-
-/** Pyrus's simplified task: the common shape, no extras. */
-export type PyrusTask = CommonTask<'pyrus'>;
-
-/** The common task shape (nodes/shared/taskShape.ts). */
-export function simplifyPyrusTask(
-	task: IDataObject,
-	credentials: ICredentialDataDecryptedObject,
-	timezone: string,
-): PyrusTask {
-	const closed = isClosed(task);
-	const text = typeof task.text === 'string' ? task.text : null;
-	const subject = typeof task.subject === 'string' && task.subject !== '' ? task.subject : null;
-	const step = typeof task.current_step === 'number' ? `step ${task.current_step}` : null;
-	return {
-		vendor: 'pyrus',
-		id: String(task.id),
-		title: subject ?? (text !== null ? text.split('\n')[0] : null),
-		text,
-		status: closed ? 'completed' : 'open',
-		vendorStatus: closed ? 'closed' : (step ?? 'open'),
-		responsibleId: idString((task.responsible as IDataObject | undefined)?.id),
-		authorId: idString((task.author as IDataObject | undefined)?.id),
-		typeId: idString(task.form_id),
-		dueAt: pyrusTimeToIso(task.due ?? task.due_date, timezone),
-		createdAt: pyrusTimeToIso(task.create_date, timezone),
-		updatedAt: pyrusTimeToIso(task.last_modified_date, timezone),
-		completedAt: closed ? pyrusTimeToIso(task.close_date, timezone) : null,
-		entity: task.parent_task_id ? { type: 'task', id: String(task.parent_task_id) } : null,
-		url: pyrusTaskUrl(credentials, task.id),
-	};
 }

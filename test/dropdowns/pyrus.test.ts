@@ -117,4 +117,54 @@ describe('Pyrus dropdowns', () => {
 		expect(log.requests.map((r) => r.path)).toEqual([`${API}/tasks/77`, `${API}/forms/321`]);
 		expect(options[0]).toEqual({ name: 'Purpose', value: '1', description: 'text' });
 	});
+
+	it('searches the tasks of the inbox for From List: loose and grouped ones once each, by subject, text or id', async () => {
+		const scope = api()
+			.get(`${API}/inbox`)
+			.query(true)
+			.reply(200, {
+				tasks: [
+					{ id: 11, text: 'Pay the invoice\nfrom ACME', create_date: '2026-03-01T09:00:00Z' },
+					{ id: 12, text: 'Call the vendor', create_date: '2026-03-01T09:00:00Z' },
+				],
+				task_groups: [
+					{ id: 1, name: 'Purchases', has_more: false, tasks: [
+						{ id: 11, text: 'Pay the invoice\nfrom ACME' },
+						{ id: 13, subject: 'Invoice approval', text: 'Approve', form_id: 321 },
+						{ id: 14, text: 'Unrelated' },
+					] },
+				],
+				has_more: false,
+			});
+		const log = record(scope);
+		const search = async (filter?: string) =>
+			(await runLoadOptions({
+				nodeTypes,
+				credentialTypes,
+				credentials: pyrusCredentials(),
+				node: { type: NODE_TYPE, parameters: { resource: 'task', operation: 'get' } },
+				method: 'searchTasks',
+				kind: 'listSearch',
+				filter,
+			})) as { results: Array<{ name: string; value: string; url?: string }>; paginationToken?: string };
+
+		const found = await search('INVOICE');
+
+		log.stop();
+		expect(log.requests).toHaveLength(1);
+		expect(log.requests[0].path).toBe(`${API}/inbox`);
+		expect(log.requests[0].query).toEqual({ item_count: '1000', group_item_count: '1000' });
+		expect(log.requests[0].headers.authorization).toBe(BEARER);
+		expect(found).toEqual({
+			results: [
+				{ name: 'Pay the invoice (#11)', value: '11', url: 'https://pyrus.com/t#id11' },
+				{ name: 'Invoice approval (#13)', value: '13', url: 'https://pyrus.com/t#id13' },
+			],
+		});
+
+		api().get(`${API}/inbox`).query(true).reply(200, { tasks: [{ id: 14, text: 'Unrelated' }, { id: 15, text: 'Other' }], task_groups: [] });
+		expect((await search('14')).results.map((task) => task.value)).toEqual(['14']);
+		api().get(`${API}/inbox`).query(true).reply(200, { tasks: [{ id: 14, text: 'Unrelated' }, { id: 15, text: 'Other' }], task_groups: [] });
+		expect((await search()).results.map((task) => task.value)).toEqual(['14', '15']);
+	});
 });

@@ -38,6 +38,22 @@ describe('task: get', () => {
 		expect(result.items).toEqual([{ json: simpleTask(11613), pairedItem: { item: 0 } }]);
 	});
 
+	it('reads the task picked From List (the inbox search\'s value)', async () => {
+		const scope = api().get(`${API}/tasks/11613`).reply(200, { task: simpleTask(11613) });
+		const log = record(scope);
+
+		const result = await runPyrus({
+			resource: 'task',
+			operation: 'get',
+			taskId: { __rl: true, mode: 'list', value: '11613', cachedResultName: 'Task 11613 (#11613)' },
+		});
+
+		log.stop();
+		expect(result.error).toBeUndefined();
+		expect(lines(log)).toEqual([`GET ${API}/tasks/11613`]);
+		expect(result.items).toEqual([{ json: simpleTask(11613), pairedItem: { item: 0 } }]);
+	});
+
 	it('reads the task a web link points to, and simplifies it to the common shape', async () => {
 		const task = simpleTask(42, { subject: 'Payments', close_date: '2026-03-03T12:00:00Z', parent_task_id: 40 });
 		const scope = api().get(`${API}/tasks/42`).reply(200, { task });

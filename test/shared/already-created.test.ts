@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { holdsAllSent as amoHolds } from '../../nodes/AmoCrm/actions/stored';
+import { holdsAllSent as amoHolds } from '../../nodes/AmoCrm/storedLookup';
 import { holdsAllSent as b24Holds } from '../../nodes/Bitrix24/actions/task/existing';
 import { holdsAllSent as msHolds } from '../../nodes/MoySklad/actions/task/existing';
 import { holdsAllSent as pyrusHolds } from '../../nodes/Pyrus/actions/task/existing';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import ts from 'typescript';
 
-import { simplifyAmoTask, type AmoCrmTask } from '../../nodes/AmoCrm/api';
-import { simplifyB24Task, type Bitrix24Task } from '../../nodes/Bitrix24/taskShape';
-import { simplifyMoySkladTask, type MoySkladTask } from '../../nodes/MoySklad/api';
-import { simplifyPyrusTask, type PyrusTask } from '../../nodes/Pyrus/api';
+import { simplifyAmoTask, type AmoCrmTask } from '../../nodes/AmoCrm/shape';
+import { simplifyB24Task, type Bitrix24Task } from '../../nodes/Bitrix24/shape';
+import { simplifyMoySkladTask, type MoySkladTask } from '../../nodes/MoySklad/shape';
+import { simplifyPyrusTask, type PyrusTask } from '../../nodes/Pyrus/shape';
 import { idString, type CommonTask } from '../../nodes/shared/taskShape';
 
 describe('common task shape', () => {

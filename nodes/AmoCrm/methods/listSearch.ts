@@ -1,6 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { amoCrmBaseUrl, amoCrmProfile, amoRequest, amoTaskUrl, embedded, hasNextPage } from '../api';
+import { amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded } from '../api';
+import { hasNextPage } from '../list';
+import { amoTaskUrl } from '../shape';
 import { resolveCredential } from '../../shared/transport/request';
 
 const PAGE = 50;

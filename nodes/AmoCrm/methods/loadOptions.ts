@@ -1,7 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { amoList, amoRequest, embedded } from '../api';
+import { amoRequest, embedded } from '../api';
+import { amoList } from '../list';
 
 /** Active users. Listing users needs an administrator; others see themselves only. */
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

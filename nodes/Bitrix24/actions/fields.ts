@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import { parseDateInput } from '../../shared/dates';
-import type { TaskLocatorOptions } from '../../shared/descriptions';
 import { resolveCredential } from '../../shared/transport/request';
 import { inputError } from '../../shared/transport/errors';
 import {
@@ -14,18 +13,10 @@ import {
 	resourceLocatorValue,
 } from '../../shared/validation';
 import { bitrix24Profile, portalOrigin } from '../api';
-import { B24_PRIORITIES, b24DateTime, simplifyB24Task } from '../taskShape';
+import { B24_TASK_LOCATOR } from '../locator';
+import { B24_PRIORITIES, b24DateTime, simplifyB24Task } from '../shape';
 
 export { inputContext };
-
-/** Task links of the web UI: …/tasks/task/view/123/ (personal or group task). */
-export const B24_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
-	searchListMethod: 'searchTasks',
-	idRegex: '^[0-9]+$',
-	urlRegex: '^https?://[^/]+/.*/tasks/task/(?:view|edit)/([0-9]+)(?:[/?#]|$)',
-	urlPlaceholder: 'https://your-portal.bitrix24.com/company/personal/user/1/tasks/task/view/123/',
-};
-
 
 /** The task id from the resource locator (list, id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {

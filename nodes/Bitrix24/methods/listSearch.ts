@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { resolveCredential } from '../../shared/transport/request';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from '../api';
-import { b24TaskUrl } from '../taskShape';
+import { b24TaskUrl } from '../shape';
 
 /** Newest tasks first, filtered by title on the portal (`%TITLE`), one page at a time by key. */
 export async function searchTasks(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { parseDateInput } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
-import { inputContext, parseJsonParameter, requireText } from '../../shared/validation';
+import { inputContext, parseJsonParameter, requireText, resourceLocatorValue } from '../../shared/validation';
 
 export { inputContext };
 import { isMsId, metaRef, toMoscow } from '../api';
@@ -67,21 +67,16 @@ export function moscowDate(ctx: IExecuteFunctions, itemIndex: number, parameter:
 	return toMoscow(parseDateInput(value, { node: ctx.getNode(), parameter, timezone: ctx.getTimezone(), itemIndex }));
 }
 
-/** The task id from the resource locator (list, id or a link). */
+/** The task id from the resource locator (list, id or a link), read by the shared locator reader. */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number, name = 'taskId', label = 'Task'): string {
-	let value: unknown;
-	try {
-		value = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true });
-	} catch {
-		// n8n's own message for a link the By URL regex does not match carries no item index.
-		const raw = ctx.getNodeParameter(name, itemIndex, '') as { value?: unknown } | string;
-		throw inputError(
-			ctx.getNode(),
-			label,
-			`"${String(typeof raw === 'object' ? (raw?.value ?? '') : raw)}" is not a link to a MoySklad task: paste the task's link from the MoySklad web app (https://online.moysklad.ru/app/…, carrying the task's ID) or its API link (…/entity/task/<ID>)`,
-			itemIndex,
-		);
-	}
+	const value = resourceLocatorValue(
+		ctx,
+		itemIndex,
+		name,
+		label,
+		(link) =>
+			`"${link}" is not a link to a MoySklad task: paste the task's link from the MoySklad web app (https://online.moysklad.ru/app/…, carrying the task's ID) or its API link (…/entity/task/<ID>)`,
+	);
 	return parseUuid(ctx, itemIndex, label, value);
 }
 

@@ -1,7 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { condition } from '../actions/filter';
-import { moySkladTaskUrl, msPage } from '../api';
+import { msPage } from '../api';
+import { moySkladTaskUrl } from '../shape';
 
 const PAGE = 50;
 

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { inputError } from '../../shared/transport/errors';
 import type { RequestContext } from '../../shared/transport/types';
 import { pyrusRequest } from '../api';
-import { attachmentsParameter, personIdentity, pyrusDateParameter, pyrusDateTimeParameter } from './common';
+import { attachmentsParameter, personIdentity, pyrusDateParameter, pyrusDateTimeParameter } from './fields';
 
 /** One field of a form template (GET /forms/{id}). */
 export interface FormField {

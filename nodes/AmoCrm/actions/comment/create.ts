@@ -6,7 +6,7 @@ import { taskLocator } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { amoRequest, embedded } from '../../api';
 import { inputContext, taskIdParameter } from '../fields';
-import { AMO_TASK_LOCATOR } from '../locator';
+import { AMO_TASK_LOCATOR } from '../../locator';
 import { linkedEntity } from './linkedEntity';
 
 const show = { resource: ['comment'], operation: ['create'] };

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
-import { amoList } from '../../api';
+import { amoList } from '../../list';
 import { taskIdParameter } from '../fields';
-import { AMO_TASK_LOCATOR } from '../locator';
+import { AMO_TASK_LOCATOR } from '../../locator';
 import { linkedEntity } from './linkedEntity';
 
 const show = { resource: ['comment'], operation: ['getAll'] };

@@ -5,8 +5,9 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
-import { outputs, writeTasks } from '../bulk';
-import { holdsAllSent, tasksCreatedSince } from '../stored';
+import { outputs, writeTasks } from '../../write';
+import { holdsAllSent } from '../../storedLookup';
+import { tasksCreatedSince } from './existing';
 import { dueSeconds, inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
 
 const show = { resource: ['task'], operation: ['create'] };

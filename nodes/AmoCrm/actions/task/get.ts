@@ -4,9 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { amoRequest } from '../../api';
-import { taskOutput } from '../bulk';
+import { taskOutput } from '../../write';
 import { taskIdParameter } from '../fields';
-import { AMO_TASK_LOCATOR } from '../locator';
+import { AMO_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['get'] };
 

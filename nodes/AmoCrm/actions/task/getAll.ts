@@ -6,8 +6,8 @@ import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericIdList } from '../../../shared/validation';
-import { amoList } from '../../api';
-import { taskOutput } from '../bulk';
+import { amoList } from '../../list';
+import { taskOutput } from '../../write';
 import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };

@@ -3,9 +3,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { outputs, writeTasks } from '../bulk';
+import { outputs, writeTasks } from '../../write';
 import { taskIdParameter } from '../fields';
-import { AMO_TASK_LOCATOR } from '../locator';
+import { AMO_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['reopen'] };
 

@@ -4,9 +4,9 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
-import { outputs, writeTasks } from '../bulk';
+import { outputs, writeTasks } from '../../write';
 import { taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
-import { AMO_TASK_LOCATOR } from '../locator';
+import { AMO_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['update'] };
 

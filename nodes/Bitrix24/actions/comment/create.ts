@@ -4,7 +4,8 @@ import type { OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { b24Call } from '../../api';
-import { B24_TASK_LOCATOR, inputContext, taskIdParameter } from '../fields';
+import { inputContext, taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 import { cardTypeOption, chatScopeNotice, commentMode } from './mode';
 
 const show = { resource: ['comment'], operation: ['create'] };

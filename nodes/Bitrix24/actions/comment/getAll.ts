@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
 import { b24Call } from '../../api';
-import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
+import { taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 import { cardTypeOption, chatScopeNotice, commentMode } from './mode';
 
 const show = { resource: ['comment'], operation: ['getAll'] };

@@ -5,7 +5,7 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption } from '../../../shared/descriptions';
 import { parseNumericId, requireText } from '../../../shared/validation';
-import { runCommands, taskResult } from '../commands';
+import { runCommands, taskResult } from '../../write';
 import { inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
 import { holdsAllSent, tasksCreatedSince } from './existing';
 

@@ -4,8 +4,9 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { parseNumericId } from '../../../shared/validation';
-import { runCommands, taskResult } from '../commands';
-import { B24_TASK_LOCATOR, inputContext, taskIdParameter } from '../fields';
+import { runCommands, taskResult } from '../../write';
+import { inputContext, taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['delegate'] };
 

@@ -3,8 +3,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
-import { runCommands } from '../commands';
-import { B24_TASK_LOCATOR, taskIdParameter } from '../fields';
+import { runCommands } from '../../write';
+import { taskIdParameter } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['delete'] };
 

@@ -1,4 +1,4 @@
-import { statusOperation } from '../commands';
+import { statusOperation } from '../../write';
 
 /** tasks.task.disapprove: answers with the whole task. */
 export const disapprove = statusOperation('disapprove', 'tasks.task.disapprove', 'send back for rework');

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sameText } from '../../../shared/alreadyCreated';
 import { listTasks } from '../../list';
-import { b24DateTime } from '../../taskShape';
+import { b24DateTime } from '../../shape';
 import { DEFAULT_SELECT } from './getAll';
 
 /** The camelCase key tasks.task.list answers with for an UPPER_CASE field (TITLE → title, UF_CRM_TASK → ufCrmTask). */

@@ -5,7 +5,8 @@ import type { OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import type { RequestContext } from '../../../shared/transport/types';
 import { b24Call } from '../../api';
-import { B24_TASK_LOCATOR, taskIdParameter, taskOutput } from '../fields';
+import { taskIdParameter, taskOutput } from '../fields';
+import { B24_TASK_LOCATOR } from '../../locator';
 import { selectOf } from './getAll';
 
 const show = { resource: ['task'], operation: ['get'] };

@@ -6,7 +6,7 @@ import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirecti
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { listTasks, type TaskQuery } from '../../list';
-import { B24_META_STATUSES, B24_STATUSES } from '../../taskShape';
+import { B24_META_STATUSES, B24_STATUSES } from '../../shape';
 import { b24Date, inputContext, taskOutput } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };

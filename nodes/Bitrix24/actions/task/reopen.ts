@@ -1,4 +1,4 @@
-import { statusOperation } from '../commands';
+import { statusOperation } from '../../write';
 
 /** tasks.task.renew: answers with the whole task. */
 export const reopen = statusOperation('reopen', 'tasks.task.renew', 'reopen');

@@ -1,4 +1,4 @@
-import { statusOperation } from '../commands';
+import { statusOperation } from '../../write';
 
 /** tasks.task.start: answers with the whole task. */
 export const start = statusOperation('start', 'tasks.task.start', 'start');

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { b24Call } from '../../api';
-import { B24_META_STATUSES, B24_PRIORITIES, B24_STATUSES } from '../../taskShape';
+import { B24_META_STATUSES, B24_PRIORITIES, B24_STATUSES } from '../../shape';
 
 const show = { resource: ['taskType'], operation: ['getAll'] };
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { taskLocator } from '../../../shared/descriptions';
 import { parseUuid } from '../fields';
-import { MS_TASK_LOCATOR } from '../locator';
+import { MS_TASK_LOCATOR } from '../../locator';
 
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 

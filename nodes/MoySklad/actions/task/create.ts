@@ -5,7 +5,7 @@ import { prepareItems } from '../../../shared/batch';
 import { simplifyOption } from '../../../shared/descriptions';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../../write';
 import { holdsAllSent, tasksCreatedSince } from './existing';
 import { assigneeProperty, parseText, parseUuid, taskFieldOptions, taskFieldsBody } from '../fields';
 

@@ -4,9 +4,9 @@ import { taskLocator } from '../../../shared/descriptions';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { baseUrlOf, deleteMany } from '../bulk';
+import { baseUrlOf, deleteMany } from '../../write';
 import { taskIdParameter } from '../fields';
-import { MS_TASK_LOCATOR } from '../locator';
+import { MS_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['delete'] };
 

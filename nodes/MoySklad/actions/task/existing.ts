@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sameText } from '../../../shared/alreadyCreated';
 import { MS_MAX_PAGE, fromMoscow, refId, toMoscow } from '../../api';
-import { listTasks } from '../../taskList';
+import { listTasks } from '../../list';
 import { condition } from '../filter';
 
 /**

@@ -3,10 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import type { OperationModule } from '../../../shared/execute';
 import { msRequest } from '../../api';
-import { taskOutput } from '../bulk';
+import { taskOutput } from '../../write';
 import { expandOption, expandQuery } from '../expand';
 import { taskIdParameter } from '../fields';
-import { MS_TASK_LOCATOR } from '../locator';
+import { MS_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['get'] };
 

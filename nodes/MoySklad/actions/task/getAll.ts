@@ -4,8 +4,8 @@ import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirecti
 import type { OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef } from '../../api';
-import { listTasks, type TaskStatus } from '../../taskList';
-import { baseUrlOf, taskOutput } from '../bulk';
+import { listTasks, type TaskStatus } from '../../list';
+import { baseUrlOf, taskOutput } from '../../write';
 import { expandOption, expandQuery } from '../expand';
 import { assigneeProperty, moscowDate, parseUuid, taskTypeFilterProperty } from '../fields';
 import { condition } from '../filter';

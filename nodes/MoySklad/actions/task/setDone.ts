@@ -4,9 +4,9 @@ import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
-import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../../write';
 import { taskIdParameter } from '../fields';
-import { MS_TASK_LOCATOR } from '../locator';
+import { MS_TASK_LOCATOR } from '../../locator';
 
 /** Complete (done: true) or reopen (done: false): one bulk array for all items. */
 export function setDoneOperation(operation: 'complete' | 'reopen'): OperationModule {

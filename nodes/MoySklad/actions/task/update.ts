@@ -5,9 +5,9 @@ import { prepareItems } from '../../../shared/batch';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
-import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../bulk';
+import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../../write';
 import { assigneeProperty, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
-import { MS_TASK_LOCATOR } from '../locator';
+import { MS_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['update'] };
 

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { ItemResult } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { parseColor, stateOutput } from '../../api';
-import type { BulkCall } from '../bulk';
+import type { BulkCall } from '../../write';
 import { parseUuid } from '../fields';
 
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];

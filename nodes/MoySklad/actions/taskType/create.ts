@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { sendBulk } from '../bulk';
+import { sendBulk } from '../../write';
 import { STATE_WRITES, colorDescription, colorParameter, stateName, stateOutputs } from './common';
 
 const show = { resource: ['taskType'], operation: ['create'] };

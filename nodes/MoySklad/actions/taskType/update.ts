@@ -4,7 +4,7 @@ import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
-import { baseUrlOf, sendBulk } from '../bulk';
+import { baseUrlOf, sendBulk } from '../../write';
 import { STATE_WRITES, colorDescription, colorParameter, stateIdParameter, stateIdProperty, stateName, stateOutputs } from './common';
 
 const show = { resource: ['taskType'], operation: ['update'] };

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
-import { ATTACHMENTS_DESCRIPTION, attachmentsParameter, isSet, PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { ATTACHMENTS_DESCRIPTION, attachmentsParameter, isSet, taskIdParameter } from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 import { postComment } from '../task/comment';
 import { commentOutput, commentTextBody, commentTextProperties } from './text';
 

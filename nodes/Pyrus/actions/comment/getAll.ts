@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
-import { PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { taskIdParameter } from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 import { readTask } from '../task/get';
 
 const show = { resource: ['comment'], operation: ['getAll'] };

@@ -1,7 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { requireText } from '../../../shared/validation';
-import { inputContext } from '../common';
+import { inputContext } from '../fields';
 
 /** Text and its format, shared by Add and Edit. */
 export function commentTextProperties(show: IDisplayOptions['show']): INodeProperties[] {

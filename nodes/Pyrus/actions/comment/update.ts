@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
 import { parseNumericId } from '../../../shared/validation';
-import { inputContext, PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { inputContext, taskIdParameter } from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 import { postComment } from '../task/comment';
 import { commentOutput, commentTextBody, commentTextProperties } from './text';
 

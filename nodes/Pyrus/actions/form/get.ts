@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { parseNumericId } from '../../../shared/validation';
-import { inputContext } from '../common';
+import { inputContext } from '../fields';
 import { loadForm } from '../formFields';
 import { formIdProperty } from '../task/fields';
 

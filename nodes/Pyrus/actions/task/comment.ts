@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { pyrusRequest } from '../../api';
-import { answerTask } from '../common';
+import { answerTask } from '../fields';
 
 /**
  * Every change to a Pyrus task is a comment: posts one and returns the updated task.

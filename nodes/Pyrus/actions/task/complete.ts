@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { PYRUS_TASK_LOCATOR, taskIdParameter, taskOutput } from '../common';
+import { taskIdParameter, taskOutput } from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 import { postComment } from './comment';
 
 /** Complete and Reopen: a comment with `action`, and an optional text. */

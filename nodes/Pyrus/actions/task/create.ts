@@ -20,7 +20,7 @@ import {
 	pyrusDateParameter,
 	pyrusDateTimeParameter,
 	taskOutput,
-} from '../common';
+} from '../fields';
 import { convertFields, fieldEntries, fieldValuesProperty, loadForm } from '../formFields';
 import { findAlreadyCreatedTask } from './existing';
 import { approvalSteps, commonCreateBody, formIdProperty, listIdsOption, memberOption, peopleOption } from './fields';

@@ -4,7 +4,8 @@ import type { OperationModule } from '../../../shared/execute';
 import { taskLocator } from '../../../shared/descriptions';
 import { apiRequest } from '../../../shared/transport/request';
 import { pyrusProfile, pyrusTaskGone } from '../../api';
-import { PYRUS_TASK_LOCATOR, taskIdParameter } from '../common';
+import { taskIdParameter } from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['delete'] };
 

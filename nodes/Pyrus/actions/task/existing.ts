@@ -4,8 +4,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sameText, skipExistingSince } from '../../../shared/alreadyCreated';
 import { inputError } from '../../../shared/transport/errors';
 import { pyrusRequest, pyrusTimeMs, toPyrusDateTime } from '../../api';
-import { readListTasks } from '../../listTasks';
-import { answerTask } from '../common';
+import { readListTasks } from '../../list';
+import { answerTask } from '../fields';
 import { readRegister } from './getAll';
 
 /**

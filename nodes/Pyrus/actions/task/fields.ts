@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericId, parseNumericIdList } from '../../../shared/validation';
-import { inputContext, isSet, MEMBER_DESCRIPTION, personIdentity, personList } from '../common';
+import { inputContext, isSet, MEMBER_DESCRIPTION, personIdentity, personList } from '../fields';
 
 /** Lists to add a task to (create) or add / remove (update). */
 export function listIdsOption(name: string, displayName: string): INodeProperties {

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { OperationModule } from '../../../shared/execute';
 import { simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { pyrusRequest } from '../../api';
-import { answerTask, PYRUS_TASK_LOCATOR, taskIdParameter, taskOutput } from '../common';
+import { answerTask, taskIdParameter, taskOutput } from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 
 const show = { resource: ['task'], operation: ['get'] };
 

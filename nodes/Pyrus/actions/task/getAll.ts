@@ -6,8 +6,8 @@ import { collectPages } from '../../../shared/paging';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { PYRUS_INBOX_ALL, PYRUS_REGISTER_CAP, pyrusRequest, pyrusTimeMs } from '../../api';
-import { readListTasks, type ListWindow } from '../../listTasks';
-import { inputContext, isSet, pyrusDateTimeParameter, taskOutput } from '../common';
+import { readListTasks, type ListWindow } from '../../list';
+import { inputContext, isSet, pyrusDateTimeParameter, taskOutput } from '../fields';
 import { fieldEntries, flattenFields, loadForm } from '../formFields';
 import { formIdProperty, listIdProperty } from './fields';
 

@@ -14,10 +14,10 @@ import {
 	MEMBER_DESCRIPTION,
 	personIdentity,
 	personList,
-	PYRUS_TASK_LOCATOR,
 	taskIdParameter,
 	taskOutput,
-} from '../common';
+} from '../fields';
+import { PYRUS_TASK_LOCATOR } from '../../locator';
 import { convertFields, fieldEntries, fieldValuesProperty, loadForm } from '../formFields';
 import { postComment } from './comment';
 import { listIdsOption, memberOption, minutes, peopleOption } from './fields';

@@ -1,5 +1,5 @@
-import type { TaskLocatorOptions } from '../../shared/descriptions';
-import { UUID_PATTERN } from '../api';
+import type { TaskLocatorOptions } from '../shared/descriptions';
+import { UUID_PATTERN } from './api';
 
 /** The API's link of a task, on any host (a local test server too): `…/entity/task/<id>`. */
 const API_TASK_LINK = '[^/?#]+/(?:[^?#]*/)?entity/task/';

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sameText } from '../../shared/alreadyCreated';
-import { chunk } from '../../shared/paging';
-import { AMO_MAX_PAGE, amoList, amoRequest, embedded } from '../api';
+import { sameText } from '../shared/alreadyCreated';
+import { chunk } from '../shared/paging';
+import { AMO_MAX_PAGE, amoRequest, embedded } from './api';
+import { amoList } from './list';
 
 /** One element of a bulk write: the input item it serves and the task body sent for it. */
 export interface Element {
@@ -141,24 +142,4 @@ export async function readTasksByIds(ctx: IExecuteFunctions, ids: number[]): Pro
 		for (const task of embedded(response.body, 'tasks')) found.set(Number(task.id), task);
 	}
 	return found;
-}
-
-/**
- * The tasks created since `since` (epoch ms), oldest first. amoCRM filters tasks by `updated_at`
- * only (tasks API, «Список задач», #tasks-list); a task is updated when it is created, so the
- * tasks changed since then hold every task created since then.
- */
-export async function tasksCreatedSince(ctx: IExecuteFunctions, since: number, itemIndex: number): Promise<IDataObject[]> {
-	const from = Math.floor(since / 1000);
-	const changed = await amoList(
-		ctx,
-		'/tasks',
-		'tasks',
-		{ returnAll: true, limit: AMO_MAX_PAGE },
-		{ filter: { updated_at: { from } }, order: { id: 'asc' } },
-		itemIndex,
-	);
-	return changed
-		.filter((task) => Number(task.created_at) >= from)
-		.sort((a, b) => Number(a.created_at) - Number(b.created_at) || Number(a.id) - Number(b.id));
 }

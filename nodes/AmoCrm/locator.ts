@@ -1,4 +1,4 @@
-import type { TaskLocatorOptions } from '../../shared/descriptions';
+import type { TaskLocatorOptions } from '../shared/descriptions';
 
 /** amoCRM task links: the API link (…/api/v4/tasks/123) or a link carrying task_id=123. */
 export const AMO_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {

@@ -3,26 +3,18 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { parseDateInput } from '../../shared/dates';
-import type { TaskLocatorOptions } from '../../shared/descriptions';
 import { inputError } from '../../shared/transport/errors';
 import { resolveCredential } from '../../shared/transport/request';
 import { inputContext, parseJsonParameter, parseNumericId, resourceLocatorValue } from '../../shared/validation';
 
 export { inputContext };
-import { pyrusProfile, simplifyPyrusTask, toPyrusDateTime } from '../api';
-
-/** Pyrus task links: https://pyrus.com/t#id12345 (cloud or an on-premise host). */
-export const PYRUS_TASK_LOCATOR: Omit<TaskLocatorOptions, 'show'> = {
-	idRegex: '^[0-9]+$',
-	urlRegex: '^https?://[^#]+#id([0-9]+)',
-	urlPlaceholder: 'https://pyrus.com/t#id12345',
-};
+import { pyrusProfile, toPyrusDateTime } from '../api';
+import { simplifyPyrusTask } from '../shape';
 
 export const MEMBER_DESCRIPTION =
 	'Person IDs or emails, separated by commas. Choose from the members list with an <a href="https://docs.n8n.io/code/expressions/">expression</a> if needed.';
 
-
-/** The task id from the resource locator (id or a task link). */
+/** The task id from the resource locator (list, id or a task link). */
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
 	const value = resourceLocatorValue(ctx, itemIndex, 'taskId', 'Task', (link) => `"${link}" is not a link to a Pyrus task: use e.g. https://pyrus.com/t#id12345`);
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);

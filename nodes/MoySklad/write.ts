@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ItemResult } from '../../shared/execute';
-import { runBatches } from '../../shared/batch';
-import type { RawResponse } from '../../shared/transport/types';
+import type { ItemResult } from '../shared/execute';
+import { runBatches } from '../shared/batch';
+import type { RawResponse } from '../shared/transport/types';
 import {
 	MS_MAX_BATCH,
 	describeErrors,
@@ -13,9 +13,9 @@ import {
 	msRequest,
 	profileOf,
 	refId,
-	simplifyMoySkladTask,
 	vendorErrors,
-} from '../api';
+} from './api';
+import { simplifyMoySkladTask } from './shape';
 
 /** One item's element of a bulk call, or the error that kept it out. */
 export type Prepared<T = IDataObject> = { itemIndex: number; body: T } | Error;

@@ -1,13 +1,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runBatches } from '../../shared/batch';
-import type { ItemResult } from '../../shared/execute';
-import { chunk } from '../../shared/paging';
-import { monotonicNow, now } from '../../shared/transport/clock';
-import { resolveCredential, serverNow } from '../../shared/transport/request';
-import { AMO_MAX_BATCH, AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded, simplifyAmoTask } from '../api';
-import { findAppliedUpdates, findStoredCreates, readTasksByIds, type Element, type SentWindow, type Verdict } from './stored';
+import { runBatches } from '../shared/batch';
+import type { ItemResult } from '../shared/execute';
+import { chunk } from '../shared/paging';
+import { monotonicNow, now } from '../shared/transport/clock';
+import { resolveCredential, serverNow } from '../shared/transport/request';
+import { AMO_MAX_BATCH, AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile, amoRequest, embedded } from './api';
+import { simplifyAmoTask } from './shape';
+import { findAppliedUpdates, findStoredCreates, readTasksByIds, type Element, type SentWindow, type Verdict } from './storedLookup';
 
 /** One item's element of a bulk write, or the error that kept it out. */
 export type Prepared = Element | Error;

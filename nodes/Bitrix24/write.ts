@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { prepareItems, runBatches } from '../../shared/batch';
-import { type ItemResult, type OperationModule } from '../../shared/execute';
-import { simplifyOption, taskLocator } from '../../shared/descriptions';
-import { B24_MAX_BATCH, b24Batch, b24Call, batchable, commandError, credentialHolder } from '../api';
-import { B24_TASK_LOCATOR, taskIdParameter, taskOutput } from './fields';
+import { prepareItems, runBatches } from '../shared/batch';
+import { type ItemResult, type OperationModule } from '../shared/execute';
+import { simplifyOption, taskLocator } from '../shared/descriptions';
+import { B24_MAX_BATCH, b24Batch, b24Call, batchable, commandError, credentialHolder } from './api';
+import { taskIdParameter, taskOutput } from './actions/fields';
+import { B24_TASK_LOCATOR } from './locator';
 
 /** One item's REST call, or the error that kept it from being sent. */
 export type PreparedCommand = { itemIndex: number; method: string; params: IDataObject } | Error;
