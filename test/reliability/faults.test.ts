@@ -8,10 +8,10 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
-import { runWorkflow, setupNock } from '../harness';
+import { setupNock } from '../harness';
 import type { RunWorkflowResult } from '../harness';
 import type { FaultSettings, RequestLogEntry, SandboxServer } from '../sandbox/framework';
-import { type AnyAdapter, VENDORS } from './vendors';
+import { type AnyAdapter, runAgainst, VENDORS } from './vendors';
 
 setupNock({ allowLocalhost: true });
 
@@ -29,16 +29,8 @@ const marker = (n: number) => `mk${String(n).padStart(4, '0')}x`;
 const MARKERS = /mk\d{4}x/g;
 const markersIn = (entry: RequestLogEntry) => JSON.stringify(entry.body ?? '').match(MARKERS) ?? [];
 
-async function run(adapter: AnyAdapter, sandbox: SandboxServer, parameters: INodeParameters, input: IDataObject[]) {
-	return await runWorkflow({
-		nodeTypes: adapter.nodeTypes,
-		credentialTypes: adapter.credentialTypes,
-		credentials: adapter.credentials(sandbox),
-		node: { type: adapter.nodeType, parameters },
-		input,
-		continueOnFail: true,
-	});
-}
+const run = async (adapter: AnyAdapter, sandbox: SandboxServer, parameters: INodeParameters, input: IDataObject[]) =>
+	await runAgainst(adapter, sandbox, parameters, input, { continueOnFail: true });
 
 /** Tasks stored per marker (more than one would be a duplicate). */
 function storedByMarker(adapter: AnyAdapter, sandbox: SandboxServer): Map<string, string[]> {

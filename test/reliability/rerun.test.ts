@@ -6,12 +6,12 @@
  * The queue suite (test/queue) does the same after a real SIGKILL of an n8n worker.
  */
 import { DateTime } from 'luxon';
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
-import { runWorkflow, setupNock } from '../harness';
+import { setupNock } from '../harness';
 import type { SandboxServer } from '../sandbox/framework';
-import { type AnyAdapter, VENDORS } from './vendors';
+import { type AnyAdapter, runAgainst, VENDORS } from './vendors';
 
 setupNock({ allowLocalhost: true });
 
@@ -30,15 +30,7 @@ function createParameters(adapter: AnyAdapter, sandbox: SandboxServer, skipExist
 	return parameters;
 }
 
-async function run(adapter: AnyAdapter, sandbox: SandboxServer, parameters: INodeParameters, input: IDataObject[]) {
-	return await runWorkflow({
-		nodeTypes: adapter.nodeTypes,
-		credentialTypes: adapter.credentialTypes,
-		credentials: adapter.credentials(sandbox),
-		node: { type: adapter.nodeType, parameters },
-		input,
-	});
-}
+const run = runAgainst;
 
 /** Stored tasks per text. */
 function storedByText(adapter: AnyAdapter, sandbox: SandboxServer): Map<string, string[]> {

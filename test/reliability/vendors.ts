@@ -17,6 +17,7 @@ import { PYRUS_REGISTER_CAP } from '../../nodes/Pyrus/api';
 import * as amo from '../amocrm/fixtures';
 import * as b24 from '../bitrix24/fixtures';
 import type { CredentialDataMap } from '../harness';
+import { runWorkflow, type RunWorkflowResult } from '../harness/run-workflow';
 import * as ms from '../moysklad/fixtures';
 import * as pyrus from '../pyrus/fixtures';
 import { AmoCrmSandbox } from '../sandbox/amocrm';
@@ -272,4 +273,22 @@ export function vendor(key: VendorKey): AnyAdapter {
 	const found = VENDORS.find((v) => v.key === key);
 	if (!found) throw new Error(`unknown vendor ${key}`);
 	return found;
+}
+
+/** One run of the vendor's node against its started sandbox, through n8n-core's engine. */
+export async function runAgainst(
+	adapter: AnyAdapter,
+	sandbox: SandboxServer,
+	parameters: INodeParameters,
+	input: IDataObject[],
+	options: { continueOnFail?: boolean } = {},
+): Promise<RunWorkflowResult> {
+	return await runWorkflow({
+		nodeTypes: adapter.nodeTypes,
+		credentialTypes: adapter.credentialTypes,
+		credentials: adapter.credentials(sandbox),
+		node: { type: adapter.nodeType, parameters },
+		input,
+		continueOnFail: options.continueOnFail,
+	});
 }

@@ -152,7 +152,7 @@ export class AccountGovernor {
 	}
 }
 
-/** Each account's governor, shared by every execution of this process. */
+/** Each account's governor, shared by every execution this n8n instance runs. */
 const governors = () => processState('rateGovernors', () => new Map<string, AccountGovernor>());
 
 export function governorFor(key: string, policy: RateLimitPolicy): AccountGovernor {
