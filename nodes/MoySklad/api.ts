@@ -183,14 +183,8 @@ export function moySkladProfile(cost = 4): VendorProfile {
 			if (credentials.authType === 'basic') values.push(moySkladAuthorization(credentials).slice('Basic '.length));
 			return values;
 		},
-		// The window's budget may go out as a burst (a list of up to 11 pages in one window, at
-		// network speed), never more than it in any 3 s (the window counts from answers) nor more
-		// than 5 in flight. Other apps of the user spend the same budget: an answer with
-		// X-RateLimit-Remaining 0 pauses until the reset, and the first 429 empties the bucket
-		// and halves this process's share (the governor), so a 429 is rare and never repeated
-		// in a burst: far below the ban (more than 200 answers 429 a minute).
 		rateLimit: {
-			capacity: perWindow,
+			capacity: 1,
 			refillPerSecond: (perWindow * 1000) / BUDGET_WINDOW_MS,
 			maxInFlight: MAX_IN_FLIGHT,
 			window: { limit: perWindow, windowMs: BUDGET_WINDOW_MS },
