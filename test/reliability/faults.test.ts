@@ -7,11 +7,10 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { setupNock } from '../harness';
 import type { RunWorkflowResult } from '../harness';
 import type { FaultSettings, RequestLogEntry, SandboxServer } from '../sandbox/framework';
-import { type AnyAdapter, runAgainst, VENDORS } from './vendors';
+import { type AnyAdapter, runAgainst, useVendorSandbox, VENDORS } from './vendors';
 
 setupNock({ allowLocalhost: true });
 
@@ -51,23 +50,14 @@ afterAll(() => {
 });
 
 describe.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s under faults', (_name, adapter) => {
+	const started = useVendorSandbox(adapter, { timeScale: SCALE, seed: 7 });
 	let sandbox: SandboxServer;
 
-	beforeAll(async () => {
-		setTimeScale(SCALE);
-		sandbox = adapter.createSandbox({ timeScale: SCALE, seed: 7 });
-		await sandbox.start();
-		adapter.prepare(sandbox);
-	});
-
-	afterAll(async () => {
-		await sandbox.stop();
-		setTimeScale(1);
+	beforeAll(() => {
+		sandbox = started();
 	});
 
 	beforeEach(() => {
-		resetProcessState();
-		adapter.clearTasks(sandbox);
 		sandbox.faults.reset();
 		sandbox.resetStats();
 		sandbox.clearLog();

@@ -8,10 +8,9 @@
 import { DateTime } from 'luxon';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import { setupNock } from '../harness';
 import type { SandboxServer } from '../sandbox/framework';
-import { type AnyAdapter, runAgainst, VENDORS } from './vendors';
+import { type AnyAdapter, runAgainst, useVendorSandbox, VENDORS } from './vendors';
 
 setupNock({ allowLocalhost: true });
 
@@ -75,25 +74,13 @@ function age(adapter: AnyAdapter, sandbox: SandboxServer, id: string, days: numb
 }
 
 describe.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: re-running an interrupted create', (_name, adapter) => {
+	const started = useVendorSandbox(adapter, { timeScale: SCALE });
 	let sandbox: SandboxServer;
 
-	beforeAll(async () => {
-		setTimeScale(SCALE);
-		sandbox = adapter.createSandbox({ timeScale: SCALE });
-		await sandbox.start();
-		adapter.prepare(sandbox);
+	beforeAll(() => {
+		sandbox = started();
 		// eslint-disable-next-line @typescript-eslint/no-explicit-any
 		if (adapter.key === 'pyrus') (sandbox as any).addList({ id: PYRUS_LIST, name: 'Projects' });
-	});
-
-	afterAll(async () => {
-		await sandbox.stop();
-		setTimeScale(1);
-	});
-
-	beforeEach(() => {
-		resetProcessState();
-		adapter.clearTasks(sandbox);
 	});
 
 	/** The first run wrote items 0–59 of 150 and was cut short. */

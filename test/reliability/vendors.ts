@@ -14,6 +14,7 @@ import { AMO_MAX_BATCH, AMO_MAX_PAGE } from '../../nodes/AmoCrm/api';
 import { B24_MAX_BATCH, B24_PAGE } from '../../nodes/Bitrix24/api';
 import { MS_MAX_BATCH, MS_MAX_PAGE } from '../../nodes/MoySklad/api';
 import { PYRUS_REGISTER_CAP } from '../../nodes/Pyrus/api';
+import { resetProcessState, setTimeScale } from '../../nodes/shared/transport/clock';
 import * as amo from '../amocrm/fixtures';
 import * as b24 from '../bitrix24/fixtures';
 import type { CredentialDataMap } from '../harness';
@@ -291,4 +292,29 @@ export async function runAgainst(
 		input,
 		continueOnFail: options.continueOnFail,
 	});
+}
+
+/**
+ * A started sandbox of the vendor for a describe block, on the given time scale (shared with the
+ * node): prepared once, stopped at the end; each test starts with no tasks and a clean process
+ * state. Returns the started sandbox (call it inside hooks and tests).
+ */
+export function useVendorSandbox(adapter: AnyAdapter, options: { timeScale: number; seed?: number }): () => SandboxServer {
+	let sandbox: SandboxServer | undefined;
+	beforeAll(async () => {
+		setTimeScale(options.timeScale);
+		const created = adapter.createSandbox(options);
+		sandbox = created;
+		await created.start();
+		adapter.prepare(created);
+	});
+	afterAll(async () => {
+		await sandbox?.stop();
+		setTimeScale(1);
+	});
+	beforeEach(() => {
+		resetProcessState();
+		adapter.clearTasks(sandbox!);
+	});
+	return () => sandbox!;
 }
