@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption } from '../../../shared/descriptions';
+import { collection, simplifyOption } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { outputs, writeTasks } from '../../write';
 import { holdsAllSent } from '../../storedLookup';
@@ -32,15 +32,7 @@ const description: INodeProperties[] = [
 		description: 'Deadline of the task. Without a time zone offset, the workflow\'s time zone applies.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: taskFieldOptions(),
-	},
+	collection('additionalFields', { show }, taskFieldOptions()),
 	...skipExistingProperties(show),
 	simplifyOption(show),
 ];

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { outputs, writeTasks } from '../../write';
 import { taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
@@ -12,31 +12,23 @@ const show = { resource: ['task'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...AMO_TASK_LOCATOR, show }),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Due Date',
-				name: 'completeTill',
-				type: 'dateTime',
-				default: '',
-				description: 'New deadline. Without a time zone offset, the workflow\'s time zone applies.',
-			},
-			{
-				displayName: 'Text',
-				name: 'text',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-			},
-			...taskFieldOptions(),
-		],
-	},
+	collection('updateFields', { show }, [
+		{
+			displayName: 'Due Date',
+			name: 'completeTill',
+			type: 'dateTime',
+			default: '',
+			description: 'New deadline. Without a time zone offset, the workflow\'s time zone applies.',
+		},
+		{
+			displayName: 'Text',
+			name: 'text',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+		},
+		...taskFieldOptions(),
+	]),
 	simplifyOption(show),
 ];
 

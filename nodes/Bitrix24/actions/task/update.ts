@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { runCommands, taskResult } from '../../write';
 import { taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
@@ -12,15 +12,7 @@ const show = { resource: ['task'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...B24_TASK_LOCATOR, show }),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: taskFieldOptions(true),
-	},
+	collection('updateFields', { show }, taskFieldOptions(true)),
 	simplifyOption(show),
 ];
 

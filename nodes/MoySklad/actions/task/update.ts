@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { prepareItems } from '../../../shared/batch';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
@@ -13,25 +13,17 @@ const show = { resource: ['task'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...MS_TASK_LOCATOR, show }),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			assigneeProperty(),
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-			},
-			...taskFieldOptions(),
-		],
-	},
+	collection('updateFields', { show }, [
+		assigneeProperty(),
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+		},
+		...taskFieldOptions(),
+	]),
 	simplifyOption(show),
 ];
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareItems } from '../../../shared/batch';
+import { collection } from '../../../shared/descriptions';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { metaRef } from '../../api';
@@ -11,18 +12,10 @@ const show = { resource: ['taskType'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	stateIdProperty(show),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{ displayName: 'Color', name: 'color', type: 'color', default: '#4C8BF5', description: colorDescription },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-		],
-	},
+	collection('updateFields', { show }, [
+		{ displayName: 'Color', name: 'color', type: 'color', default: '#4C8BF5', description: colorDescription },
+		{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+	]),
 ];
 
 /**

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { skipExistingProperties } from '../../../shared/alreadyCreated';
 import type { OperationModule } from '../../../shared/execute';
-import { simplifyOption } from '../../../shared/descriptions';
+import { collection, simplifyOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, requireText } from '../../../shared/validation';
 import { pyrusRequest } from '../../api';
@@ -53,73 +53,65 @@ const description: INodeProperties[] = [
 	},
 	formIdProperty({ ...show, taskKind: ['form'] }),
 	fieldValuesProperty('fields', { show: { ...show, taskKind: ['form'] } }),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Approvals (JSON)',
-				name: 'approvals',
-				type: 'json',
-				default: '[[]]',
-				description: 'Approvers per step, one array per step: [[1731], ["jane.doe@example.com"]]',
-				displayOptions: { show: form },
-			},
-			{
-				displayName: 'Attachments (JSON)',
-				name: 'attachments',
-				type: 'json',
-				default: '[]',
-				description: ATTACHMENTS_DESCRIPTION,
-			},
-			...dueOptions.map((option) => ({ ...option, displayOptions: { show: simple } })),
-			{
-				displayName: 'Fill Defaults',
-				name: 'fillDefaults',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to fill the fields not given with the form\'s default values',
-				displayOptions: { show: form },
-			},
-			listIdsOption('listIds', 'List Names or IDs'),
-			{
-				displayName: 'Parent Task ID',
-				name: 'parentTaskId',
-				type: 'string',
-				default: '',
-				description: 'Create the task as a subtask of this task',
-			},
-			{ ...peopleOption('participants', 'Participants'), displayOptions: { show: simple } },
-			{ ...memberOption('responsible', 'Responsible Name or ID'), displayOptions: { show: simple } },
-			{
-				displayName: 'Scheduled Date',
-				name: 'scheduledDate',
-				type: 'dateTime',
-				default: '',
-				description: 'Postpone the task: it returns to the inbox on this date',
-			},
-			{
-				displayName: 'Scheduled Time',
-				name: 'scheduledTime',
-				type: 'dateTime',
-				default: '',
-				description: 'Postpone the task to an exact moment. Not together with Scheduled Date.',
-			},
-			{
-				displayName: 'Subject',
-				name: 'subject',
-				type: 'string',
-				default: '',
-				description: 'Title of the task; without one Pyrus uses the first line of the text',
-				displayOptions: { show: simple },
-			},
-			peopleOption('subscribers', 'Subscribers', `${MEMBER_DESCRIPTION} Subscribers follow the task.`),
-		],
-	},
+	collection('additionalFields', { show }, [
+		{
+			displayName: 'Approvals (JSON)',
+			name: 'approvals',
+			type: 'json',
+			default: '[[]]',
+			description: 'Approvers per step, one array per step: [[1731], ["jane.doe@example.com"]]',
+			displayOptions: { show: form },
+		},
+		{
+			displayName: 'Attachments (JSON)',
+			name: 'attachments',
+			type: 'json',
+			default: '[]',
+			description: ATTACHMENTS_DESCRIPTION,
+		},
+		...dueOptions.map((option) => ({ ...option, displayOptions: { show: simple } })),
+		{
+			displayName: 'Fill Defaults',
+			name: 'fillDefaults',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to fill the fields not given with the form\'s default values',
+			displayOptions: { show: form },
+		},
+		listIdsOption('listIds', 'List Names or IDs'),
+		{
+			displayName: 'Parent Task ID',
+			name: 'parentTaskId',
+			type: 'string',
+			default: '',
+			description: 'Create the task as a subtask of this task',
+		},
+		{ ...peopleOption('participants', 'Participants'), displayOptions: { show: simple } },
+		{ ...memberOption('responsible', 'Responsible Name or ID'), displayOptions: { show: simple } },
+		{
+			displayName: 'Scheduled Date',
+			name: 'scheduledDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Postpone the task: it returns to the inbox on this date',
+		},
+		{
+			displayName: 'Scheduled Time',
+			name: 'scheduledTime',
+			type: 'dateTime',
+			default: '',
+			description: 'Postpone the task to an exact moment. Not together with Scheduled Date.',
+		},
+		{
+			displayName: 'Subject',
+			name: 'subject',
+			type: 'string',
+			default: '',
+			description: 'Title of the task; without one Pyrus uses the first line of the text',
+			displayOptions: { show: simple },
+		},
+		peopleOption('subscribers', 'Subscribers', `${MEMBER_DESCRIPTION} Subscribers follow the task.`),
+	]),
 	...skipExistingProperties(show),
 	simplifyOption(show),
 ];
