@@ -57,6 +57,20 @@ export function collection(
 	return { displayName, name, type: 'collection', placeholder, default: {}, displayOptions, options };
 }
 
+/** The required multi-line "Text" of a task or a comment. */
+export function textProperty(show: Show, description?: string): INodeProperties {
+	return {
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		...(description === undefined ? {} : { description }),
+		displayOptions: { show },
+	};
+}
+
 /** "Simplify": the common task shape instead of the vendor's raw object. */
 export function simplifyOption(show: Show, on: 'on' | 'off' = 'off'): INodeProperties {
 	const option: INodeProperties = {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { skipExistingProperties } from '../../../shared/alreadyCreated';
 import type { OperationModule } from '../../../shared/execute';
-import { collection, simplifyOption } from '../../../shared/descriptions';
+import { collection, simplifyOption, textProperty } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, requireText } from '../../../shared/validation';
 import { pyrusRequest } from '../../api';
@@ -41,16 +41,7 @@ const description: INodeProperties[] = [
 		default: 'simple',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		required: true,
-		description: 'What has to be done',
-		displayOptions: { show: { ...show, taskKind: ['simple'] } },
-	},
+	textProperty({ ...show, taskKind: ['simple'] }, 'What has to be done'),
 	formIdProperty({ ...show, taskKind: ['form'] }),
 	fieldValuesProperty('fields', { show: { ...show, taskKind: ['form'] } }),
 	collection('additionalFields', { show }, [
