@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
 import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { inputError } from '../../../shared/transport/errors';
+import { requireChanges, updateFieldsValue } from '../../../shared/validation';
 import { runCommands, taskResult } from '../../write';
 import { taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 import { B24_TASK_LOCATOR } from '../../locator';
@@ -20,10 +20,7 @@ const description: INodeProperties[] = [
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const taskId = taskIdParameter(this, itemIndex);
-		const fields = taskFieldsBody(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, 'Update Fields');
-		if (Object.keys(fields).length === 0) {
-			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
-		}
+		const fields = requireChanges(this, itemIndex, taskFieldsBody(this, itemIndex, updateFieldsValue(this, itemIndex), 'Update Fields'));
 		// taskId before fields: Bitrix24 reads parameters in the documented order.
 		return { itemIndex, method: 'tasks.task.update', params: { taskId, fields } };
 	});
