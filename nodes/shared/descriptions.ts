@@ -40,6 +40,37 @@ export function returnAllAndLimitValues(
 	return { returnAll, limit };
 }
 
+const COLLECTIONS = {
+	additionalFields: { displayName: 'Additional Fields', placeholder: 'Add Field' },
+	filters: { displayName: 'Filters', placeholder: 'Add Filter' },
+	options: { displayName: 'Options', placeholder: 'Add Option' },
+	updateFields: { displayName: 'Update Fields', placeholder: 'Add Field' },
+} as const;
+
+/** One of the collections every operation names alike: Additional Fields, Filters, Options, Update Fields. */
+export function collection(
+	name: keyof typeof COLLECTIONS,
+	displayOptions: INodeProperties['displayOptions'],
+	options: INodeProperties['options'],
+): INodeProperties {
+	const { displayName, placeholder } = COLLECTIONS[name];
+	return { displayName, name, type: 'collection', placeholder, default: {}, displayOptions, options };
+}
+
+/** The required multi-line "Text" of a task or a comment. */
+export function textProperty(show: Show, description?: string): INodeProperties {
+	return {
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		...(description === undefined ? {} : { description }),
+		displayOptions: { show },
+	};
+}
+
 /** "Simplify": the common task shape instead of the vendor's raw object. */
 export function simplifyOption(show: Show, on: 'on' | 'off' = 'off'): INodeProperties {
 	const option: INodeProperties = {

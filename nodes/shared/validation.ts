@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 
@@ -128,4 +128,17 @@ export function resourceLocatorValue(
 		}
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
+}
+
+/** The item's "Update Fields" collection. */
+export function updateFieldsValue(ctx: Pick<IExecuteFunctions, 'getNodeParameter'>, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+}
+
+/** An update body that changes something: an empty one fails its item, naming Update Fields, before any request. */
+export function requireChanges<T extends IDataObject>(ctx: Pick<IExecuteFunctions, 'getNode'>, itemIndex: number, body: T): T {
+	if (Object.keys(body).length === 0) {
+		throw inputError(ctx.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
+	}
+	return body;
 }

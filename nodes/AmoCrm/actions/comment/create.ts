@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { taskLocator } from '../../../shared/descriptions';
+import { taskLocator, textProperty } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { amoRequest, embedded } from '../../api';
 import { inputContext, taskIdParameter } from '../fields';
@@ -21,15 +21,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	taskLocator({ ...AMO_TASK_LOCATOR, show }),
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		required: true,
-		displayOptions: { show },
-	},
+	textProperty(show),
 ];
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
+import { collection, returnAllAndLimit, returnAllAndLimitValues, taskLocator } from '../../../shared/descriptions';
 import { amoList } from '../../list';
 import { taskIdParameter } from '../fields';
 import { AMO_TASK_LOCATOR } from '../../locator';
@@ -12,23 +12,15 @@ const show = { resource: ['comment'], operation: ['getAll'] };
 const description: INodeProperties[] = [
 	taskLocator({ ...AMO_TASK_LOCATOR, show }),
 	...returnAllAndLimit(show),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Include Task Result',
-				name: 'includeResult',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add the task\'s result text as a first item (note_type "task_result")',
-			},
-		],
-	},
+	collection('options', { show }, [
+		{
+			displayName: 'Include Task Result',
+			name: 'includeResult',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add the task\'s result text as a first item (note_type "task_result")',
+		},
+	]),
 ];
 
 /** Notes of the task's linked entity, newest last, as amoCRM lists them. */

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption } from '../../../shared/descriptions';
+import { collection, simplifyOption, textProperty } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { outputs, writeTasks } from '../../write';
 import { holdsAllSent } from '../../storedLookup';
@@ -13,16 +13,7 @@ import { dueSeconds, inputContext, taskFieldOptions, taskFieldsBody } from '../f
 const show = { resource: ['task'], operation: ['create'] };
 
 const description: INodeProperties[] = [
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		required: true,
-		description: 'What has to be done',
-		displayOptions: { show },
-	},
+	textProperty(show, 'What has to be done'),
 	{
 		displayName: 'Due Date',
 		name: 'completeTill',
@@ -32,15 +23,7 @@ const description: INodeProperties[] = [
 		description: 'Deadline of the task. Without a time zone offset, the workflow\'s time zone applies.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: taskFieldOptions(),
-	},
+	collection('additionalFields', { show }, taskFieldOptions()),
 	...skipExistingProperties(show),
 	simplifyOption(show),
 ];

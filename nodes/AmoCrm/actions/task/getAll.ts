@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { parseDateInput, toUnixSeconds } from '../../../shared/dates';
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
+import { collection, returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericIdList } from '../../../shared/validation';
 import { amoList } from '../../list';
@@ -14,93 +14,77 @@ const show = { resource: ['task'], operation: ['getAll'] };
 
 const description: INodeProperties[] = [
 	...returnAllAndLimit(show),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Created By User Names or IDs',
-				name: 'createdBy',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: [],
-				description:
-					'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
-			{
-				displayName: 'Linked Entity IDs',
-				name: 'entityIds',
-				type: 'string',
-				default: '',
-				placeholder: '9785993, 9785994',
-				description: 'Comma-separated IDs of linked entities; needs Linked Entity Type',
-			},
-			{
-				displayName: 'Linked Entity Type',
-				name: 'entityType',
-				type: 'options',
-				options: ENTITY_TYPES,
-				default: 'leads',
-			},
-			responsibleUsersFilter,
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [
-					{ name: 'Any', value: 'any' },
-					{ name: 'Open', value: 'open' },
-					{ name: 'Completed', value: 'completed' },
-				],
-				default: 'any',
-			},
-			{
-				displayName: 'Task IDs',
-				name: 'ids',
-				type: 'string',
-				default: '',
-				placeholder: '56981, 56982',
-				description: 'Comma-separated task IDs',
-			},
-			taskTypesFilter,
-			...updatedRangeFilters,
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Extra Query (JSON)',
-				name: 'extraQuery',
-				type: 'json',
-				default: '{}',
-				description:
-					'More amoCRM list parameters, merged into the request: "filter" for filters the fields above do not offer (e.g. {"filter": {"lead_statuses": [{"status_id": 142, "pipeline_id": 3}]}}) and "order"',
-			},
-			{
-				displayName: 'Sort By',
-				name: 'sortBy',
-				type: 'options',
-				options: [
-					{ name: 'Created At', value: 'created_at' },
-					{ name: 'Due Date', value: 'complete_till' },
-					{ name: 'ID', value: 'id' },
-				],
-				default: 'id',
-				description: 'The field to sort by (amoCRM sorts tasks only by these three)',
-			},
-			sortDirectionOption,
-		],
-	},
+	collection('filters', { show }, [
+		{
+			displayName: 'Created By User Names or IDs',
+			name: 'createdBy',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getUsers' },
+			default: [],
+			description:
+				'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+		{
+			displayName: 'Linked Entity IDs',
+			name: 'entityIds',
+			type: 'string',
+			default: '',
+			placeholder: '9785993, 9785994',
+			description: 'Comma-separated IDs of linked entities; needs Linked Entity Type',
+		},
+		{
+			displayName: 'Linked Entity Type',
+			name: 'entityType',
+			type: 'options',
+			options: ENTITY_TYPES,
+			default: 'leads',
+		},
+		responsibleUsersFilter,
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			options: [
+				{ name: 'Any', value: 'any' },
+				{ name: 'Open', value: 'open' },
+				{ name: 'Completed', value: 'completed' },
+			],
+			default: 'any',
+		},
+		{
+			displayName: 'Task IDs',
+			name: 'ids',
+			type: 'string',
+			default: '',
+			placeholder: '56981, 56982',
+			description: 'Comma-separated task IDs',
+		},
+		taskTypesFilter,
+		...updatedRangeFilters,
+	]),
+	collection('options', { show }, [
+		{
+			displayName: 'Extra Query (JSON)',
+			name: 'extraQuery',
+			type: 'json',
+			default: '{}',
+			description:
+				'More amoCRM list parameters, merged into the request: "filter" for filters the fields above do not offer (e.g. {"filter": {"lead_statuses": [{"status_id": 142, "pipeline_id": 3}]}}) and "order"',
+		},
+		{
+			displayName: 'Sort By',
+			name: 'sortBy',
+			type: 'options',
+			options: [
+				{ name: 'Created At', value: 'created_at' },
+				{ name: 'Due Date', value: 'complete_till' },
+				{ name: 'ID', value: 'id' },
+			],
+			default: 'id',
+			description: 'The field to sort by (amoCRM sorts tasks only by these three)',
+		},
+		sortDirectionOption,
+	]),
 	simplifyOption(show),
 ];
 

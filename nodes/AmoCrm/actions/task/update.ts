@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { inputError } from '../../../shared/transport/errors';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { requireChanges, updateFieldsValue } from '../../../shared/validation';
 import { outputs, writeTasks } from '../../write';
 import { taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 import { AMO_TASK_LOCATOR } from '../../locator';
@@ -12,31 +12,23 @@ const show = { resource: ['task'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...AMO_TASK_LOCATOR, show }),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Due Date',
-				name: 'completeTill',
-				type: 'dateTime',
-				default: '',
-				description: 'New deadline. Without a time zone offset, the workflow\'s time zone applies.',
-			},
-			{
-				displayName: 'Text',
-				name: 'text',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-			},
-			...taskFieldOptions(),
-		],
-	},
+	collection('updateFields', { show }, [
+		{
+			displayName: 'Due Date',
+			name: 'completeTill',
+			type: 'dateTime',
+			default: '',
+			description: 'New deadline. Without a time zone offset, the workflow\'s time zone applies.',
+		},
+		{
+			displayName: 'Text',
+			name: 'text',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+		},
+		...taskFieldOptions(),
+	]),
 	simplifyOption(show),
 ];
 
@@ -44,11 +36,7 @@ const description: INodeProperties[] = [
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
-		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const body = taskFieldsBody(this, itemIndex, fields, 'Update Fields');
-		if (Object.keys(body).length === 0) {
-			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
-		}
+		const body = requireChanges(this, itemIndex, taskFieldsBody(this, itemIndex, updateFieldsValue(this, itemIndex), 'Update Fields'));
 		return { itemIndex, body: { id, ...body } };
 	});
 	return await outputs(this, await writeTasks(this, 'PATCH', prepared));

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { taskLocator } from '../../../shared/descriptions';
+import { taskLocator, textProperty } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { b24Call } from '../../api';
 import { inputContext, taskIdParameter } from '../fields';
@@ -12,16 +12,7 @@ const show = { resource: ['comment'], operation: ['create'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...B24_TASK_LOCATOR, show }),
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		required: true,
-		description: 'The comment (BBCode)',
-		displayOptions: { show },
-	},
+	textProperty(show, 'The comment (BBCode)'),
 	cardTypeOption(show),
 	chatScopeNotice(show, 'tasks', 'tasks.task.chat.message.send (REST 3.0)'),
 ];

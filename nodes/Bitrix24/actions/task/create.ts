@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption } from '../../../shared/descriptions';
+import { collection, simplifyOption } from '../../../shared/descriptions';
 import { parseNumericId, requireText } from '../../../shared/validation';
 import { runCommands, taskResult } from '../../write';
 import { inputContext, taskFieldOptions, taskFieldsBody } from '../fields';
@@ -31,15 +31,7 @@ const description: INodeProperties[] = [
 			'The person who does the task. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: taskFieldOptions(false),
-	},
+	collection('additionalFields', { show }, taskFieldOptions(false)),
 	...skipExistingProperties(show),
 	simplifyOption(show),
 ];

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption } from '../../../shared/descriptions';
+import { collection, returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { listTasks, type TaskQuery } from '../../list';
@@ -50,90 +50,74 @@ const statusOptions = [
 
 const description: INodeProperties[] = [
 	...returnAllAndLimit(show),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			dateFilter('Changed After', 'changedAfter'),
-			dateFilter('Changed Before', 'changedBefore'),
-			dateFilter('Closed After', 'closedAfter'),
-			dateFilter('Closed Before', 'closedBefore'),
-			dateFilter('Created After', 'createdAfter'),
-			dateFilter('Created Before', 'createdBefore'),
-			usersFilter('Created By Names or IDs', 'createdBy'),
-			{
-				displayName: 'Custom Filter (JSON)',
-				name: 'customFilter',
-				type: 'json',
-				default: '{}',
-				description:
-					'More conditions in Bitrix24\'s own form: field names with operator prefixes (!, &lt;, &lt;=, &gt;, &gt;=, %, =, !=, @, !@), e.g. {"!GROUP_ID": 0, "UF_CRM_TASK": "D_10"}',
-			},
-			dateFilter('Deadline After', 'deadlineAfter'),
-			dateFilter('Deadline Before', 'deadlineBefore'),
-			{
-				displayName: 'Group Names or IDs',
-				name: 'groupIds',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getGroups' },
-				default: [],
-				description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
-			{
-				displayName: 'Member Name or ID',
-				name: 'member',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getUsers' },
-				default: '',
-				description:
-					'Tasks where this user is the creator, the responsible person, a participant or an observer (read as four lists, merged). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			usersFilter('Responsible User Names or IDs', 'responsibleIds'),
-			{
-				displayName: 'Status',
-				name: 'statuses',
-				type: 'multiOptions',
-				options: statusOptions,
-				default: [],
-				description: 'Real statuses filter on the task\'s status; meta-statuses (overdue...) on Bitrix24\'s status for sorting',
-			},
-			{ displayName: 'Tag', name: 'tag', type: 'string', default: '' },
-			{ displayName: 'Task IDs', name: 'ids', type: 'string', default: '', placeholder: '8017, 8018' },
-			{ displayName: 'Title Contains', name: 'titleContains', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Field Names or IDs',
-				name: 'select',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getTaskFields' },
-				default: [],
-				description:
-					'Fields to read, custom UF_ fields included (default: the usual task fields). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Sort By',
-				name: 'sortBy',
-				type: 'options',
-				options: SORT_FIELDS.map((value) => ({ name: value, value })),
-				default: 'ID',
-				description: 'Sorting by ID pages by key, which stays exact while tasks change',
-			},
-			sortDirectionOption,
-		],
-	},
+	collection('filters', { show }, [
+		dateFilter('Changed After', 'changedAfter'),
+		dateFilter('Changed Before', 'changedBefore'),
+		dateFilter('Closed After', 'closedAfter'),
+		dateFilter('Closed Before', 'closedBefore'),
+		dateFilter('Created After', 'createdAfter'),
+		dateFilter('Created Before', 'createdBefore'),
+		usersFilter('Created By Names or IDs', 'createdBy'),
+		{
+			displayName: 'Custom Filter (JSON)',
+			name: 'customFilter',
+			type: 'json',
+			default: '{}',
+			description:
+				'More conditions in Bitrix24\'s own form: field names with operator prefixes (!, &lt;, &lt;=, &gt;, &gt;=, %, =, !=, @, !@), e.g. {"!GROUP_ID": 0, "UF_CRM_TASK": "D_10"}',
+		},
+		dateFilter('Deadline After', 'deadlineAfter'),
+		dateFilter('Deadline Before', 'deadlineBefore'),
+		{
+			displayName: 'Group Names or IDs',
+			name: 'groupIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getGroups' },
+			default: [],
+			description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+		{
+			displayName: 'Member Name or ID',
+			name: 'member',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getUsers' },
+			default: '',
+			description:
+				'Tasks where this user is the creator, the responsible person, a participant or an observer (read as four lists, merged). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		usersFilter('Responsible User Names or IDs', 'responsibleIds'),
+		{
+			displayName: 'Status',
+			name: 'statuses',
+			type: 'multiOptions',
+			options: statusOptions,
+			default: [],
+			description: 'Real statuses filter on the task\'s status; meta-statuses (overdue...) on Bitrix24\'s status for sorting',
+		},
+		{ displayName: 'Tag', name: 'tag', type: 'string', default: '' },
+		{ displayName: 'Task IDs', name: 'ids', type: 'string', default: '', placeholder: '8017, 8018' },
+		{ displayName: 'Title Contains', name: 'titleContains', type: 'string', default: '' },
+	]),
+	collection('options', { show }, [
+		{
+			displayName: 'Field Names or IDs',
+			name: 'select',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getTaskFields' },
+			default: [],
+			description:
+				'Fields to read, custom UF_ fields included (default: the usual task fields). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Sort By',
+			name: 'sortBy',
+			type: 'options',
+			options: SORT_FIELDS.map((value) => ({ name: value, value })),
+			default: 'ID',
+			description: 'Sorting by ID pages by key, which stays exact while tasks change',
+		},
+		sortDirectionOption,
+	]),
 	simplifyOption(show),
 ];
 

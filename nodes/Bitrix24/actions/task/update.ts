@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareItems } from '../../../shared/batch';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
-import { inputError } from '../../../shared/transport/errors';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { requireChanges, updateFieldsValue } from '../../../shared/validation';
 import { runCommands, taskResult } from '../../write';
 import { taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
 import { B24_TASK_LOCATOR } from '../../locator';
@@ -12,15 +12,7 @@ const show = { resource: ['task'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...B24_TASK_LOCATOR, show }),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: taskFieldOptions(true),
-	},
+	collection('updateFields', { show }, taskFieldOptions(true)),
 	simplifyOption(show),
 ];
 
@@ -28,10 +20,7 @@ const description: INodeProperties[] = [
 async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]> {
 	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const taskId = taskIdParameter(this, itemIndex);
-		const fields = taskFieldsBody(this, itemIndex, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, 'Update Fields');
-		if (Object.keys(fields).length === 0) {
-			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
-		}
+		const fields = requireChanges(this, itemIndex, taskFieldsBody(this, itemIndex, updateFieldsValue(this, itemIndex), 'Update Fields'));
 		// taskId before fields: Bitrix24 reads parameters in the documented order.
 		return { itemIndex, method: 'tasks.task.update', params: { taskId, fields } };
 	});

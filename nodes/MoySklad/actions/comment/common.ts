@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { taskLocator } from '../../../shared/descriptions';
+import { taskLocator, textProperty } from '../../../shared/descriptions';
 import { parseUuid } from '../fields';
 import { MS_TASK_LOCATOR } from '../../locator';
 
@@ -24,17 +24,7 @@ export function noteIdProperty(show: Show): INodeProperties {
 }
 
 export function noteTextProperty(show: Show): INodeProperties {
-	return {
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		required: true,
-		description:
-			'The comment (up to 4096 characters). Mention an employee with {{employee;&lt;employee ID&gt;}}: it is passed as is and notifies them.',
-		displayOptions: { show },
-	};
+	return textProperty(show, 'The comment (up to 4096 characters). Mention an employee with {{employee;&lt;employee ID&gt;}}: it is passed as is and notifies them.');
 }
 
 export function noteIdParameter(ctx: IExecuteFunctions, itemIndex: number): string {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { findAlreadyCreated, markAlreadyCreated, skipExistingProperties } from '../../../shared/alreadyCreated';
 import { prepareItems } from '../../../shared/batch';
-import { simplifyOption } from '../../../shared/descriptions';
+import { collection, simplifyOption } from '../../../shared/descriptions';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { metaRef } from '../../api';
 import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../../write';
@@ -23,15 +23,7 @@ const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	assigneeProperty({ required: true, displayOptions: { show }, description: 'The employee responsible for the task. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.' }),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: taskFieldOptions(),
-	},
+	collection('additionalFields', { show }, taskFieldOptions()),
 	...skipExistingProperties(show),
 	simplifyOption(show),
 ];

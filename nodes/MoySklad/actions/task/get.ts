@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
 import type { OperationModule } from '../../../shared/execute';
 import { msRequest } from '../../api';
 import { taskOutput } from '../../write';
@@ -12,15 +12,7 @@ const show = { resource: ['task'], operation: ['get'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...MS_TASK_LOCATOR, show }),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [expandOption],
-	},
+	collection('options', { show }, [expandOption]),
 	simplifyOption(show),
 ];
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
+import { collection, returnAllAndLimit, returnAllAndLimitValues, simplifyOption, sortDirectionOption, updatedRangeFilters } from '../../../shared/descriptions';
 import type { OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef } from '../../api';
@@ -15,80 +15,64 @@ const show = { resource: ['task'], operation: ['getAll'] };
 
 const description: INodeProperties[] = [
 	...returnAllAndLimit(show),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			assigneeProperty(),
-			{
-				displayName: 'Author Name or ID',
-				name: 'author',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getEmployees' },
-				default: '',
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			},
-			{
-				displayName: 'Counterparty ID',
-				name: 'agent',
-				type: 'string',
-				default: '',
-				description: 'Only tasks linked to this counterparty',
-			},
-			{
-				displayName: 'Description Contains',
-				name: 'description',
-				type: 'string',
-				default: '',
-				description: 'Only tasks whose description contains this text (case-insensitive)',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [
-					{ name: 'All', value: 'all' },
-					{ name: 'Open', value: 'open' },
-					{ name: 'Completed', value: 'completed' },
-				],
-				default: 'all',
-				description: 'MoySklad itself lists only open tasks unless asked otherwise',
-			},
-			taskTypeFilterProperty(),
-			...updatedRangeFilters,
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			expandOption,
-			{
-				displayName: 'Sort By',
-				name: 'sortBy',
-				type: 'options',
-				options: [
-					{ name: 'Created', value: 'created' },
-					{ name: 'Description', value: 'description' },
-					{ name: 'Done', value: 'done' },
-					{ name: 'Due Date', value: 'dueToDate' },
-					{ name: 'ID', value: 'id' },
-					{ name: 'Updated', value: 'updated' },
-				],
-				default: 'created',
-			},
-			sortDirectionOption,
-		],
-	},
+	collection('filters', { show }, [
+		assigneeProperty(),
+		{
+			displayName: 'Author Name or ID',
+			name: 'author',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getEmployees' },
+			default: '',
+			description:
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		},
+		{
+			displayName: 'Counterparty ID',
+			name: 'agent',
+			type: 'string',
+			default: '',
+			description: 'Only tasks linked to this counterparty',
+		},
+		{
+			displayName: 'Description Contains',
+			name: 'description',
+			type: 'string',
+			default: '',
+			description: 'Only tasks whose description contains this text (case-insensitive)',
+		},
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			options: [
+				{ name: 'All', value: 'all' },
+				{ name: 'Open', value: 'open' },
+				{ name: 'Completed', value: 'completed' },
+			],
+			default: 'all',
+			description: 'MoySklad itself lists only open tasks unless asked otherwise',
+		},
+		taskTypeFilterProperty(),
+		...updatedRangeFilters,
+	]),
+	collection('options', { show }, [
+		expandOption,
+		{
+			displayName: 'Sort By',
+			name: 'sortBy',
+			type: 'options',
+			options: [
+				{ name: 'Created', value: 'created' },
+				{ name: 'Description', value: 'description' },
+				{ name: 'Done', value: 'done' },
+				{ name: 'Due Date', value: 'dueToDate' },
+				{ name: 'ID', value: 'id' },
+				{ name: 'Updated', value: 'updated' },
+			],
+			default: 'created',
+		},
+		sortDirectionOption,
+	]),
 	simplifyOption(show),
 ];
 

@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyOption, taskLocator } from '../../../shared/descriptions';
+import { collection, simplifyOption, taskLocator } from '../../../shared/descriptions';
 import { prepareItems } from '../../../shared/batch';
 import type { ItemResult, OperationModule } from '../../../shared/execute';
-import { inputError } from '../../../shared/transport/errors';
+import { requireChanges, updateFieldsValue } from '../../../shared/validation';
 import { metaRef } from '../../api';
 import { TASK_WRITES, baseUrlOf, sendBulk, taskOutputs } from '../../write';
 import { assigneeProperty, taskFieldOptions, taskFieldsBody, taskIdParameter } from '../fields';
@@ -13,25 +13,17 @@ const show = { resource: ['task'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	taskLocator({ ...MS_TASK_LOCATOR, show }),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			assigneeProperty(),
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-			},
-			...taskFieldOptions(),
-		],
-	},
+	collection('updateFields', { show }, [
+		assigneeProperty(),
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+		},
+		...taskFieldOptions(),
+	]),
 	simplifyOption(show),
 ];
 
@@ -43,11 +35,8 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 	const baseUrl = await baseUrlOf(this);
 	const prepared = await prepareItems(this, itemIndices, async (itemIndex) => {
 		const id = taskIdParameter(this, itemIndex);
-		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const body = await taskFieldsBody(this, itemIndex, baseUrl, fields, 'Update Fields');
-		if (Object.keys(body).length === 0) {
-			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
-		}
+		const fields = updateFieldsValue(this, itemIndex);
+		const body = requireChanges(this, itemIndex, await taskFieldsBody(this, itemIndex, baseUrl, fields, 'Update Fields'));
 		return { itemIndex, body: { ...metaRef(baseUrl, 'task', id), ...body } };
 	});
 	return taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared));

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareItems } from '../../../shared/batch';
+import { collection } from '../../../shared/descriptions';
 import { type ItemResult, type OperationModule } from '../../../shared/execute';
-import { inputError } from '../../../shared/transport/errors';
+import { requireChanges, updateFieldsValue } from '../../../shared/validation';
 import { metaRef } from '../../api';
 import { baseUrlOf, sendBulk } from '../../write';
 import { STATE_WRITES, colorDescription, colorParameter, stateIdParameter, stateIdProperty, stateName, stateOutputs } from './common';
@@ -11,18 +12,10 @@ const show = { resource: ['taskType'], operation: ['update'] };
 
 const description: INodeProperties[] = [
 	stateIdProperty(show),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{ displayName: 'Color', name: 'color', type: 'color', default: '#4C8BF5', description: colorDescription },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-		],
-	},
+	collection('updateFields', { show }, [
+		{ displayName: 'Color', name: 'color', type: 'color', default: '#4C8BF5', description: colorDescription },
+		{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+	]),
 ];
 
 /**
@@ -33,14 +26,11 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 	const baseUrl = await baseUrlOf(this);
 	const prepared = await prepareItems(this, itemIndices, (itemIndex) => {
 		const id = stateIdParameter(this, itemIndex);
-		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		const fields = updateFieldsValue(this, itemIndex);
 		const body: IDataObject = {};
 		if (fields.name !== undefined) body.name = stateName(this, itemIndex, 'Update Fields → Name', fields.name);
 		if (fields.color !== undefined) body.color = colorParameter(this, itemIndex, 'Update Fields → Color', fields.color);
-		if (Object.keys(body).length === 0) {
-			throw inputError(this.getNode(), 'Update Fields', 'add at least one field to change', itemIndex);
-		}
-		return { itemIndex, body: { ...metaRef(baseUrl, 'state', id), ...body } };
+		return { itemIndex, body: { ...metaRef(baseUrl, 'state', id), ...requireChanges(this, itemIndex, body) } };
 	});
 	return stateOutputs(await sendBulk(this, STATE_WRITES, prepared));
 }

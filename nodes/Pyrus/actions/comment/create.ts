@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { taskLocator } from '../../../shared/descriptions';
+import { collection, taskLocator } from '../../../shared/descriptions';
 import { ATTACHMENTS_DESCRIPTION, attachmentsParameter, isSet, taskIdParameter } from '../fields';
 import { PYRUS_TASK_LOCATOR } from '../../locator';
 import { postComment } from '../task/comment';
@@ -12,30 +12,22 @@ const show = { resource: ['comment'], operation: ['create'] };
 const description: INodeProperties[] = [
 	taskLocator({ ...PYRUS_TASK_LOCATOR, show }),
 	...commentTextProperties(show),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Attachments (JSON)',
-				name: 'attachments',
-				type: 'json',
-				default: '[]',
-				description: ATTACHMENTS_DESCRIPTION,
-			},
-			{
-				displayName: 'Skip Notification',
-				name: 'skipNotification',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to comment without notifying the participants',
-			},
-		],
-	},
+	collection('options', { show }, [
+		{
+			displayName: 'Attachments (JSON)',
+			name: 'attachments',
+			type: 'json',
+			default: '[]',
+			description: ATTACHMENTS_DESCRIPTION,
+		},
+		{
+			displayName: 'Skip Notification',
+			name: 'skipNotification',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to comment without notifying the participants',
+		},
+	]),
 ];
 
 async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

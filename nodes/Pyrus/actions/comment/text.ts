@@ -1,20 +1,13 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { textProperty } from '../../../shared/descriptions';
 import { requireText } from '../../../shared/validation';
 import { inputContext } from '../fields';
 
 /** Text and its format, shared by Add and Edit. */
 export function commentTextProperties(show: IDisplayOptions['show']): INodeProperties[] {
 	return [
-		{
-			displayName: 'Text',
-			name: 'text',
-			type: 'string',
-			typeOptions: { rows: 3 },
-			default: '',
-			required: true,
-			displayOptions: { show },
-		},
+		textProperty(show),
 		{
 			displayName: 'Text Format',
 			name: 'textFormat',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../../shared/execute';
-import { returnAllAndLimit, returnAllAndLimitValues, simplifyOption } from '../../../shared/descriptions';
+import { collection, returnAllAndLimit, returnAllAndLimitValues, simplifyOption } from '../../../shared/descriptions';
 import { collectPages } from '../../../shared/paging';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, parseNumericIdList } from '../../../shared/validation';
@@ -56,37 +56,29 @@ const description: INodeProperties[] = [
 	formIdProperty({ ...show, source: ['form'] }),
 	listIdProperty({ ...show, source: ['list'] }),
 	...returnAllAndLimit(show),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: bySource('form'),
-		options: [
-			...rangeOptions(RANGES.map(([key]) => key)),
-			{
-				displayName: 'Due Filter',
-				name: 'dueFilter',
-				type: 'options',
-				options: [
-					{ name: 'Overdue', value: 'overdue' },
-					{ name: 'Overdue on Step', value: 'overdue_on_step' },
-					{ name: 'Past Due (Either)', value: 'past_due' },
-				],
-				default: 'overdue',
-			},
-			includeArchived,
-			{
-				displayName: 'Steps',
-				name: 'steps',
-				type: 'string',
-				default: '',
-				placeholder: '1,2',
-				description: 'Only tasks currently on these steps, separated by commas',
-			},
-		],
-	},
+	collection('filters', bySource('form'), [
+		...rangeOptions(RANGES.map(([key]) => key)),
+		{
+			displayName: 'Due Filter',
+			name: 'dueFilter',
+			type: 'options',
+			options: [
+				{ name: 'Overdue', value: 'overdue' },
+				{ name: 'Overdue on Step', value: 'overdue_on_step' },
+				{ name: 'Past Due (Either)', value: 'past_due' },
+			],
+			default: 'overdue',
+		},
+		includeArchived,
+		{
+			displayName: 'Steps',
+			name: 'steps',
+			type: 'string',
+			default: '',
+			placeholder: '1,2',
+			description: 'Only tasks currently on these steps, separated by commas',
+		},
+	]),
 	{
 		displayName: 'Field Filters',
 		name: 'fieldFilters',
@@ -115,19 +107,11 @@ const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: bySource('list'),
-		options: [
-			includeArchived,
-			{ ...rangeOptions(['modifiedAfter'])[0], description: 'Tasks changed at or after this time' },
-			{ ...rangeOptions(['modifiedBefore'])[0], description: 'Tasks changed at or before this time' },
-		],
-	},
+	collection('filters', bySource('list'), [
+		includeArchived,
+		{ ...rangeOptions(['modifiedAfter'])[0], description: 'Tasks changed at or after this time' },
+		{ ...rangeOptions(['modifiedBefore'])[0], description: 'Tasks changed at or before this time' },
+	]),
 	simplifyOption(show),
 ];
 
