@@ -302,6 +302,8 @@ export class MoySkladSandbox extends SandboxServer {
 	readonly currentUserId: string;
 	/** Most requests seen in flight at once. */
 	maxParallelSeen = 0;
+	/** Most budget units seen spent within one window (the user's own and other apps' requests). */
+	peakUnitsSpent = 0;
 	/** Called as each request arrives, before any check (tests: other clients of the user). */
 	onArrival: ((req: SandboxRequest) => void) | undefined;
 
@@ -350,6 +352,7 @@ export class MoySkladSandbox extends SandboxServer {
 		this.recent429s = [];
 		this.bannedFlag = false;
 		this.maxParallelSeen = 0;
+		this.peakUnitsSpent = 0;
 	}
 
 	/** Spends budget units as other apps of the same user would. */
@@ -650,6 +653,7 @@ export class MoySkladSandbox extends SandboxServer {
 			if (this.inFlight >= MAX_PARALLEL) return this.limitAnswer(1073);
 			if (this.unitsSpent(now) + this.requestCost > BUDGET_UNITS) return this.limitAnswer(1049);
 			this.spent.push({ at: now, units: this.requestCost });
+			this.peakUnitsSpent = Math.max(this.peakUnitsSpent, this.unitsSpent(now));
 		}
 		return undefined;
 	}
