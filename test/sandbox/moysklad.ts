@@ -648,6 +648,10 @@ export class MoySkladSandbox extends SandboxServer {
 		if ((req.method === 'POST' || req.method === 'PUT') && req.rawBody.length > 0 && !/^application\/json\s*(;|$)/i.test(contentType)) {
 			return this.gz(415, { errors: [err('Неверно указан Content-Type запроса', 1037)] });
 		}
+		// Source: the general page, «Ограничения» (45 units per 3 s per user, a user credential's
+		// request 4 units since 1 Dec 2026, at most 5 in parallel, 429 with code 1049 or 1073).
+		// Unconfirmed: the window slides (a request's units count for 3 s from its arrival) and a
+		// refused request costs nothing. The same budget for a burst or evenly spread requests.
 		if (this.rateLimitEnabled) {
 			const now = performance.now();
 			if (this.inFlight >= MAX_PARALLEL) return this.limitAnswer(1073);
