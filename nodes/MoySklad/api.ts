@@ -183,8 +183,12 @@ export function moySkladProfile(cost = 4): VendorProfile {
 			if (credentials.authType === 'basic') values.push(moySkladAuthorization(credentials).slice('Basic '.length));
 			return values;
 		},
+		// A window's budget may go out at once (a list of up to 11 pages at network speed), never
+		// more than it in any 3 s (the window counts from answers) nor more than 5 in flight. Other
+		// apps and n8n processes of the user spend the same budget: after a 429 the governor paces
+		// evenly for a minute at a halved share, so a 429 is not repeated in a burst.
 		rateLimit: {
-			capacity: 1,
+			capacity: perWindow,
 			refillPerSecond: (perWindow * 1000) / BUDGET_WINDOW_MS,
 			maxInFlight: MAX_IN_FLIGHT,
 			window: { limit: perWindow, windowMs: BUDGET_WINDOW_MS },

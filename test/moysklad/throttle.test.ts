@@ -123,6 +123,91 @@ describe('the budget spent by other apps of the same user', () => {
 	});
 });
 
+async function list(sandbox: MoySkladSandbox, paging: { returnAll: boolean; limit?: number }): Promise<RunWorkflowResult> {
+	return await runWorkflow({
+		nodeTypes,
+		credentialTypes,
+		credentials: { moySkladApi: { authType: 'token', accessToken: 'test-token', requestCost: 4, baseUrl: sandbox.api } },
+		// Expanded references: pages of 100 tasks.
+		node: { type: NODE_TYPE, parameters: { resource: 'task', operation: 'getAll', ...paging, options: { expand: ['assignee'] } } },
+		input: items(1),
+	});
+}
+
+describe('a list spends the budget as a burst', () => {
+	// The helper waits in real time, as in production; the sandbox's 3 s window is scaled down
+	// to 2 s. Requests spread evenly over the budget (one every ~273 ms) never put more than 8
+	// (32 units) in one such window; a burst puts every page of a short list in one.
+	const sandbox = new MoySkladSandbox({ timeScale: 1.5 });
+
+	beforeAll(async () => {
+		await sandbox.start();
+		seedDemo(sandbox, { tasks: 1150 });
+	});
+	afterAll(async () => await sandbox.stop());
+	beforeEach(() => {
+		setTimeScale(1);
+		resetProcessState();
+		sandbox.resetLimits();
+		sandbox.resetStats();
+	});
+
+	it('reads 10 pages within one budget window (40 of the 45 units) without a 429', async () => {
+		const result = await list(sandbox, { returnAll: false, limit: 1000 });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1000);
+		expect(sandbox.stats.byStatus).toEqual({ 200: 10 });
+		expect(sandbox.peakUnitsSpent).toBe(40);
+	});
+
+	it('reaches the limit (11 requests, 44 units) and waits for the window before the 12th page: no 429', async () => {
+		const result = await list(sandbox, { returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1150);
+		expect(sandbox.stats.byStatus).toEqual({ 200: 12 });
+		expect(sandbox.peakUnitsSpent).toBe(44);
+	});
+});
+
+describe('after a 429 the list goes on evenly, not as a burst', () => {
+	// The helper waits in real time; the sandbox's 3 s window is scaled down to 1 s. After the
+	// 429 the process's share is half the budget: one request every ~545 ms (~455 ms once ten
+	// answers won some back), never more than 3 in such a window. A burst of what the bucket
+	// refilled during the wait for the 429 would put 5 or more in one.
+	const sandbox = new MoySkladSandbox({ timeScale: 3 });
+
+	beforeAll(async () => {
+		await sandbox.start();
+		seedDemo(sandbox, { tasks: 600 });
+	});
+	afterAll(async () => await sandbox.stop());
+	afterEach(() => (sandbox.onArrival = undefined));
+	beforeEach(() => {
+		setTimeScale(1);
+		resetProcessState();
+		sandbox.resetLimits();
+		sandbox.resetStats();
+	});
+
+	it('another app empties the budget as the first page arrives: one 429, then 6 pages at most 3 to a window', async () => {
+		let arrived = 0;
+		sandbox.onArrival = () => {
+			arrived++;
+			if (arrived === 1) sandbox.spendBudget(45);
+		};
+
+		const result = await list(sandbox, { returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(600);
+		expect(sandbox.stats.byStatus).toEqual({ 200: 6, 429: 1 });
+		expect(sandbox.peakUnitsSpent).toBeLessThanOrEqual(3 * 4);
+		expect(sandbox.banned).toBe(false);
+	});
+});
+
 describe('sustained 429 pressure', () => {
 	// One scaled minute is 600 ms; the ban comes after more than 200 answers 429 a minute.
 	const SCALE = 100;

@@ -302,6 +302,8 @@ export class MoySkladSandbox extends SandboxServer {
 	readonly currentUserId: string;
 	/** Most requests seen in flight at once. */
 	maxParallelSeen = 0;
+	/** Most budget units seen spent within one window (the user's own and other apps' requests). */
+	peakUnitsSpent = 0;
 	/** Called as each request arrives, before any check (tests: other clients of the user). */
 	onArrival: ((req: SandboxRequest) => void) | undefined;
 
@@ -350,6 +352,7 @@ export class MoySkladSandbox extends SandboxServer {
 		this.recent429s = [];
 		this.bannedFlag = false;
 		this.maxParallelSeen = 0;
+		this.peakUnitsSpent = 0;
 	}
 
 	/** Spends budget units as other apps of the same user would. */
@@ -645,11 +648,16 @@ export class MoySkladSandbox extends SandboxServer {
 		if ((req.method === 'POST' || req.method === 'PUT') && req.rawBody.length > 0 && !/^application\/json\s*(;|$)/i.test(contentType)) {
 			return this.gz(415, { errors: [err('Неверно указан Content-Type запроса', 1037)] });
 		}
+		// Source: the general page, «Ограничения» (45 units per 3 s per user, a user credential's
+		// request 4 units since 1 Dec 2026, at most 5 in parallel, 429 with code 1049 or 1073).
+		// Unconfirmed: the window slides (a request's units count for 3 s from its arrival) and a
+		// refused request costs nothing. The same budget for a burst or evenly spread requests.
 		if (this.rateLimitEnabled) {
 			const now = performance.now();
 			if (this.inFlight >= MAX_PARALLEL) return this.limitAnswer(1073);
 			if (this.unitsSpent(now) + this.requestCost > BUDGET_UNITS) return this.limitAnswer(1049);
 			this.spent.push({ at: now, units: this.requestCost });
+			this.peakUnitsSpent = Math.max(this.peakUnitsSpent, this.unitsSpent(now));
 		}
 		return undefined;
 	}

@@ -208,6 +208,78 @@ describe('sharing the account with other processes (queue-mode workers)', () => 
 	});
 });
 
+describe('a burst while other processes may spend the account (issue 15, point 12b)', () => {
+	// Fake timers: `sleep` waits on a fake setTimeout and the monotonic clock advances with it;
+	// what is counted is how many acquisitions are granted without any time passing.
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	/** Starts `count` acquisitions at once; how many are granted before any time passes. */
+	async function grantedAtOnce(governor: AccountGovernor, count: number): Promise<number> {
+		let granted = 0;
+		const waiting = Array.from({ length: count }, async () => {
+			const release = await governor.acquire();
+			granted++;
+			release();
+		});
+		await jest.advanceTimersByTimeAsync(0);
+		const atOnce = granted;
+		await jest.advanceTimersByTimeAsync(60_000);
+		await Promise.all(waiting);
+		return atOnce;
+	}
+
+	/**
+	 * One request after another, each answered: 50 make a halved share whole again. A token
+	 * comes every 20 ms or less (10 a second at half share, scale 10): 50 take 1.25 s (12.5 s scaled).
+	 */
+	async function answer(governor: AccountGovernor, count: number): Promise<void> {
+		for (let i = 0; i < count; i++) {
+			const granted = governor.acquire();
+			await jest.advanceTimersByTimeAsync(25);
+			(await granted)();
+		}
+	}
+
+	// 10 a second at scale 10: the bucket of 4 is full again after 40 ms of fake time (80 ms at half share).
+	const policy = { capacity: 4, refillPerSecond: 10, maxInFlight: 10 };
+
+	it('spends the whole bucket at once while no limit answer came', async () => {
+		const governor = new AccountGovernor(policy);
+
+		expect(await grantedAtOnce(governor, 4)).toBe(4);
+	});
+
+	it('after a limit answer, sends one at a time for a minute, even with its share whole again and the bucket refilled', async () => {
+		const governor = new AccountGovernor(policy);
+		governor.recordLimitAnswer();
+		await answer(governor, 50);
+		// 10 s scaled without a request: a full bucket's refill, well within the minute.
+		await jest.advanceTimersByTimeAsync(1_000);
+
+		expect(await grantedAtOnce(governor, 4)).toBe(1);
+	});
+
+	it('bursts again a minute after the last limit answer', async () => {
+		const governor = new AccountGovernor(policy);
+		governor.recordLimitAnswer();
+		await answer(governor, 50);
+		// A minute is 6 s at scale 10.
+		await jest.advanceTimersByTimeAsync(6_000);
+
+		expect(await grantedAtOnce(governor, 4)).toBe(4);
+	});
+
+	it('bursts only its share of the bucket: half of it at half the share', async () => {
+		const governor = new AccountGovernor(policy);
+		governor.recordLimitAnswer();
+		// A quiet minute, no answers: the share is still half.
+		await jest.advanceTimersByTimeAsync(6_000);
+
+		expect(await grantedAtOnce(governor, 4)).toBe(2);
+	});
+});
+
 describe('governorFor', () => {
 	it('gives one governor per account key, until reset', () => {
 		const policy = { capacity: 1, refillPerSecond: 1, maxInFlight: 1 };

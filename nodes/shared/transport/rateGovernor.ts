@@ -14,6 +14,15 @@ const CIRCUIT_COOLDOWN_MS = 60_000;
  */
 const MIN_SHARE = 1 / 16;
 const SHARE_REGAINED_PER_ANSWER = 0.01;
+/**
+ * The bucket's burst (more than one request at once) assumes this process has the account's
+ * budget to itself. Another process spending it shows only as limit answers, and each process
+ * refills its bucket while it waits one out, so bursting again after it would hit the same spent
+ * budget together, over and over. After a limit answer the bucket holds one token (even pacing)
+ * until a minute passes without another; then it bursts only its share of the capacity. So a
+ * process's bursts draw at most one burst of refusals a minute, far below any ban rate.
+ */
+const BURST_QUIET_MS = 60_000;
 
 export class CircuitOpenError extends Error {
 	constructor(readonly retryInMs: number) {
@@ -35,6 +44,7 @@ export class AccountGovernor {
 	private pausedUntil = 0;
 	private openUntil = 0;
 	private limitAnswers: number[] = [];
+	private lastLimitAnswerAt = -Infinity;
 	/** Share of the policy's rate, in-flight cap and window this process uses (1 = all). */
 	private share = 1;
 	/** When recent requests came back (ascending), for the policy's sliding window. */
@@ -83,6 +93,7 @@ export class AccountGovernor {
 		const scale = getTimeScale();
 		this.limitAnswers = this.limitAnswers.filter((at) => t - at < CIRCUIT_WINDOW_MS / scale);
 		this.limitAnswers.push(t);
+		this.lastLimitAnswerAt = t;
 		this.share = Math.max(MIN_SHARE, this.share / 2);
 		// The server's budget is spent, whatever burst this process thought it had left.
 		this.tokens = 0;
@@ -113,9 +124,15 @@ export class AccountGovernor {
 		return Math.max(1, Math.ceil(this.answeredAt[0] + span - t));
 	}
 
+	/** The bucket's size now: its share of the policy's, or 1 within a minute of a limit answer (see BURST_QUIET_MS). */
+	private capacity(t: number): number {
+		if (t - this.lastLimitAnswerAt < BURST_QUIET_MS / getTimeScale()) return 1;
+		return Math.max(1, Math.floor(this.policy.capacity * this.share));
+	}
+
 	private refill(t: number): void {
 		const perMs = (this.policy.refillPerSecond * this.share * getTimeScale()) / 1000;
-		this.tokens = Math.min(this.policy.capacity, this.tokens + (t - this.lastRefill) * perMs);
+		this.tokens = Math.min(this.capacity(t), this.tokens + (t - this.lastRefill) * perMs);
 		this.lastRefill = t;
 	}
 
