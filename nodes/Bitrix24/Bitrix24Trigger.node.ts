@@ -1,19 +1,10 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { simplifyOption } from '../shared/descriptions';
-import type { PollSource, TaskEvent } from '../shared/polling/engine';
-import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
+import { emitPolledTasks, revisionDigest, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
 import { inputError } from '../shared/transport/errors';
-import { resolveCredential, serverNow } from '../shared/transport/request';
+import { resolveCredential } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
 import { authenticationProperty } from './Bitrix24.node';
@@ -48,11 +39,7 @@ function epochMs(value: unknown, zone: string): number {
  * both bounds inclusive), read by key (`>ID`, `start=-1`), so paging is stable. Bounds go out
  * with the portal's own offset.
  */
-function bitrix24TaskSource(
-	ctx: IPollFunctions,
-	baseFilter: IDataObject,
-	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, number> {
+function bitrix24TaskList(ctx: IPollFunctions, baseFilter: IDataObject): VendorTaskList<number> {
 	let zone = 'UTC';
 	// Bounds in the documented type; before any answer told the portal's offset (the first poll of
 	// a process), in UTC written as +00:00.
@@ -61,9 +48,7 @@ function bitrix24TaskSource(
 	// https://apidocs.bitrix24.com/api-reference/tasks/fields.html).
 	const select = [...DEFAULT_SELECT, 'STATUS_CHANGED_DATE'];
 	return {
-		resolutionMs: 1000,
 		stablePaging: true,
-		serverNow: () => serverNow(bitrix24Profile, credentials),
 		async fetchWindow(window, afterId) {
 			const filter: IDataObject = {
 				...baseFilter,
@@ -77,7 +62,7 @@ function bitrix24TaskSource(
 			const tasks = ((envelope.result as IDataObject | undefined)?.tasks as IDataObject[] | undefined) ?? [];
 			return { items: tasks, next: tasks.length === B24_PAGE ? Number(tasks[tasks.length - 1].id) : undefined };
 		},
-		async fetchSample(event: TaskEvent, limit: number) {
+		async fetchSample(event, limit) {
 			const filter = event === 'taskCompleted' ? { ...baseFilter, REAL_STATUS: 5 } : baseFilter;
 			const sortBy = event === 'taskCreated' ? 'ID' : event === 'taskCompleted' ? 'CLOSED_DATE' : 'CHANGED_DATE';
 			return await listTasks(ctx, { filter, sortBy, direction: 'desc', select }, { returnAll: false, limit });
@@ -130,39 +115,31 @@ export class Bitrix24Trigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [
-					{
-						displayName: 'Group Names or IDs',
-						name: 'groupIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getGroups' },
-						default: [],
-						description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
-					{
-						displayName: 'Responsible User Names or IDs',
-						name: 'responsibleIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getUsers' },
-						default: [],
-						description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
-					{
-						displayName: 'Status',
-						name: 'statuses',
-						type: 'multiOptions',
-						options: Object.entries(B24_STATUSES).map(([value, name]) => ({ name, value })),
-						default: [],
-					},
-				],
-			},
-			simplifyOption({}, 'on'),
+			...triggerFilterProperties([
+				{
+					displayName: 'Group Names or IDs',
+					name: 'groupIds',
+					type: 'multiOptions',
+					typeOptions: { loadOptionsMethod: 'getGroups' },
+					default: [],
+					description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				},
+				{
+					displayName: 'Responsible User Names or IDs',
+					name: 'responsibleIds',
+					type: 'multiOptions',
+					typeOptions: { loadOptionsMethod: 'getUsers' },
+					default: [],
+					description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				},
+				{
+					displayName: 'Status',
+					name: 'statuses',
+					type: 'multiOptions',
+					options: Object.entries(B24_STATUSES).map(([value, name]) => ({ name, value })),
+					default: [],
+				},
+			]),
 		],
 	};
 
@@ -184,9 +161,12 @@ export class Bitrix24Trigger implements INodeType {
 		if (statuses.length) baseFilter.REAL_STATUS = statuses.map(Number);
 
 		const { data } = await resolveCredential(this, bitrix24Profile);
-		// The portal's origin is read after the poll: an answer may have told of a renamed portal.
-		return await emitPolledTasks(this, bitrix24TaskSource(this, baseFilter, data), (task, timezone) =>
-			simplifyB24Task(task, portalOrigin(data), timezone),
-		);
+		return await emitPolledTasks(this, {
+			profile: bitrix24Profile,
+			credentials: data,
+			tasks: bitrix24TaskList(this, baseFilter),
+			// The portal's origin is read after the poll: an answer may have told of a renamed portal.
+			simplify: (task, timezone) => simplifyB24Task(task, portalOrigin(data), timezone),
+		});
 	}
 }

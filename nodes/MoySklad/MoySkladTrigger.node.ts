@@ -1,19 +1,8 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { simplifyOption } from '../shared/descriptions';
-import type { PollSource, TaskEvent } from '../shared/polling/engine';
-import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
-import { serverNow } from '../shared/transport/request';
-import type { VendorProfile } from '../shared/transport/types';
+import { emitPolledTasks, revisionDigest, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
 import { condition } from './actions/filter';
 import { taskStateName } from './actions/taskState';
@@ -65,17 +54,10 @@ async function lastCompleted(ctx: IPollFunctions, conditions: string[], limit: n
  * when asked for; every event asks: a task created and completed between two polls is still
  * new, and the engine tells the events apart by the tasks' times and done state.
  */
-function moySkladTaskSource(
-	ctx: IPollFunctions,
-	baseConditions: string[],
-	profile: VendorProfile,
-	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, AllTasksCursor> {
+function moySkladTaskList(ctx: IPollFunctions, baseConditions: string[]): VendorTaskList<AllTasksCursor> {
 	const moscow = (ms: number) => toMoscow(DateTime.fromMillis(ms));
 	return {
-		resolutionMs: 1000,
 		stablePaging: false,
-		serverNow: () => serverNow(profile, credentials),
 		async fetchWindow(window, cursor) {
 			// Times may carry milliseconds: the upper bound covers the whole last second.
 			const conditions = [
@@ -85,7 +67,7 @@ function moySkladTaskSource(
 			];
 			return await allTasksPage(ctx, { conditions, order: 'updated,asc;id,asc', pageSize: MS_MAX_PAGE, cursor });
 		},
-		async fetchSample(sampleEvent: TaskEvent, limit: number) {
+		async fetchSample(sampleEvent, limit) {
 			if (sampleEvent === 'taskCompleted') return await lastCompleted(ctx, baseConditions, limit);
 			return await listTasks(ctx, {
 				status: 'all',
@@ -133,18 +115,7 @@ export class MoySkladTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [
-					assigneeProperty(),
-					taskTypeFilterProperty(),
-				],
-			},
-			simplifyOption({}, 'on'),
+			...triggerFilterProperties([assigneeProperty(), taskTypeFilterProperty()]),
 		],
 	};
 
@@ -164,10 +135,11 @@ export class MoySkladTrigger implements INodeType {
 			baseConditions.push(condition('state.name', '=', state));
 		}
 
-		return await emitPolledTasks(
-			this,
-			moySkladTaskSource(this, baseConditions, profile, credentials),
-			simplifyMoySkladTask,
-		);
+		return await emitPolledTasks(this, {
+			profile,
+			credentials,
+			tasks: moySkladTaskList(this, baseConditions),
+			simplify: simplifyMoySkladTask,
+		});
 	}
 }

@@ -1,8 +1,18 @@
-import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeProperties,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 import { pollTasks, type ActivationRecord, type PollSource, type TaskEvent } from './engine';
+import { simplifyOption } from '../descriptions';
 import type { CommonTask } from '../taskShape';
+import { now } from '../transport/clock';
+import { serverNow } from '../transport/request';
+import type { VendorProfile } from '../transport/types';
 
 /** The event picker shared by every task trigger. */
 export const triggerEventProperty: INodeProperties = {
@@ -16,6 +26,26 @@ export const triggerEventProperty: INodeProperties = {
 	],
 	default: 'taskCreated',
 };
+
+/**
+ * The end of every trigger's parameters: its "Filters" collection (where the vendor has filters)
+ * and "Simplify", on by default.
+ */
+export function triggerFilterProperties(
+	filters: INodeProperties[],
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties[] {
+	const collection: INodeProperties = {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		...(displayOptions ? { displayOptions } : {}),
+		options: filters,
+	};
+	return [collection, simplifyOption({}, 'on')];
+}
 
 /** The engine's time budget for this poll; older n8n versions have none. */
 export function pollBudgetMs(context: IPollFunctions): number | undefined {
@@ -87,15 +117,41 @@ function activationRecord(context: IPollFunctions): ActivationRecord {
 }
 
 /**
- * One poll of a task trigger node: runs the engine over the source for the node's `event`
- * (a manual run shows a sample) and emits the tasks, in the common shape when `simplify` is on.
- * Null when nothing happened, so n8n starts no execution.
+ * What only the vendor knows of its task list: how to read a time window (and whether its paging
+ * is stable), a sample for a manual run, and a task's times and state. The rest of a poll source
+ * is the same for every vendor: change times in whole seconds, the vendor's clock as its answers
+ * told it.
  */
-export async function emitPolledTasks(
+export type VendorTaskList<C> = Pick<PollSource<IDataObject, C>, 'stablePaging' | 'fetchWindow' | 'fetchSample' | 'record'>;
+
+/** A trigger's vendor for one poll: its task list under the node's filters, and the common shape of a task. */
+export interface PolledVendor<C> {
+	profile: VendorProfile;
+	credentials: ICredentialDataDecryptedObject;
+	tasks: VendorTaskList<C>;
+	simplify(task: IDataObject, timezone: string): CommonTask;
+}
+
+/** The vendor's clock as its answers told it, or this process's before any answer. */
+export function vendorNowMs(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number {
+	return serverNow(profile, credentials) ?? now();
+}
+
+/**
+ * One poll of a task trigger node: runs the engine over the vendor's task list for the node's
+ * `event` (a manual run shows a sample) and emits the tasks, in the common shape when `simplify`
+ * is on. Null when nothing happened, so n8n starts no execution.
+ */
+export async function emitPolledTasks<C>(
 	context: IPollFunctions,
-	source: PollSource<IDataObject, unknown>,
-	simplifyTask: (task: IDataObject, timezone: string) => CommonTask,
+	vendor: PolledVendor<C>,
 ): Promise<INodeExecutionData[][] | null> {
+	const { profile, credentials } = vendor;
+	const source: PollSource<IDataObject, C> = {
+		...vendor.tasks,
+		resolutionMs: 1000,
+		serverNow: () => serverNow(profile, credentials),
+	};
 	const event = context.getNodeParameter('event') as TaskEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const mode = context.getMode() === 'manual' ? 'manual' : 'trigger';
@@ -110,7 +166,7 @@ export async function emitPolledTasks(
 	const timezone = context.getTimezone();
 	return [
 		tasks.map((task) => ({
-			json: simplify ? simplifyTask(task, timezone) : task,
+			json: simplify ? vendor.simplify(task, timezone) : task,
 		})),
 	];
 }
