@@ -3,7 +3,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	emitPolledTasks,
-	revisionDigest,
 	triggerEventProperty,
 	triggerFilterProperties,
 	vendorNowMs,
@@ -19,9 +18,9 @@ import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
 
 /** The fields whose change a user would call an update. */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration } = task;
-	return revisionDigest([text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration]);
+	return [text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration];
 }
 
 /** How far back a manual run of Task Completed looks, widening while it finds nothing. */
@@ -81,13 +80,12 @@ function amoTaskList(
 			const order = event === 'taskCreated' ? { created_at: 'desc' } : { id: 'desc' };
 			return await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit }, { filter: baseFilter, order });
 		},
-		record: (task) => ({
-			id: String(task.id),
+		times: (task) => ({
 			createdAt: Number(task.created_at) * 1000,
 			updatedAt: Number(task.updated_at) * 1000,
 			completed: task.is_completed === true,
-			revision: revisionOf(task),
 		}),
+		revisionValues,
 	};
 }
 

@@ -2,12 +2,13 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { emitPolledTasks, revisionDigest, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
 import { inputError } from '../shared/transport/errors';
 import { resolveCredential } from '../shared/transport/request';
 import { parseNumericIdList } from '../shared/validation';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
 import { authenticationProperty } from './Bitrix24.node';
+import { groupsFilter, usersFilter } from './actions/fields';
 import { DEFAULT_SELECT } from './actions/task/getAll';
 import { listTasks } from './list';
 import { bitrix24CredentialTest } from './methods/credentialTest';
@@ -15,9 +16,9 @@ import { getGroups, getUsers } from './methods/loadOptions';
 import { B24_STATUSES, b24DateTime, simplifyB24Task } from './shape';
 
 /** The fields whose change a user would call an update. */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan } = task;
-	return revisionDigest([title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan]);
+	return [title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan];
 }
 
 /** The portal's UTC offset as its answers show it ("+03:00" in time.date_start). */
@@ -67,8 +68,7 @@ function bitrix24TaskList(ctx: IPollFunctions, baseFilter: IDataObject): VendorT
 			const sortBy = event === 'taskCreated' ? 'ID' : event === 'taskCompleted' ? 'CLOSED_DATE' : 'CHANGED_DATE';
 			return await listTasks(ctx, { filter, sortBy, direction: 'desc', select }, { returnAll: false, limit });
 		},
-		record: (task) => ({
-			id: String(task.id),
+		times: (task) => ({
 			createdAt: epochMs(task.createdDate, zone),
 			updatedAt: epochMs(task.changedDate, zone),
 			completed: String(task.status) === '5',
@@ -79,8 +79,8 @@ function bitrix24TaskList(ctx: IPollFunctions, baseFilter: IDataObject): VendorT
 				String(task.status) === '5'
 					? Math.max(epochMs(task.closedDate, zone), epochMs(task.statusChangedDate, zone)) || undefined
 					: undefined,
-			revision: revisionOf(task),
 		}),
+		revisionValues,
 	};
 }
 
@@ -116,22 +116,8 @@ export class Bitrix24Trigger implements INodeType {
 				default: '',
 			},
 			...triggerFilterProperties([
-				{
-					displayName: 'Group Names or IDs',
-					name: 'groupIds',
-					type: 'multiOptions',
-					typeOptions: { loadOptionsMethod: 'getGroups' },
-					default: [],
-					description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				},
-				{
-					displayName: 'Responsible User Names or IDs',
-					name: 'responsibleIds',
-					type: 'multiOptions',
-					typeOptions: { loadOptionsMethod: 'getUsers' },
-					default: [],
-					description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				},
+				groupsFilter,
+				usersFilter('Responsible User Names or IDs', 'responsibleIds'),
 				{
 					displayName: 'Status',
 					name: 'statuses',

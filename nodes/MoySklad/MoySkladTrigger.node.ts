@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { emitPolledTasks, revisionDigest, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
 import { condition } from './actions/filter';
 import { taskStateName } from './actions/taskState';
@@ -12,9 +12,9 @@ import { getEmployees, getTaskStateNames } from './methods/loadOptions';
 import { allTasksPage, listTasks, type AllTasksCursor } from './list';
 
 /** The fields whose change a user would call an update. */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { description, done, dueToDate, assignee, state, agent, operation, completed } = task;
-	return revisionDigest([description, done, dueToDate, assignee, state, agent, operation, completed]);
+	return [description, done, dueToDate, assignee, state, agent, operation, completed];
 }
 
 /** Completed tasks per page of a manual run's search for the last completed. */
@@ -76,16 +76,15 @@ function moySkladTaskList(ctx: IPollFunctions, baseConditions: string[]): Vendor
 				paging: { returnAll: false, limit, maxPageSize: MS_MAX_PAGE },
 			});
 		},
-		record: (task) => ({
-			id: String(task.id),
+		times: (task) => ({
 			createdAt: taskTime(task, 'created', true)!.toMillis(),
 			updatedAt: taskTime(task, 'updated', true)!.toMillis(),
 			completed: task.done === true,
 			// The time it was completed (`completed` of «Задача»,
 			// https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha): each completion fires once.
 			completedAt: task.done === true ? taskTime(task, 'completed')?.toMillis() : undefined,
-			revision: revisionOf(task),
 		}),
+		revisionValues,
 	};
 }
 

@@ -5,7 +5,6 @@ import { DateTime } from 'luxon';
 import type { TaskEvent } from '../shared/polling/engine';
 import {
 	emitPolledTasks,
-	revisionDigest,
 	triggerEventProperty,
 	triggerFilterProperties,
 	vendorNowMs,
@@ -23,7 +22,7 @@ import {
 } from './api';
 import { isClosed, simplifyPyrusTask } from './shape';
 import { pyrusCredentials } from './Pyrus.node';
-import { listIdProperty } from './actions/task/fields';
+import { formIdProperty, listIdProperty } from './actions/task/fields';
 import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './list';
 import { getForms, getLists } from './methods/loadOptions';
 
@@ -40,21 +39,19 @@ function pyrusTime(ms: number): string {
  * What a user would call a change. `last_note_id` moves with every comment, so two changes
  * within one second (Pyrus times have whole seconds) still differ.
  */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { last_note_id, close_date, current_step, responsible, due, due_date, text, subject, fields, approvals, list_ids } = task;
-	return revisionDigest([last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids]);
+	return [last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids];
 }
 
-function record(task: IDataObject) {
+function times(task: IDataObject) {
 	return {
-		id: String(task.id),
 		createdAt: pyrusTimeMs(task.create_date),
 		updatedAt: pyrusTimeMs(task.last_modified_date),
 		completed: isClosed(task),
 		// When it was closed (close_date, https://pyrus.com/ru/help/api/tasks): each closing fires
 		// once.
 		completedAt: isClosed(task) ? pyrusTimeMs(task.close_date) || undefined : undefined,
-		revision: revisionOf(task),
 	};
 }
 
@@ -102,7 +99,8 @@ function registerSource(
 			const since = vendorNowMs(pyrusProfile, credentials) - SAMPLE_DAYS * 86_400_000;
 			return newest(await read({ modified_after: pyrusTime(since), item_count: PYRUS_REGISTER_CAP }), event, limit);
 		},
-		record,
+		times,
+		revisionValues,
 	};
 }
 
@@ -145,7 +143,8 @@ function listSource(
 			const tasks = await readListTasks(ctx, { listId, window: { from: Math.floor(since / 1000) }, includeArchived: true, limit: PYRUS_LIST_PAGE });
 			return newest(tasks, event, limit);
 		},
-		record,
+		times,
+		revisionValues,
 	};
 }
 
@@ -178,17 +177,10 @@ export class PyrusTrigger implements INodeType {
 				],
 				default: 'form',
 			},
-			{
-				displayName: 'Form Name or ID',
-				name: 'formId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getForms' },
-				default: '',
-				required: true,
-				description:
-					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				displayOptions: { show: { source: ['form'] } },
-			},
+			formIdProperty(
+				{ source: ['form'] },
+				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			),
 			listIdProperty({ source: ['list'] }),
 			...triggerFilterProperties(
 				[

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
-import { pollTasks, type ActivationRecord, type PollSource, type TaskEvent } from './engine';
+import { pollTasks, type ActivationRecord, type PollRecord, type PollSource, type TaskEvent } from './engine';
 import { simplifyOption } from '../descriptions';
 import type { CommonTask } from '../taskShape';
 import { now } from '../transport/clock';
@@ -118,11 +118,16 @@ function activationRecord(context: IPollFunctions): ActivationRecord {
 
 /**
  * What only the vendor knows of its task list: how to read a time window (and whether its paging
- * is stable), a sample for a manual run, and a task's times and state. The rest of a poll source
- * is the same for every vendor: change times in whole seconds, the vendor's clock as its answers
- * told it.
+ * is stable), a sample for a manual run, a task's times and completion, and which of its fields
+ * make a change. The rest of a poll source is the same for every vendor: tasks keyed by `id`,
+ * change times in whole seconds, the vendor's clock as its answers told it.
  */
-export type VendorTaskList<C> = Pick<PollSource<IDataObject, C>, 'stablePaging' | 'fetchWindow' | 'fetchSample' | 'record'>;
+export interface VendorTaskList<C> extends Pick<PollSource<IDataObject, C>, 'stablePaging' | 'fetchWindow' | 'fetchSample'> {
+	/** The task's times (epoch ms) and whether (and when) it is completed. */
+	times(task: IDataObject): Omit<PollRecord, 'id' | 'revision'>;
+	/** The values of the fields whose change a user would call an update. */
+	revisionValues(task: IDataObject): unknown[];
+}
 
 /** A trigger's vendor for one poll: its task list under the node's filters, and the common shape of a task. */
 export interface PolledVendor<C> {
@@ -146,11 +151,14 @@ export async function emitPolledTasks<C>(
 	context: IPollFunctions,
 	vendor: PolledVendor<C>,
 ): Promise<INodeExecutionData[][] | null> {
-	const { profile, credentials } = vendor;
+	const { profile, credentials, tasks: list } = vendor;
 	const source: PollSource<IDataObject, C> = {
-		...vendor.tasks,
 		resolutionMs: 1000,
+		stablePaging: list.stablePaging,
 		serverNow: () => serverNow(profile, credentials),
+		fetchWindow: async (window, cursor) => await list.fetchWindow(window, cursor),
+		fetchSample: async (event, limit) => await list.fetchSample(event, limit),
+		record: (task) => ({ id: String(task.id), ...list.times(task), revision: revisionDigest(list.revisionValues(task)) }),
 	};
 	const event = context.getNodeParameter('event') as TaskEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
