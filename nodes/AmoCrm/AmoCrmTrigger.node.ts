@@ -1,15 +1,8 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import {
-	emitPolledTasks,
-	triggerEventProperty,
-	triggerFilterProperties,
-	vendorNowMs,
-	type VendorTaskList,
-} from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, vendorNowMs, type VendorTaskList } from '../shared/polling/trigger';
 import { resolveCredential } from '../shared/transport/request';
-import { parseNumericIdList } from '../shared/validation';
 import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile } from './api';
 import { amoList, amoPage } from './list';
 import { simplifyAmoTask } from './shape';
@@ -124,11 +117,10 @@ export class AmoCrmTrigger implements INodeType {
 	methods = { loadOptions: { getUsers, getTaskTypes } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const input = { node: this.getNode() };
+		const { idList } = triggerFilters(this);
 		const baseFilter: IDataObject = {};
-		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleUserIds);
-		const types = parseNumericIdList(input, 'Filters → Task Types', filters.taskTypeIds);
+		const responsible = idList('Responsible Users', 'responsibleUserIds');
+		const types = idList('Task Types', 'taskTypeIds');
 		if (responsible.length) baseFilter.responsible_user_id = responsible;
 		if (types.length) baseFilter.task_type = types;
 

@@ -2,10 +2,9 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, type VendorTaskList } from '../shared/polling/trigger';
 import { inputError } from '../shared/transport/errors';
 import { resolveCredential } from '../shared/transport/request';
-import { parseNumericIdList } from '../shared/validation';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
 import { authenticationProperty } from './Bitrix24.node';
 import { groupsFilter, usersFilter } from './actions/fields';
@@ -132,11 +131,10 @@ export class Bitrix24Trigger implements INodeType {
 	methods = { loadOptions: { getUsers, getGroups }, credentialTest: { bitrix24CredentialTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const input = { node: this.getNode() };
+		const { values: filters, idList } = triggerFilters(this);
 		const baseFilter: IDataObject = {};
-		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleIds);
-		const groups = parseNumericIdList(input, 'Filters → Groups', filters.groupIds);
+		const responsible = idList('Responsible Users', 'responsibleIds');
+		const groups = idList('Groups', 'groupIds');
 		const statuses = (Array.isArray(filters.statuses) ? filters.statuses : filters.statuses ? [filters.statuses] : []).map(String);
 		const unknown = statuses.find((status) => !(status in B24_STATUSES));
 		if (unknown !== undefined) {

@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, type VendorTaskList } from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, type VendorTaskList } from '../shared/polling/trigger';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
 import { condition } from './actions/filter';
 import { taskStateName } from './actions/taskState';
@@ -121,7 +121,7 @@ export class MoySkladTrigger implements INodeType {
 	methods = { loadOptions: { getEmployees, getTaskStateNames } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
+		const filters = triggerFilters(this).values;
 		const { profile, credentials } = await profileOf(this);
 		const baseConditions: string[] = [];
 		if (filters.assignee) {

@@ -3,15 +3,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 import type { TaskEvent } from '../shared/polling/engine';
-import {
-	emitPolledTasks,
-	triggerEventProperty,
-	triggerFilterProperties,
-	vendorNowMs,
-	type VendorTaskList,
-} from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, vendorNowMs, type VendorTaskList } from '../shared/polling/trigger';
 import { resolveCredential } from '../shared/transport/request';
-import { parseNumericId, parseNumericIdList } from '../shared/validation';
+import { parseNumericId } from '../shared/validation';
 import {
 	PYRUS_LIST_PAGE,
 	PYRUS_REGISTER_CAP,
@@ -209,8 +203,7 @@ export class PyrusTrigger implements INodeType {
 			const listId = parseNumericId(input, 'List', this.getNodeParameter('listId', ''));
 			return await emitPolledTasks(this, { ...vendor, tasks: listSource(this, listId, data) });
 		}
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const steps = parseNumericIdList(input, 'Filters → Steps', filters.steps);
+		const steps = triggerFilters(this).idList('Steps', 'steps');
 		const filter: IDataObject = steps.length ? { steps: steps.join(',') } : {};
 		const formId = parseNumericId(input, 'Form', this.getNodeParameter('formId', ''));
 		return await emitPolledTasks(this, { ...vendor, tasks: registerSource(this, formId, filter, data) });

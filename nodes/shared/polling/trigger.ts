@@ -13,6 +13,7 @@ import type { CommonTask } from '../taskShape';
 import { now } from '../transport/clock';
 import { serverNow } from '../transport/request';
 import type { VendorProfile } from '../transport/types';
+import { parseNumericIdList } from '../validation';
 
 /** The event picker shared by every task trigger. */
 export const triggerEventProperty: INodeProperties = {
@@ -45,6 +46,16 @@ export function triggerFilterProperties(
 		options: filters,
 	};
 	return [collection, simplifyOption({}, 'on')];
+}
+
+/**
+ * The values of the trigger's "Filters", and a reader of its ID lists: a bad ID fails the poll
+ * naming its filter ("Filters → <label>") before any request leaves.
+ */
+export function triggerFilters(context: IPollFunctions): { values: IDataObject; idList(label: string, name: string): number[] } {
+	const values = context.getNodeParameter('filters', {}) as IDataObject;
+	const input = { node: context.getNode() };
+	return { values, idList: (label, name) => parseNumericIdList(input, `Filters → ${label}`, values[name]) };
 }
 
 /** The engine's time budget for this poll; older n8n versions have none. */
