@@ -171,10 +171,11 @@ export class PyrusTrigger implements INodeType {
 				],
 				default: 'form',
 			},
-			formIdProperty(
-				{ source: ['form'] },
-				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			),
+			{
+				...formIdProperty({ source: ['form'] }),
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			},
 			listIdProperty({ source: ['list'] }),
 			...triggerFilterProperties(
 				[

@@ -10,12 +10,13 @@ type Show = NonNullable<INodeProperties['displayOptions']>['show'];
  * or OAuth2.
  */
 export function authenticationPicker(own: { name: string; value: string }): INodeProperties {
+	const { value } = own;
 	return {
 		displayName: 'Authentication',
 		name: 'authentication',
 		type: 'options',
 		options: [own, { name: 'OAuth2', value: 'oAuth2' }],
-		default: own.value,
+		default: value,
 	};
 }
 

@@ -34,17 +34,15 @@ export function peopleOption(name: string, displayName: string, description = ME
 	return { displayName, name, type: 'string', default: '', description };
 }
 
-export const formIdProperty = (
-	show: IDisplayOptions['show'],
-	description = 'The form (task type). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-): INodeProperties => ({
+export const formIdProperty = (show: IDisplayOptions['show']): INodeProperties => ({
 	displayName: 'Form Name or ID',
 	name: 'formId',
 	type: 'options',
 	typeOptions: { loadOptionsMethod: 'getForms' },
 	default: '',
 	required: true,
-	description,
+	description:
+		'The form (task type). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	displayOptions: { show },
 });
 
