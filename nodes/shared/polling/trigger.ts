@@ -29,8 +29,8 @@ export const triggerEventProperty: INodeProperties = {
 };
 
 /**
- * The end of every trigger's parameters: its "Filters" collection (where the vendor has filters)
- * and "Simplify", on by default.
+ * The end of every trigger's parameters: its "Filters" collection of the vendor's filters (shown
+ * where `displayOptions` say, when given) and "Simplify", on by default.
  */
 export function triggerFilterProperties(
 	filters: INodeProperties[],
