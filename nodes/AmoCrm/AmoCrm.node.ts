@@ -1,29 +1,13 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationParameters } from '../shared/descriptions';
-import { routeOperations } from '../shared/execute';
-import { resourceAndOperationPickers } from '../shared/operations';
+import { authenticationPicker } from '../shared/descriptions';
+import { actionNodeProperties, routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { searchTasks } from './methods/listSearch';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
 
-export const authenticationProperty: INodeProperties = {
-	displayName: 'Authentication',
-	name: 'authentication',
-	type: 'options',
-	options: [
-		{ name: 'Long-Lived Token', value: 'accessToken' },
-		{ name: 'OAuth2', value: 'oAuth2' },
-	],
-	default: 'accessToken',
-};
+export const authenticationProperty = authenticationPicker({ name: 'Long-Lived Token', value: 'accessToken' });
 
 export const amoCrmCredentials: INodeTypeDescription['credentials'] = [
 	{ name: 'amoCrmApi', required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
@@ -56,8 +40,7 @@ export class AmoCrm implements INodeType {
 		credentials: amoCrmCredentials,
 		properties: [
 			authenticationProperty,
-			...resourceAndOperationPickers(operations),
-			...operationParameters(operations),
+			...actionNodeProperties(operations),
 		],
 	};
 

@@ -1,19 +1,8 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { simplifyOption } from '../shared/descriptions';
-import type { PollSource, TaskEvent } from '../shared/polling/engine';
-import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
-import { now } from '../shared/transport/clock';
-import { resolveCredential, serverNow } from '../shared/transport/request';
-import { parseNumericIdList } from '../shared/validation';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, vendorNowMs, type VendorTaskList } from '../shared/polling/trigger';
+import { resolveCredential } from '../shared/transport/request';
 import { AMO_MAX_PAGE, amoCrmBaseUrl, amoCrmProfile } from './api';
 import { amoList, amoPage } from './list';
 import { simplifyAmoTask } from './shape';
@@ -22,9 +11,9 @@ import { responsibleUsersFilter, taskTypesFilter } from './actions/fields';
 import { getTaskTypes, getUsers } from './methods/loadOptions';
 
 /** The fields whose change a user would call an update. */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration } = task;
-	return revisionDigest([text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration]);
+	return [text, is_completed, complete_till, responsible_user_id, task_type_id, entity_id, entity_type, result, duration];
 }
 
 /** How far back a manual run of Task Completed looks, widening while it finds nothing. */
@@ -45,7 +34,7 @@ async function recentlyCompleted(
 	limit: number,
 ): Promise<IDataObject[]> {
 	const filter = { ...baseFilter, is_completed: 1 };
-	const nowS = Math.floor((serverNow(amoCrmProfile, credentials) ?? now()) / 1000);
+	const nowS = Math.floor(vendorNowMs(amoCrmProfile, credentials) / 1000);
 	for (const span of SAMPLE_SPANS_S) {
 		const tasks = await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit: SAMPLE_READ_MAX }, {
 			filter: { ...filter, updated_at: { from: nowS - span, to: nowS + 60 } },
@@ -59,15 +48,13 @@ async function recentlyCompleted(
 }
 
 /** amoCRM's task list as the polling engine sees it: windows on `updated_at`, ordered by id. */
-function amoTaskSource(
+function amoTaskList(
 	ctx: IPollFunctions,
 	baseFilter: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, number> {
+): VendorTaskList<number> {
 	return {
-		resolutionMs: 1000,
 		stablePaging: false,
-		serverNow: () => serverNow(amoCrmProfile, credentials),
 		async fetchWindow(window, page = 1) {
 			const from = Math.floor(window.fromMs / 1000);
 			const to = Math.floor(window.toMs / 1000);
@@ -81,18 +68,17 @@ function amoTaskSource(
 			const inWindow = (task: IDataObject) => Number(task.updated_at) >= from && Number(task.updated_at) <= to;
 			return { items: items.filter(inWindow), next };
 		},
-		async fetchSample(event: TaskEvent, limit: number) {
+		async fetchSample(event, limit) {
 			if (event === 'taskCompleted') return await recentlyCompleted(ctx, baseFilter, credentials, limit);
 			const order = event === 'taskCreated' ? { created_at: 'desc' } : { id: 'desc' };
 			return await amoList(ctx, '/tasks', 'tasks', { returnAll: false, limit }, { filter: baseFilter, order });
 		},
-		record: (task) => ({
-			id: String(task.id),
+		times: (task) => ({
 			createdAt: Number(task.created_at) * 1000,
 			updatedAt: Number(task.updated_at) * 1000,
 			completed: task.is_completed === true,
-			revision: revisionOf(task),
 		}),
+		revisionValues,
 	};
 }
 
@@ -124,35 +110,26 @@ export class AmoCrmTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { event: ['taskCompleted'] } },
 			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [
-					responsibleUsersFilter,
-					taskTypesFilter,
-				],
-			},
-			simplifyOption({}, 'on'),
+			...triggerFilterProperties([responsibleUsersFilter, taskTypesFilter]),
 		],
 	};
 
 	methods = { loadOptions: { getUsers, getTaskTypes } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const input = { node: this.getNode() };
+		const { idList } = triggerFilters(this);
 		const baseFilter: IDataObject = {};
-		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleUserIds);
-		const types = parseNumericIdList(input, 'Filters → Task Types', filters.taskTypeIds);
+		const responsible = idList('Responsible Users', 'responsibleUserIds');
+		const types = idList('Task Types', 'taskTypeIds');
 		if (responsible.length) baseFilter.responsible_user_id = responsible;
 		if (types.length) baseFilter.task_type = types;
 
 		const { data } = await resolveCredential(this, amoCrmProfile);
-		return await emitPolledTasks(this, amoTaskSource(this, baseFilter, data), (task, timezone) =>
-			simplifyAmoTask(task, amoCrmBaseUrl(data), timezone),
-		);
+		return await emitPolledTasks(this, {
+			profile: amoCrmProfile,
+			credentials: data,
+			tasks: amoTaskList(this, baseFilter, data),
+			simplify: (task, timezone) => simplifyAmoTask(task, amoCrmBaseUrl(data), timezone),
+		});
 	}
 }

@@ -1,30 +1,14 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationParameters } from '../shared/descriptions';
-import { routeOperations } from '../shared/execute';
-import { resourceAndOperationPickers } from '../shared/operations';
+import { authenticationPicker } from '../shared/descriptions';
+import { actionNodeProperties, routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { bitrix24CredentialTest } from './methods/credentialTest';
 import { searchTasks } from './methods/listSearch';
 import { getGroups, getTaskFields, getUsers } from './methods/loadOptions';
 
-export const authenticationProperty: INodeProperties = {
-	displayName: 'Authentication',
-	name: 'authentication',
-	type: 'options',
-	options: [
-		{ name: 'Inbound Webhook', value: 'webhook' },
-		{ name: 'OAuth2', value: 'oAuth2' },
-	],
-	default: 'webhook',
-};
+export const authenticationProperty = authenticationPicker({ name: 'Inbound Webhook', value: 'webhook' });
 
 export class Bitrix24 implements INodeType {
 	description: INodeTypeDescription = {
@@ -57,8 +41,7 @@ export class Bitrix24 implements INodeType {
 		],
 		properties: [
 			authenticationProperty,
-			...resourceAndOperationPickers(operations, { taskType: 'Statuses, priorities and fields of tasks' }),
-			...operationParameters(operations),
+			...actionNodeProperties(operations, { taskType: 'Statuses, priorities and fields of tasks' }),
 		],
 	};
 

@@ -1,22 +1,13 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { simplifyOption } from '../shared/descriptions';
-import type { PollSource, TaskEvent } from '../shared/polling/engine';
-import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, type VendorTaskList } from '../shared/polling/trigger';
 import { inputError } from '../shared/transport/errors';
-import { resolveCredential, serverNow } from '../shared/transport/request';
-import { parseNumericIdList } from '../shared/validation';
+import { resolveCredential } from '../shared/transport/request';
 import { B24_PAGE, b24Call, bitrix24Profile, portalOrigin } from './api';
 import { authenticationProperty } from './Bitrix24.node';
+import { groupsFilter, usersFilter } from './actions/fields';
 import { DEFAULT_SELECT } from './actions/task/getAll';
 import { listTasks } from './list';
 import { bitrix24CredentialTest } from './methods/credentialTest';
@@ -24,9 +15,9 @@ import { getGroups, getUsers } from './methods/loadOptions';
 import { B24_STATUSES, b24DateTime, simplifyB24Task } from './shape';
 
 /** The fields whose change a user would call an update. */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan } = task;
-	return revisionDigest([title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan]);
+	return [title, description, status, priority, responsibleId, deadline, groupId, accomplices, auditors, closedDate, startDatePlan, endDatePlan];
 }
 
 /** The portal's UTC offset as its answers show it ("+03:00" in time.date_start). */
@@ -48,11 +39,7 @@ function epochMs(value: unknown, zone: string): number {
  * both bounds inclusive), read by key (`>ID`, `start=-1`), so paging is stable. Bounds go out
  * with the portal's own offset.
  */
-function bitrix24TaskSource(
-	ctx: IPollFunctions,
-	baseFilter: IDataObject,
-	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, number> {
+function bitrix24TaskList(ctx: IPollFunctions, baseFilter: IDataObject): VendorTaskList<number> {
 	let zone = 'UTC';
 	// Bounds in the documented type; before any answer told the portal's offset (the first poll of
 	// a process), in UTC written as +00:00.
@@ -61,9 +48,7 @@ function bitrix24TaskSource(
 	// https://apidocs.bitrix24.com/api-reference/tasks/fields.html).
 	const select = [...DEFAULT_SELECT, 'STATUS_CHANGED_DATE'];
 	return {
-		resolutionMs: 1000,
 		stablePaging: true,
-		serverNow: () => serverNow(bitrix24Profile, credentials),
 		async fetchWindow(window, afterId) {
 			const filter: IDataObject = {
 				...baseFilter,
@@ -77,13 +62,12 @@ function bitrix24TaskSource(
 			const tasks = ((envelope.result as IDataObject | undefined)?.tasks as IDataObject[] | undefined) ?? [];
 			return { items: tasks, next: tasks.length === B24_PAGE ? Number(tasks[tasks.length - 1].id) : undefined };
 		},
-		async fetchSample(event: TaskEvent, limit: number) {
+		async fetchSample(event, limit) {
 			const filter = event === 'taskCompleted' ? { ...baseFilter, REAL_STATUS: 5 } : baseFilter;
 			const sortBy = event === 'taskCreated' ? 'ID' : event === 'taskCompleted' ? 'CLOSED_DATE' : 'CHANGED_DATE';
 			return await listTasks(ctx, { filter, sortBy, direction: 'desc', select }, { returnAll: false, limit });
 		},
-		record: (task) => ({
-			id: String(task.id),
+		times: (task) => ({
 			createdAt: epochMs(task.createdDate, zone),
 			updatedAt: epochMs(task.changedDate, zone),
 			completed: String(task.status) === '5',
@@ -94,8 +78,8 @@ function bitrix24TaskSource(
 				String(task.status) === '5'
 					? Math.max(epochMs(task.closedDate, zone), epochMs(task.statusChangedDate, zone)) || undefined
 					: undefined,
-			revision: revisionOf(task),
 		}),
+		revisionValues,
 	};
 }
 
@@ -130,50 +114,27 @@ export class Bitrix24Trigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [
-					{
-						displayName: 'Group Names or IDs',
-						name: 'groupIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getGroups' },
-						default: [],
-						description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
-					{
-						displayName: 'Responsible User Names or IDs',
-						name: 'responsibleIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getUsers' },
-						default: [],
-						description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-					},
-					{
-						displayName: 'Status',
-						name: 'statuses',
-						type: 'multiOptions',
-						options: Object.entries(B24_STATUSES).map(([value, name]) => ({ name, value })),
-						default: [],
-					},
-				],
-			},
-			simplifyOption({}, 'on'),
+			...triggerFilterProperties([
+				groupsFilter,
+				usersFilter('Responsible User Names or IDs', 'responsibleIds'),
+				{
+					displayName: 'Status',
+					name: 'statuses',
+					type: 'multiOptions',
+					options: Object.entries(B24_STATUSES).map(([value, name]) => ({ name, value })),
+					default: [],
+				},
+			]),
 		],
 	};
 
 	methods = { loadOptions: { getUsers, getGroups }, credentialTest: { bitrix24CredentialTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
-		const input = { node: this.getNode() };
+		const { values: filters, idList } = triggerFilters(this);
 		const baseFilter: IDataObject = {};
-		const responsible = parseNumericIdList(input, 'Filters → Responsible Users', filters.responsibleIds);
-		const groups = parseNumericIdList(input, 'Filters → Groups', filters.groupIds);
+		const responsible = idList('Responsible Users', 'responsibleIds');
+		const groups = idList('Groups', 'groupIds');
 		const statuses = (Array.isArray(filters.statuses) ? filters.statuses : filters.statuses ? [filters.statuses] : []).map(String);
 		const unknown = statuses.find((status) => !(status in B24_STATUSES));
 		if (unknown !== undefined) {
@@ -184,9 +145,12 @@ export class Bitrix24Trigger implements INodeType {
 		if (statuses.length) baseFilter.REAL_STATUS = statuses.map(Number);
 
 		const { data } = await resolveCredential(this, bitrix24Profile);
-		// The portal's origin is read after the poll: an answer may have told of a renamed portal.
-		return await emitPolledTasks(this, bitrix24TaskSource(this, baseFilter, data), (task, timezone) =>
-			simplifyB24Task(task, portalOrigin(data), timezone),
-		);
+		return await emitPolledTasks(this, {
+			profile: bitrix24Profile,
+			credentials: data,
+			tasks: bitrix24TaskList(this, baseFilter),
+			// The portal's origin is read after the poll: an answer may have told of a renamed portal.
+			simplify: (task, timezone) => simplifyB24Task(task, portalOrigin(data), timezone),
+		});
 	}
 }

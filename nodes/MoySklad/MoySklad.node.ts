@@ -1,14 +1,7 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationParameters } from '../shared/descriptions';
-import { routeOperations } from '../shared/execute';
-import { resourceAndOperationPickers } from '../shared/operations';
+import { actionNodeProperties, routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { searchCounterparties, searchTasks } from './methods/listSearch';
 import { getEmployees, getTaskStateNames, getTaskStates } from './methods/loadOptions';
@@ -38,8 +31,7 @@ export class MoySklad implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'moySkladApi', required: true }],
 		properties: [
-			...resourceAndOperationPickers(operations),
-			...operationParameters(operations),
+			...actionNodeProperties(operations),
 		],
 	};
 

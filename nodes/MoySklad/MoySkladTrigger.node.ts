@@ -1,19 +1,8 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { simplifyOption } from '../shared/descriptions';
-import type { PollSource, TaskEvent } from '../shared/polling/engine';
-import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
-import { serverNow } from '../shared/transport/request';
-import type { VendorProfile } from '../shared/transport/types';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, type VendorTaskList } from '../shared/polling/trigger';
 import { assigneeProperty, parseUuid, taskTypeFilterProperty } from './actions/fields';
 import { condition } from './actions/filter';
 import { taskStateName } from './actions/taskState';
@@ -23,9 +12,9 @@ import { getEmployees, getTaskStateNames } from './methods/loadOptions';
 import { allTasksPage, listTasks, type AllTasksCursor } from './list';
 
 /** The fields whose change a user would call an update. */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { description, done, dueToDate, assignee, state, agent, operation, completed } = task;
-	return revisionDigest([description, done, dueToDate, assignee, state, agent, operation, completed]);
+	return [description, done, dueToDate, assignee, state, agent, operation, completed];
 }
 
 /** Completed tasks per page of a manual run's search for the last completed. */
@@ -65,17 +54,10 @@ async function lastCompleted(ctx: IPollFunctions, conditions: string[], limit: n
  * when asked for; every event asks: a task created and completed between two polls is still
  * new, and the engine tells the events apart by the tasks' times and done state.
  */
-function moySkladTaskSource(
-	ctx: IPollFunctions,
-	baseConditions: string[],
-	profile: VendorProfile,
-	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, AllTasksCursor> {
+function moySkladTaskList(ctx: IPollFunctions, baseConditions: string[]): VendorTaskList<AllTasksCursor> {
 	const moscow = (ms: number) => toMoscow(DateTime.fromMillis(ms));
 	return {
-		resolutionMs: 1000,
 		stablePaging: false,
-		serverNow: () => serverNow(profile, credentials),
 		async fetchWindow(window, cursor) {
 			// Times may carry milliseconds: the upper bound covers the whole last second.
 			const conditions = [
@@ -85,7 +67,7 @@ function moySkladTaskSource(
 			];
 			return await allTasksPage(ctx, { conditions, order: 'updated,asc;id,asc', pageSize: MS_MAX_PAGE, cursor });
 		},
-		async fetchSample(sampleEvent: TaskEvent, limit: number) {
+		async fetchSample(sampleEvent, limit) {
 			if (sampleEvent === 'taskCompleted') return await lastCompleted(ctx, baseConditions, limit);
 			return await listTasks(ctx, {
 				status: 'all',
@@ -94,16 +76,15 @@ function moySkladTaskSource(
 				paging: { returnAll: false, limit, maxPageSize: MS_MAX_PAGE },
 			});
 		},
-		record: (task) => ({
-			id: String(task.id),
+		times: (task) => ({
 			createdAt: taskTime(task, 'created', true)!.toMillis(),
 			updatedAt: taskTime(task, 'updated', true)!.toMillis(),
 			completed: task.done === true,
 			// The time it was completed (`completed` of «Задача»,
 			// https://dev.moysklad.ru/doc/api/remap/1.2/dictionaries/#suschnosti-zadacha): each completion fires once.
 			completedAt: task.done === true ? taskTime(task, 'completed')?.toMillis() : undefined,
-			revision: revisionOf(task),
 		}),
+		revisionValues,
 	};
 }
 
@@ -133,25 +114,14 @@ export class MoySkladTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [
-					assigneeProperty(),
-					taskTypeFilterProperty(),
-				],
-			},
-			simplifyOption({}, 'on'),
+			...triggerFilterProperties([assigneeProperty(), taskTypeFilterProperty()]),
 		],
 	};
 
 	methods = { loadOptions: { getEmployees, getTaskStateNames } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as IDataObject;
+		const filters = triggerFilters(this).values;
 		const { profile, credentials } = await profileOf(this);
 		const baseConditions: string[] = [];
 		if (filters.assignee) {
@@ -164,10 +134,11 @@ export class MoySkladTrigger implements INodeType {
 			baseConditions.push(condition('state.name', '=', state));
 		}
 
-		return await emitPolledTasks(
-			this,
-			moySkladTaskSource(this, baseConditions, profile, credentials),
-			simplifyMoySkladTask,
-		);
+		return await emitPolledTasks(this, {
+			profile,
+			credentials,
+			tasks: moySkladTaskList(this, baseConditions),
+			simplify: simplifyMoySkladTask,
+		});
 	}
 }

@@ -1,14 +1,7 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationParameters } from '../shared/descriptions';
-import { routeOperations } from '../shared/execute';
-import { resourceAndOperationPickers } from '../shared/operations';
+import { actionNodeProperties, routeOperations } from '../shared/execute';
 import { operations } from './actions/router';
 import { searchTasks } from './methods/listSearch';
 import { getFormFields, getForms, getLists, getMembers } from './methods/loadOptions';
@@ -40,8 +33,7 @@ export class Pyrus implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: pyrusCredentials,
 		properties: [
-			...resourceAndOperationPickers(operations),
-			...operationParameters(operations),
+			...actionNodeProperties(operations),
 		],
 	};
 

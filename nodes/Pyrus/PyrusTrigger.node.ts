@@ -1,20 +1,11 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { simplifyOption } from '../shared/descriptions';
-import type { PollSource, TaskEvent } from '../shared/polling/engine';
-import { emitPolledTasks, revisionDigest, triggerEventProperty } from '../shared/polling/trigger';
-import { now } from '../shared/transport/clock';
-import { resolveCredential, serverNow } from '../shared/transport/request';
-import { parseNumericId, parseNumericIdList } from '../shared/validation';
+import type { TaskEvent } from '../shared/polling/engine';
+import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, vendorNowMs, type VendorTaskList } from '../shared/polling/trigger';
+import { resolveCredential } from '../shared/transport/request';
+import { parseNumericId } from '../shared/validation';
 import {
 	PYRUS_LIST_PAGE,
 	PYRUS_REGISTER_CAP,
@@ -25,7 +16,7 @@ import {
 } from './api';
 import { isClosed, simplifyPyrusTask } from './shape';
 import { pyrusCredentials } from './Pyrus.node';
-import { listIdProperty } from './actions/task/fields';
+import { formIdProperty, listIdProperty } from './actions/task/fields';
 import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './list';
 import { getForms, getLists } from './methods/loadOptions';
 
@@ -42,21 +33,19 @@ function pyrusTime(ms: number): string {
  * What a user would call a change. `last_note_id` moves with every comment, so two changes
  * within one second (Pyrus times have whole seconds) still differ.
  */
-function revisionOf(task: IDataObject): string {
+function revisionValues(task: IDataObject): unknown[] {
 	const { last_note_id, close_date, current_step, responsible, due, due_date, text, subject, fields, approvals, list_ids } = task;
-	return revisionDigest([last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids]);
+	return [last_note_id, close_date, current_step, (responsible as IDataObject | undefined)?.id, due, due_date, text, subject, fields, approvals, list_ids];
 }
 
-function record(task: IDataObject) {
+function times(task: IDataObject) {
 	return {
-		id: String(task.id),
 		createdAt: pyrusTimeMs(task.create_date),
 		updatedAt: pyrusTimeMs(task.last_modified_date),
 		completed: isClosed(task),
 		// When it was closed (close_date, https://pyrus.com/ru/help/api/tasks): each closing fires
 		// once.
 		completedAt: isClosed(task) ? pyrusTimeMs(task.close_date) || undefined : undefined,
-		revision: revisionOf(task),
 	};
 }
 
@@ -81,15 +70,13 @@ function registerSource(
 	formId: number,
 	filter: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, number> {
+): VendorTaskList<number> {
 	const read = async (qs: IDataObject) =>
 		((await pyrusRequest.call(ctx, 'GET', `/forms/${formId}/register`, { qs: { include_archived: 'y', ...filter, ...qs } })).tasks as
 			| IDataObject[]
 			| undefined) ?? [];
 	return {
-		resolutionMs: 1000,
 		stablePaging: true,
-		serverNow: () => serverNow(pyrusProfile, credentials),
 		async fetchWindow(window, lastId) {
 			// Whether the bounds are inclusive is not documented: ask a second wider, keep the window here.
 			const tasks = await read({
@@ -103,10 +90,11 @@ function registerSource(
 			return { items: tasks.filter((task) => inWindow(task, window)), next };
 		},
 		async fetchSample(event, limit) {
-			const since = (serverNow(pyrusProfile, credentials) ?? now()) - SAMPLE_DAYS * 86_400_000;
+			const since = vendorNowMs(pyrusProfile, credentials) - SAMPLE_DAYS * 86_400_000;
 			return newest(await read({ modified_after: pyrusTime(since), item_count: PYRUS_REGISTER_CAP }), event, limit);
 		},
-		record,
+		times,
+		revisionValues,
 	};
 }
 
@@ -122,11 +110,9 @@ function listSource(
 	ctx: IPollFunctions,
 	listId: number,
 	credentials: ICredentialDataDecryptedObject,
-): PollSource<IDataObject, string> {
+): VendorTaskList<string> {
 	return {
-		resolutionMs: 1000,
 		stablePaging: false,
-		serverNow: () => serverNow(pyrusProfile, credentials),
 		async fetchWindow(window, cursor) {
 			const whole = cursor === WHOLE_SECOND;
 			// A second wider on both ends (bounds and sub-second times are not documented); the
@@ -146,12 +132,13 @@ function listSource(
 			return { items: page.tasks.filter((task) => inWindow(task, window)), next: page.cut && !whole ? WHOLE_SECOND : undefined };
 		},
 		async fetchSample(event, limit) {
-			const since = (serverNow(pyrusProfile, credentials) ?? now()) - SAMPLE_DAYS * 86_400_000;
+			const since = vendorNowMs(pyrusProfile, credentials) - SAMPLE_DAYS * 86_400_000;
 			// The most recently changed tasks, whatever order the list pages in.
 			const tasks = await readListTasks(ctx, { listId, window: { from: Math.floor(since / 1000) }, includeArchived: true, limit: PYRUS_LIST_PAGE });
 			return newest(tasks, event, limit);
 		},
-		record,
+		times,
+		revisionValues,
 	};
 }
 
@@ -185,25 +172,13 @@ export class PyrusTrigger implements INodeType {
 				default: 'form',
 			},
 			{
-				displayName: 'Form Name or ID',
-				name: 'formId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getForms' },
-				default: '',
-				required: true,
+				...formIdProperty({ source: ['form'] }),
 				description:
 					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-				displayOptions: { show: { source: ['form'] } },
 			},
 			listIdProperty({ source: ['list'] }),
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				displayOptions: { show: { source: ['form'] } },
-				options: [
+			...triggerFilterProperties(
+				[
 					{
 						displayName: 'Steps',
 						name: 'steps',
@@ -213,8 +188,8 @@ export class PyrusTrigger implements INodeType {
 						description: 'Only tasks currently on these steps, separated by commas',
 					},
 				],
-			},
-			simplifyOption({}, 'on'),
+				{ show: { source: ['form'] } },
+			),
 		],
 	};
 
@@ -224,17 +199,14 @@ export class PyrusTrigger implements INodeType {
 		const sourceKind = this.getNodeParameter('source', 'form') as string;
 		const input = { node: this.getNode() };
 		const { data } = await resolveCredential(this, pyrusProfile);
-		let source: PollSource<IDataObject, number> | PollSource<IDataObject, string>;
+		const vendor = { profile: pyrusProfile, credentials: data, simplify: (task: IDataObject, timezone: string) => simplifyPyrusTask(task, data, timezone) };
 		if (sourceKind === 'list') {
-			source = listSource(this, parseNumericId(input, 'List', this.getNodeParameter('listId', '')), data);
-		} else {
-			const filters = this.getNodeParameter('filters', {}) as IDataObject;
-			const steps = parseNumericIdList(input, 'Filters → Steps', filters.steps);
-			const filter: IDataObject = steps.length ? { steps: steps.join(',') } : {};
-			source = registerSource(this, parseNumericId(input, 'Form', this.getNodeParameter('formId', '')), filter, data);
+			const listId = parseNumericId(input, 'List', this.getNodeParameter('listId', ''));
+			return await emitPolledTasks(this, { ...vendor, tasks: listSource(this, listId, data) });
 		}
-		return await emitPolledTasks(this, source as PollSource<IDataObject, unknown>, (task, timezone) =>
-			simplifyPyrusTask(task, data, timezone),
-		);
+		const steps = triggerFilters(this).idList('Steps', 'steps');
+		const filter: IDataObject = steps.length ? { steps: steps.join(',') } : {};
+		const formId = parseNumericId(input, 'Form', this.getNodeParameter('formId', ''));
+		return await emitPolledTasks(this, { ...vendor, tasks: registerSource(this, formId, filter, data) });
 	}
 }

@@ -5,6 +5,21 @@ import { inputContext, requirePositiveInt } from './validation';
 
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 
+/**
+ * The "Authentication" picker of a vendor with two ways in: its own credential (the default)
+ * or OAuth2.
+ */
+export function authenticationPicker(own: { name: string; value: string }): INodeProperties {
+	const { value } = own;
+	return {
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [own, { name: 'OAuth2', value: 'oAuth2' }],
+		default: value,
+	};
+}
+
 /** "Return All" and "Limit", the way n8n's own nodes offer them. */
 export function returnAllAndLimit(show: Show, maxLimit?: number): INodeProperties[] {
 	return [

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { operationParameters } from './descriptions';
+import { resourceAndOperationPickers } from './operations';
+
 /** What one input item produced: one output object, several, or the error it failed with. */
 export type ItemResult = IDataObject | IDataObject[] | Error;
 
@@ -20,6 +23,17 @@ export interface OperationModule {
 }
 
 export type OperationMap = Record<string, Record<string, OperationModule>>;
+
+/**
+ * An action node's parameters after its authentication: the Resource and Operation pickers, then
+ * each operation's own parameters, all from its operation files.
+ */
+export function actionNodeProperties(
+	operations: OperationMap,
+	resourceDescriptions?: Record<string, string>,
+): INodeProperties[] {
+	return [...resourceAndOperationPickers(operations, resourceDescriptions), ...operationParameters(operations)];
+}
 
 /** n8n's own error types pass as they are; anything else is wrapped with its item. */
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {

@@ -19,6 +19,26 @@ import { B24_PRIORITIES, b24DateTime, simplifyB24Task } from '../shape';
 export { inputContext };
 
 /** The task id from the resource locator (list, id or a task link). */
+/** A filter on users (Created By, Responsible), picked from the portal's users. */
+export const usersFilter = (displayName: string, name: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getUsers' },
+	default: [],
+	description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+});
+
+/** A filter on workgroups (projects). */
+export const groupsFilter: INodeProperties = {
+	displayName: 'Group Names or IDs',
+	name: 'groupIds',
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getGroups' },
+	default: [],
+	description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
+
 export function taskIdParameter(ctx: IExecuteFunctions, itemIndex: number): number {
 	const value = resourceLocatorValue(ctx, itemIndex, 'taskId', 'Task', (link) => `"${link}" is not a link to a Bitrix24 task: use e.g. ${B24_TASK_LOCATOR.urlPlaceholder}`);
 	return parseNumericId(inputContext(ctx, itemIndex), 'Task', value);

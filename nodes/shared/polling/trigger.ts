@@ -1,8 +1,19 @@
-import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeProperties,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { createHash } from 'crypto';
 
-import { pollTasks, type ActivationRecord, type PollSource, type TaskEvent } from './engine';
+import { pollTasks, type ActivationRecord, type PollRecord, type PollSource, type TaskEvent } from './engine';
+import { simplifyOption } from '../descriptions';
 import type { CommonTask } from '../taskShape';
+import { now } from '../transport/clock';
+import { serverNow } from '../transport/request';
+import type { VendorProfile } from '../transport/types';
+import { parseNumericIdList } from '../validation';
 
 /** The event picker shared by every task trigger. */
 export const triggerEventProperty: INodeProperties = {
@@ -16,6 +27,36 @@ export const triggerEventProperty: INodeProperties = {
 	],
 	default: 'taskCreated',
 };
+
+/**
+ * The end of every trigger's parameters: its "Filters" collection of the vendor's filters (shown
+ * where `displayOptions` say, when given) and "Simplify", on by default.
+ */
+export function triggerFilterProperties(
+	filters: INodeProperties[],
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties[] {
+	const collection: INodeProperties = {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		...(displayOptions ? { displayOptions } : {}),
+		options: filters,
+	};
+	return [collection, simplifyOption({}, 'on')];
+}
+
+/**
+ * The values of the trigger's "Filters", and a reader of its ID lists: a bad ID fails the poll
+ * naming its filter ("Filters → <label>") before any request leaves.
+ */
+export function triggerFilters(context: IPollFunctions): { values: IDataObject; idList(label: string, name: string): number[] } {
+	const values = context.getNodeParameter('filters', {}) as IDataObject;
+	const input = { node: context.getNode() };
+	return { values, idList: (label, name) => parseNumericIdList(input, `Filters → ${label}`, values[name]) };
+}
 
 /** The engine's time budget for this poll; older n8n versions have none. */
 export function pollBudgetMs(context: IPollFunctions): number | undefined {
@@ -87,15 +128,49 @@ function activationRecord(context: IPollFunctions): ActivationRecord {
 }
 
 /**
- * One poll of a task trigger node: runs the engine over the source for the node's `event`
- * (a manual run shows a sample) and emits the tasks, in the common shape when `simplify` is on.
- * Null when nothing happened, so n8n starts no execution.
+ * What only the vendor knows of its task list: how to read a time window (and whether its paging
+ * is stable), a sample for a manual run, a task's times and completion, and which of its fields
+ * make a change. The rest of a poll source is the same for every vendor: tasks keyed by `id`,
+ * change times in whole seconds, the vendor's clock as its answers told it.
  */
-export async function emitPolledTasks(
+export interface VendorTaskList<C> extends Pick<PollSource<IDataObject, C>, 'stablePaging' | 'fetchWindow' | 'fetchSample'> {
+	/** The task's times (epoch ms) and whether (and when) it is completed. */
+	times(task: IDataObject): Omit<PollRecord, 'id' | 'revision'>;
+	/** The values of the fields whose change a user would call an update. */
+	revisionValues(task: IDataObject): unknown[];
+}
+
+/** A trigger's vendor for one poll: its task list under the node's filters, and the common shape of a task. */
+export interface PolledVendor<C> {
+	profile: VendorProfile;
+	credentials: ICredentialDataDecryptedObject;
+	tasks: VendorTaskList<C>;
+	simplify(task: IDataObject, timezone: string): CommonTask;
+}
+
+/** The vendor's clock as its answers told it, or this process's before any answer. */
+export function vendorNowMs(profile: VendorProfile, credentials: ICredentialDataDecryptedObject): number {
+	return serverNow(profile, credentials) ?? now();
+}
+
+/**
+ * One poll of a task trigger node: runs the engine over the vendor's task list for the node's
+ * `event` (a manual run shows a sample) and emits the tasks, in the common shape when `simplify`
+ * is on. Null when nothing happened, so n8n starts no execution.
+ */
+export async function emitPolledTasks<C>(
 	context: IPollFunctions,
-	source: PollSource<IDataObject, unknown>,
-	simplifyTask: (task: IDataObject, timezone: string) => CommonTask,
+	vendor: PolledVendor<C>,
 ): Promise<INodeExecutionData[][] | null> {
+	const { profile, credentials, tasks: list } = vendor;
+	const source: PollSource<IDataObject, C> = {
+		resolutionMs: 1000,
+		stablePaging: list.stablePaging,
+		serverNow: () => serverNow(profile, credentials),
+		fetchWindow: async (window, cursor) => await list.fetchWindow(window, cursor),
+		fetchSample: async (event, limit) => await list.fetchSample(event, limit),
+		record: (task) => ({ id: String(task.id), ...list.times(task), revision: revisionDigest(list.revisionValues(task)) }),
+	};
 	const event = context.getNodeParameter('event') as TaskEvent;
 	const simplify = context.getNodeParameter('simplify', true) as boolean;
 	const mode = context.getMode() === 'manual' ? 'manual' : 'trigger';
@@ -110,7 +185,7 @@ export async function emitPolledTasks(
 	const timezone = context.getTimezone();
 	return [
 		tasks.map((task) => ({
-			json: simplify ? simplifyTask(task, timezone) : task,
+			json: simplify ? vendor.simplify(task, timezone) : task,
 		})),
 	];
 }

@@ -7,7 +7,7 @@ import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { listTasks, type TaskQuery } from '../../list';
 import { B24_META_STATUSES, B24_STATUSES } from '../../shape';
-import { b24Date, inputContext, taskOutput } from '../fields';
+import { b24Date, groupsFilter, inputContext, taskOutput, usersFilter } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };
 
@@ -21,15 +21,6 @@ export const DEFAULT_SELECT = [
 const SORT_FIELDS = ['ID', 'TITLE', 'CREATED_DATE', 'CHANGED_DATE', 'CLOSED_DATE', 'DEADLINE', 'PRIORITY', 'REAL_STATUS'];
 
 const dateFilter = (displayName: string, name: string): INodeProperties => ({ displayName, name, type: 'dateTime', default: '' });
-
-const usersFilter = (displayName: string, name: string): INodeProperties => ({
-	displayName,
-	name,
-	type: 'multiOptions',
-	typeOptions: { loadOptionsMethod: 'getUsers' },
-	default: [],
-	description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-});
 
 /** Date range filters: parameter name → Bitrix24 field and operator. */
 const DATE_FILTERS: Array<[string, string, string]> = [
@@ -68,14 +59,7 @@ const description: INodeProperties[] = [
 		},
 		dateFilter('Deadline After', 'deadlineAfter'),
 		dateFilter('Deadline Before', 'deadlineBefore'),
-		{
-			displayName: 'Group Names or IDs',
-			name: 'groupIds',
-			type: 'multiOptions',
-			typeOptions: { loadOptionsMethod: 'getGroups' },
-			default: [],
-			description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		},
+		groupsFilter,
 		{
 			displayName: 'Member Name or ID',
 			name: 'member',
