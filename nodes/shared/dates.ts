@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { inputError } from './transport/errors';
 
@@ -8,6 +8,27 @@ export interface DateInputContext {
 	parameter: string;
 	timezone: string;
 	itemIndex?: number;
+}
+
+/**
+ * The context of a date parameter of one item: the node is read only when the date is refused
+ * (n8n's getNode copies the whole node; read for every item it was a measurable part of a bulk
+ * create's CPU).
+ */
+export function itemDateContext(
+	ctx: Pick<IExecuteFunctions, 'getNode' | 'getTimezone'>,
+	parameter: string,
+	itemIndex: number,
+	timezone: string = ctx.getTimezone(),
+): DateInputContext {
+	return {
+		get node() {
+			return ctx.getNode();
+		},
+		parameter,
+		timezone,
+		itemIndex,
+	};
 }
 
 /** Epoch values below this are seconds, above it milliseconds (the year 5138 in seconds). */
