@@ -40,6 +40,12 @@ function fromEpoch(value: number, timezone: string): DateTime {
 }
 
 /**
+ * The last date text read and what it gave (a DateTime is immutable): the items of a bulk write
+ * often share one due date, and luxon's ISO parsing was ~37 µs an item (CPU profile).
+ */
+let lastText: { text: string; timezone: string; parsed: DateTime } = { text: '', timezone: '', parsed: DateTime.invalid('none') };
+
+/**
  * Reads a date the way n8n users write them: ISO-8601 with or without an offset (without:
  * the workflow's time zone), "YYYY-MM-DD HH:mm[:ss]", epoch seconds or milliseconds, a JS Date
  * or a luxon DateTime from an expression.
@@ -53,9 +59,11 @@ export function parseDateInput(value: unknown, context: DateInputContext): DateT
 	else if (typeof value === 'string' && value.trim() !== '') {
 		const text = value.trim();
 		if (/^-?\d+(\.\d+)?$/.test(text)) parsed = fromEpoch(Number(text), timezone);
+		else if (lastText.text === text && lastText.timezone === timezone) parsed = lastText.parsed;
 		else {
 			parsed = DateTime.fromISO(text, { zone: timezone, setZone: true });
 			if (!parsed.isValid) parsed = DateTime.fromSQL(text, { zone: timezone, setZone: true });
+			lastText = { text, timezone, parsed };
 		}
 	}
 	if (!parsed || !parsed.isValid) {
