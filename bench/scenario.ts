@@ -247,7 +247,7 @@ const helperReplayNode: INodeType = {
 			const body = entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body);
 			const headers: Record<string, string> = {};
 			for (const [name, value] of Object.entries(entry.headers)) {
-				if (!['host', 'content-length', 'connection', 'transfer-encoding', 'accept-encoding', 'user-agent'].includes(name) && typeof value === 'string') headers[name] = value;
+				if (!['host', 'content-length', 'connection', 'transfer-encoding'].includes(name) && typeof value === 'string') headers[name] = value;
 			}
 			const answer = (await this.helpers.httpRequest({
 				method: entry.method as IHttpRequestMethods,
