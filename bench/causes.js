@@ -70,6 +70,11 @@ function timeCause(r) {
 		parts.push(
 			`the limits-off execution${r.off.wallWithExpressionsMs === undefined ? '' : ' (with the expressions)'} takes ${s(offWallMs)} against ${s(r.off.replayMs)} for the bare client's replay of its ${requests(r.off.requests)}: n8n's engine and the node add ${s(nodeMs)}`,
 		);
+		if (r.off.helperReplay) {
+			parts.push(
+				`the same requests through n8n's own HTTP helper (no node logic) take ${s(r.off.helperReplay.wallMs)}, so n8n's helper accounts for ${s(Math.max(0, r.off.helperReplay.wallMs - r.off.replayMs))} of that and the node with n8n's per-item engine work for ${s(Math.max(0, offWallMs - r.off.helperReplay.wallMs))}`,
+			);
+		}
 		const restMs = real.wallMs - floorMs(r) - beyondLimitMs - nodeMs;
 		if (restMs > 0) shares.push(['what the real run took beyond the limits-off one (a colder process, the machine\'s load)', restMs]);
 		shares.push([slowerArrivals(r), beyondLimitMs], ['the work of n8n and the node', nodeMs]);
@@ -77,7 +82,7 @@ function timeCause(r) {
 	if (!r.off && r.replayOnly && real.requests > 1) {
 		const beyondMs = Math.max(0, real.spanMs - Math.max(r.floor.rateMs, r.replayOnly.replayMs));
 		parts.push(
-			`the bare client's replay of the same ${requests(r.replayOnly.requests)} with the limits off takes ${s(r.replayOnly.replayMs)}, so the real run's arrivals took ${s(beyondMs)} longer than both that and the rate floor`,
+			`the bare client's replay of the same ${requests(r.replayOnly.requests)} with the limits off takes ${s(r.replayOnly.replayMs)}${r.replayOnly.helperReplayMs === undefined ? '' : ` (through n8n's own HTTP helper, no node logic: ${s(r.replayOnly.helperReplayMs)})`}, so the real run's arrivals took ${s(beyondMs)} longer than both that and the rate floor`,
 		);
 		shares.push([slowerArrivals(r), beyondMs]);
 	}
@@ -94,6 +99,12 @@ function overheadCause(r) {
 	const parts = [
 		`over ${off.runs} runs (${off.overheadUs.values.map((v) => us(v)).join(', ')}) the execution used ${ms(off.execCpuMs.median)} of CPU in the median (${ms(off.execCpuMs.min)}–${ms(off.execCpuMs.max)}) against ${ms(off.replayCpuMs.median)} (${ms(off.replayCpuMs.min)}–${ms(off.replayCpuMs.max)}) for the bare client's replay of the same ${requests(off.requests)}`,
 	];
+	if (off.helperReplay) {
+		const helperUs = ((off.helperReplay.cpuMs.median - off.replayCpuMs.median) * 1000) / off.requests;
+		parts.push(
+			`the same requests sent through n8n's own HTTP helper (helpers.httpRequest in an n8n execution, no node logic) used ${ms(off.helperReplay.cpuMs.median)} (${ms(off.helperReplay.cpuMs.min)}–${ms(off.helperReplay.cpuMs.max)}): n8n's helper costs ${us(helperUs)} more CPU per request than the bare client, ${us((helperUs * off.requests) / r.items)} per item; beyond it, the node and n8n's per-item engine work (parameters, output items) cost ${us(off.beyondHelperUs.median)} per item in the median (${us(off.beyondHelperUs.min)}–${us(off.beyondHelperUs.max)})`,
+		);
+	}
 	if (perItem >= 0.5) {
 		parts.push(
 			`${perItem.toFixed(2)} requests per item, so the cost is mostly per request: the node's path through n8n's HTTP helper costs ${us(((off.execCpuMs.median - off.replayCpuMs.median) * 1000) / off.requests)} more CPU per request than the bare client`,

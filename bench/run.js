@@ -90,7 +90,7 @@ function render(results, startedAt, totalMs) {
 		'1. **Real limits.** After a warm-up execution of 20 items (limits off, its own small sandbox), the vendor\'s loopback sandbox (test/sandbox/<vendor>.ts) enforces the vendor\'s real rate limit at time scale 1; the node runs through n8n-core\'s engine (test/harness `runWorkflow`, Manual Trigger → items → node) with its real rate governor and default options. "Requests" counts every HTTP request the sandbox received (token requests and limit answers included), each with its arrival time: the gaps between arrivals are the governor\'s actual pacing. "Time" is the wall time of the whole workflow execution.',
 	);
 	push(
-		`2. **Limits off**, ${RUNS} runs for the 10,000 / 1,000 rows (fresh sandbox each, the governor's waits scaled away with \`setTimeScale(1e6)\`): the execution's CPU time (\`process.cpuUsage\`, user + system, n8n side only), then the very requests it sent replayed one after another by a bare keep-alive HTTP client that also decodes (gunzip, JSON.parse) each answer, with its CPU time. **Overhead per item = (execution CPU − replay CPU) / items**, per run, reported as the median and the spread (min–max) over the runs and judged on the median: what n8n's engine, the node and the shared transport add per task (parameter resolution, mapping, output items, governor, redaction, n8n's HTTP helper). It is measured with constant create parameters; "… with expressions" is the same with the create's text (and amoCRM's due date) as \`={{ $json.… }}\` expressions, as in the real-limits run. The 100,000 rows have no limits-off runs (they measure time, requests and memory); for their time floor the real run's own requests (less any limit answers) are replayed by the same bare client against a fresh sandbox without limits.`,
+		`2. **Limits off**, ${RUNS} runs for the 10,000 / 1,000 rows (fresh sandbox each, the governor's waits scaled away with \`setTimeScale(1e6)\`): the execution's CPU time (\`process.cpuUsage\`, user + system, n8n side only), then the very requests it sent replayed one after another by a bare keep-alive HTTP client that also decodes (gunzip, JSON.parse) each answer, with its CPU time. **Overhead per item = (execution CPU − replay CPU) / items**, per run, reported as the median and the spread (min–max) over the runs and judged on the median: what n8n's engine, the node and the shared transport add per task (parameter resolution, mapping, output items, governor, redaction, n8n's HTTP helper). To tell n8n's unavoidable part from the node's, the same requests are then sent a third time through n8n's own HTTP helper (\`helpers.httpRequest\` in an n8n execution, Manual Trigger → items → a bench node that only sends them, bench/scenario.ts \`replayThroughN8n\`): its CPU above the bare client's is n8n's helper's part, and the execution's CPU above it is the node's own work with n8n's per-item engine work (parameters, output items). It is measured with constant create parameters; "… with expressions" is the same with the create's text (and amoCRM's due date) as \`={{ $json.… }}\` expressions, as in the real-limits run. The 100,000 rows have no limits-off runs (they measure time, requests and memory); for their time floor the real run's own requests (less any limit answers) are replayed by the same bare client against a fresh sandbox without limits.`,
 	);
 	push(
 		'3. **Peak memory** of the n8n side during the real-limits execution: the highest RSS and V8 heap in use sampled every 20 ms, and the kernel\'s RSS high-water mark (`process.resourceUsage().maxRSS`) where it rose during the execution. "Before" is the RSS right before the execution (modules loaded, warm-up done).',
@@ -101,13 +101,13 @@ function render(results, startedAt, totalMs) {
 		'',
 	);
 	push('## Results', '');
-	push('| Vendor | Operation | Requests | Vendor floor | Node\'s need | Time | Time floor | Time / floor | Limit answers | Overhead per item, CPU: median (min–max) | … with expressions | Peak RSS, n8n side (before) | Peak heap | Targets |');
-	push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	push('| Vendor | Operation | Requests | Vendor floor | Node\'s need | Time | Time floor | Time / floor | Limit answers | Overhead per item, CPU: median (min–max) | … of it n8n\'s HTTP helper (per item) | … beyond n8n\'s HTTP helper: node and engine, per item | … with expressions | Peak RSS, n8n side (before) | Peak heap | Targets |');
+	push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const misses = [];
 	for (const r of results) {
 		const title = TITLES[r.vendor];
 		if (r.error) {
-			push(`| ${title} | ${opTitle(r)} | — | — | — | — | — | — | — | — | — | — | — | **run failed** |`);
+			push(`| ${title} | ${opTitle(r)} | — | — | — | — | — | — | — | — | — | — | — | — | — | **run failed** |`);
 			misses.push({ r, what: 'run', text: `the scenario failed: ${r.error}` });
 			continue;
 		}
@@ -120,9 +120,11 @@ function render(results, startedAt, totalMs) {
 		];
 		if (!v.correct) marks.push('**result incomplete**');
 		const overhead = judged(r) ? `${spreadText(r.off.overheadUs)}, ${r.off.runs} runs` : '—';
+		const helperPart = judged(r) && r.off.helperReplay ? us(((r.off.helperReplay.cpuMs.median - r.off.replayCpuMs.median) * 1000) / r.items) : '—';
+		const beyondHelper = judged(r) && r.off.beyondHelperUs ? spreadText(r.off.beyondHelperUs) : '—';
 		const expressions = judged(r) && r.off.overheadWithExpressionsUs ? `${spreadText(r.off.overheadWithExpressionsUs)} (${r.off.expressionsPerItem} per item)` : '—';
 		push(
-			`| ${title} | ${opTitle(r)} | ${r.real.requests} | ${r.floor.vendor} | ${r.floor.nodeNeeds ? r.floor.nodeNeeds.requests : '= vendor floor'} | ${seconds(r.real.wallMs)} | ${seconds(floor)} | ${(r.real.wallMs / floor).toFixed(2)}× | ${r.real.limitAnswers} | ${overhead} | ${expressions} | ${mb(r.real.peakRssMb)} (${mb(r.real.rssBeforeMb)}) | ${mb(r.real.peakHeapMb)} | ${marks.join(', ')} |`,
+			`| ${title} | ${opTitle(r)} | ${r.real.requests} | ${r.floor.vendor} | ${r.floor.nodeNeeds ? r.floor.nodeNeeds.requests : '= vendor floor'} | ${seconds(r.real.wallMs)} | ${seconds(floor)} | ${(r.real.wallMs / floor).toFixed(2)}× | ${r.real.limitAnswers} | ${overhead} | ${helperPart} | ${beyondHelper} | ${expressions} | ${mb(r.real.peakRssMb)} (${mb(r.real.rssBeforeMb)}) | ${mb(r.real.peakHeapMb)} | ${marks.join(', ')} |`,
 		);
 		const head = `${title} ${opTitle(r)}`;
 		if (!v.requests) misses.push({ head, what: 'requests', text: `${r.real.requests} requests, vendor floor ${r.floor.vendor}${r.floor.nodeNeeds ? `, node's need ${r.floor.nodeNeeds.requests}` : ''}: ${requestsCause(r)}` });
@@ -131,13 +133,14 @@ function render(results, startedAt, totalMs) {
 		if (!v.correct) misses.push({ head, what: 'result', text: `${r.real.itemsOut} items out, ${r.real.failedItems} failed, ${r.real.storedAfter} stored (expected ${r.items})` });
 	}
 	push('', '## Floors, how each is computed', '');
-	push("| Vendor | Operation | Vendor floor | Node's need, and why | Enforced limit (sandbox, time scale 1) | Rate floor | Replay (no limit) | Limits-off execution (wall) |");
-	push('|---|---|---|---|---|---|---|---|');
+	push("| Vendor | Operation | Vendor floor | Node's need, and why | Enforced limit (sandbox, time scale 1) | Rate floor | Replay (no limit) | Same requests through n8n's HTTP helper, no node (wall) | Limits-off execution (wall) |");
+	push('|---|---|---|---|---|---|---|---|---|');
 	for (const r of results) {
 		if (r.error) continue;
 		const need = r.floor.nodeNeeds ? `${r.floor.nodeNeeds.requests}: ${r.floor.nodeNeeds.why}` : '= vendor floor';
 		const replay = r.off ? `${seconds(r.off.replayMs)} (${r.off.requests} request${r.off.requests === 1 ? '' : 's'})` : r.replayOnly ? `${seconds(r.replayOnly.replayMs)} (${r.replayOnly.requests} request${r.replayOnly.requests === 1 ? '' : 's'} of the real run)` : '—';
-		push(`| ${TITLES[r.vendor]} | ${opTitle(r)} | ${r.floor.vendor} = ${r.floor.how} | ${need} | ${r.floor.rule} | ${seconds(r.floor.rateMs)} | ${replay} | ${r.off ? seconds(r.off.wallMs) : '—'} |`);
+		const helper = r.off && r.off.helperReplay ? seconds(r.off.helperReplay.wallMs) : r.replayOnly && r.replayOnly.helperReplayMs !== undefined ? seconds(r.replayOnly.helperReplayMs) : '—';
+		push(`| ${TITLES[r.vendor]} | ${opTitle(r)} | ${r.floor.vendor} = ${r.floor.how} | ${need} | ${r.floor.rule} | ${seconds(r.floor.rateMs)} | ${replay} | ${helper} | ${r.off ? seconds(r.off.wallMs) : '—'} |`);
 	}
 	push('', '## Pacing measured (real limits)', '');
 	push('Arrival times at the sandbox of the real-limits run: what the governor actually did.', '');

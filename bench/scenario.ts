@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestMethods, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { resetProcessState, setTimeScale } from '../nodes/shared/transport/clock';
 import { runWorkflow } from '../test/harness/run-workflow';
@@ -95,11 +95,18 @@ export interface ScenarioResult {
 		replayCpuMs: Spread;
 		/** (execution CPU − replay CPU) / items, µs, per run. */
 		overheadUs: Spread;
+		/**
+		 * The same requests sent again through n8n's own HTTP helper (`helpers.httpRequest` in an
+		 * n8n execute context, no node logic): n8n's unavoidable part of each request.
+		 */
+		helperReplay: { wallMs: number; cpuMs: Spread };
+		/** (execution CPU − n8n helper replay CPU) / items, µs, per run: the node's own part plus n8n's per-item engine work. */
+		beyondHelperUs: Spread;
 		expressionsPerItem: number;
 		overheadWithExpressionsUs?: Spread;
 	};
 	/** Rows without limits-off runs: the real run's requests replayed by the bare client. */
-	replayOnly?: { replayMs: number; requests: number };
+	replayOnly?: { replayMs: number; requests: number; helperReplayMs?: number };
 }
 
 const MB = 1024 * 1024;
@@ -217,6 +224,62 @@ async function replay(baseUrl: string, entries: readonly RequestLogEntry[]): Pro
 	return { ms, cpuMs, refused };
 }
 
+/** The bench's stand-in node: sends the given requests through n8n's HTTP helper, nothing else. */
+const HELPER_REPLAY_TYPE = 'bench.helperReplay';
+let helperEntries: readonly RequestLogEntry[] = [];
+let helperBaseUrl = '';
+const helperReplayNode: INodeType = {
+	description: {
+		displayName: 'Helper Replay',
+		name: HELPER_REPLAY_TYPE,
+		group: ['transform'],
+		version: 1,
+		description: 'Sends logged requests through helpers.httpRequest',
+		defaults: { name: 'Helper Replay' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as INodeType['description'],
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		let refused = 0;
+		for (const entry of helperEntries) {
+			const query = toQueryString(entry.query);
+			const body = entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body);
+			const headers: Record<string, string> = {};
+			for (const [name, value] of Object.entries(entry.headers)) {
+				if (!['host', 'content-length', 'connection', 'transfer-encoding'].includes(name) && typeof value === 'string') headers[name] = value;
+			}
+			const answer = (await this.helpers.httpRequest({
+				method: entry.method as IHttpRequestMethods,
+				url: `${helperBaseUrl}${entry.path}${query ? `?${query}` : ''}`,
+				headers,
+				body,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as { statusCode: number };
+			if (answer.statusCode >= 300) refused++;
+		}
+		return [[{ json: { refused } }]];
+	},
+};
+
+/**
+ * The logged requests sent again, one after another, through n8n's own HTTP helper in an n8n
+ * execution (Manual Trigger → items → a node that only calls `helpers.httpRequest`).
+ */
+async function replayThroughN8n(baseUrl: string, entries: readonly RequestLogEntry[]): Promise<{ ms: number; cpuMs: number; refused: number }> {
+	helperEntries = entries;
+	helperBaseUrl = baseUrl;
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	const result = await runWorkflow({ nodeTypes: { [HELPER_REPLAY_TYPE]: helperReplayNode }, node: { type: HELPER_REPLAY_TYPE, parameters: {} }, input: [{}] });
+	const ms = performance.now() - started;
+	const cpuMs = cpuMsSince(cpu);
+	helperEntries = [];
+	if (result.executionError) throw new Error(`helper replay: ${result.executionError.message}`);
+	return { ms, cpuMs, refused: Number(result.items[0]?.json.refused ?? 0) };
+}
+
 /** Highest RSS and heap seen while `run` runs (sampled every 20 ms, plus before and after). */
 async function withMemoryPeak<T>(run: () => Promise<T>): Promise<{ value: T; peakRss: number; peakHeap: number }> {
 	const highWaterBefore = process.resourceUsage().maxRSS * 1024;
@@ -314,7 +377,9 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			await host.call({ op: 'limitsOff', handle: real.handle });
 			const replayed = await replay(real.ref.baseUrl, entries);
 			if (replayed.refused > 0) throw new Error(`${vendorName} ${operation}: the replay got ${replayed.refused} non-2xx answers`);
-			replayOnly = { replayMs: replayed.ms, requests: entries.length };
+			const throughN8n = await replayThroughN8n(real.ref.baseUrl, entries);
+			if (throughN8n.refused > 0) throw new Error(`${vendorName} ${operation}: the n8n helper replay got ${throughN8n.refused} non-2xx answers`);
+			replayOnly = { replayMs: replayed.ms, requests: entries.length, helperReplayMs: throughN8n.ms };
 		}
 		await host.call({ op: 'stop', handle: real.handle });
 		const arrivals = log.map((entry) => entry.at);
@@ -328,6 +393,9 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			const exec: number[] = [];
 			const replayCpu: number[] = [];
 			const overhead: number[] = [];
+			const helperCpu: number[] = [];
+			const beyondHelper: number[] = [];
+			let helperWallMs = Infinity;
 			const withExpressions: number[] = [];
 			let replayMs = Infinity;
 			let offWallMs = Infinity;
@@ -353,7 +421,15 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				global.gc?.();
 				const replayed = await replay(free.ref.baseUrl, entries);
 				if (replayed.refused > 0) throw new Error(`${vendorName} ${operation}: the replay got ${replayed.refused} non-2xx answers`);
+				// The same requests through n8n's HTTP helper, against the same sandbox as the bare
+				// replay (the tokens in the logged headers are valid there).
+				global.gc?.();
+				const throughN8n = await replayThroughN8n(free.ref.baseUrl, entries);
 				await host.call({ op: 'stop', handle: free.handle });
+				if (throughN8n.refused > 0) throw new Error(`${vendorName} ${operation}: the n8n helper replay got ${throughN8n.refused} non-2xx answers`);
+				helperWallMs = Math.min(helperWallMs, throughN8n.ms);
+				helperCpu.push(throughN8n.cpuMs);
+				beyondHelper.push(((execCpuMs - throughN8n.cpuMs) * 1000) / items);
 				replayMs = Math.min(replayMs, replayed.ms);
 				exec.push(execCpuMs);
 				replayCpu.push(replayed.cpuMs);
@@ -382,6 +458,8 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				execCpuMs: spread(exec),
 				replayCpuMs: spread(replayCpu),
 				overheadUs: spread(overhead),
+				helperReplay: { wallMs: helperWallMs, cpuMs: spread(helperCpu) },
+				beyondHelperUs: spread(beyondHelper),
 				expressionsPerItem: operation === 'create' ? countExpressions(vendor.createParameters({ baseUrl: '' })) : 0,
 				overheadWithExpressionsUs: withExpressions.length > 0 ? spread(withExpressions) : undefined,
 			};

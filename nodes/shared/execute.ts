@@ -19,6 +19,12 @@ export interface OperationModule {
 	 */
 	pickerDescription?: string;
 	execute?(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+	/**
+	 * How many items `execute` may run at once: for operations whose items are independent
+	 * requests (a vendor without a bulk call). Only with "Continue On Fail": without it the run
+	 * ends at the first failing item, and no item after it may have been sent. Default 1.
+	 */
+	concurrency?(this: IExecuteFunctions): number;
 	executeBatch?(this: IExecuteFunctions, itemIndices: number[]): Promise<ItemResult[]>;
 }
 
@@ -46,6 +52,36 @@ function errorJson(error: Error): IDataObject {
 	return typeof description === 'string' && description !== ''
 		? { error: error.message, description }
 		: { error: error.message };
+}
+
+/**
+ * Runs `execute` over the items with up to `concurrency` at once ("Continue On Fail" only), each
+ * result in its item's place. The first item runs alone: what later items share (a token the
+ * credential fetches, a form's schema) is then in hand once, not fetched by each at the same time.
+ */
+async function executeConcurrently(
+	ctx: IExecuteFunctions,
+	module: OperationModule,
+	indices: number[],
+	concurrency: number,
+): Promise<ItemResult[]> {
+	const results: ItemResult[] = new Array<ItemResult>(indices.length);
+	const runItem = async (position: number): Promise<void> => {
+		const index = indices[position];
+		try {
+			results[position] = await module.execute!.call(ctx, index);
+		} catch (error) {
+			results[position] = asNodeError(ctx, error, index);
+		}
+	};
+	if (indices.length === 0) return results;
+	await runItem(0);
+	let next = 1;
+	const worker = async (): Promise<void> => {
+		while (next < indices.length) await runItem(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, indices.length - 1) }, worker));
+	return results;
 }
 
 /**
@@ -81,13 +117,16 @@ export async function routeOperations(
 				new NodeOperationError(this.getNode(), 'The operation returned no result for this item', { itemIndex: index }),
 		);
 	} else {
-		results = [];
-		for (const index of indices) {
-			try {
-				results.push(await module.execute!.call(this, index));
-			} catch (error) {
-				results.push(asNodeError(this, error, index));
-				if (!this.continueOnFail()) break;
+		const concurrency = module.concurrency && this.continueOnFail() ? Math.max(1, Math.floor(module.concurrency.call(this))) : 1;
+		results = concurrency > 1 ? await executeConcurrently(this, module, indices, concurrency) : [];
+		if (concurrency === 1) {
+			for (const index of indices) {
+				try {
+					results.push(await module.execute!.call(this, index));
+				} catch (error) {
+					results.push(asNodeError(this, error, index));
+					if (!this.continueOnFail()) break;
+				}
 			}
 		}
 	}

@@ -102,9 +102,18 @@ export function requirePositiveInt(
 	return n;
 }
 
-/** The node and item an input problem is reported against. */
+/**
+ * The node and item an input problem is reported against. The node is read only when a problem
+ * is reported: n8n's getNode copies the whole node, which cost ~15 µs per item when every item
+ * read it up front (CPU profile of a 1,000-task bulk create).
+ */
 export function inputContext(ctx: Pick<IExecuteFunctions, 'getNode'>, itemIndex: number): InputContext {
-	return { node: ctx.getNode(), itemIndex };
+	return {
+		get node() {
+			return ctx.getNode();
+		},
+		itemIndex,
+	};
 }
 
 /**

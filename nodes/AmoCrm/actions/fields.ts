@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseDateInput, toUnixSeconds } from '../../shared/dates';
+import { itemDateContext, parseDateInput, toUnixSeconds } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
 import { inputContext, parseNumericId, requireText, resourceLocatorValue } from '../../shared/validation';
 
@@ -92,7 +92,7 @@ export function taskFieldOptions(): INodeProperties[] {
 /** A due date as amoCRM's Unix seconds. */
 export function dueSeconds(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): number {
 	return toUnixSeconds(
-		parseDateInput(value, { node: ctx.getNode(), parameter, timezone: ctx.getTimezone(), itemIndex }),
+		parseDateInput(value, itemDateContext(ctx, parameter, itemIndex)),
 	);
 }
 

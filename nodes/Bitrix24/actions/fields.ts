@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { parseDateInput } from '../../shared/dates';
+import { itemDateContext, parseDateInput } from '../../shared/dates';
 import { resolveCredential } from '../../shared/transport/request';
 import { inputError } from '../../shared/transport/errors';
 import {
@@ -164,7 +164,7 @@ const customFieldsSchema = z.record(
 /** A date as Bitrix24 documents it, in the workflow's zone: `YYYY-MM-DDThh:mm:ss±hh:mm`. */
 export function b24Date(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): string {
 	const timezone = ctx.getTimezone();
-	return b24DateTime(parseDateInput(value, { node: ctx.getNode(), parameter, timezone, itemIndex }), timezone);
+	return b24DateTime(parseDateInput(value, itemDateContext(ctx, parameter, itemIndex, timezone)), timezone);
 }
 
 const listOf = (value: unknown): string[] =>

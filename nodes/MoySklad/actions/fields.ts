@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { parseDateInput } from '../../shared/dates';
+import { itemDateContext, parseDateInput } from '../../shared/dates';
 import { inputError } from '../../shared/transport/errors';
 import { inputContext, parseJsonParameter, requireText, resourceLocatorValue } from '../../shared/validation';
 
@@ -64,7 +64,7 @@ export function parseText(ctx: IExecuteFunctions, itemIndex: number, parameter: 
 
 /** A date as the API's Moscow local time. */
 export function moscowDate(ctx: IExecuteFunctions, itemIndex: number, parameter: string, value: unknown): string {
-	return toMoscow(parseDateInput(value, { node: ctx.getNode(), parameter, timezone: ctx.getTimezone(), itemIndex }));
+	return toMoscow(parseDateInput(value, itemDateContext(ctx, parameter, itemIndex)));
 }
 
 /** The task id from the resource locator (list, id or a link), read by the shared locator reader. */

@@ -183,7 +183,16 @@ export async function apiRequest<T = unknown>(
 ): Promise<ApiResponse<T>> {
 	const credential = await resolveCredential(this, profile);
 	const secrets = profile.secrets(credential.data);
-	const errorContext: ErrorContext = { node: this.getNode(), profile, request, secrets };
+	// The node is read when an error is built: n8n's getNode copies the whole node each time.
+	const context = this;
+	const errorContext: ErrorContext = {
+		get node() {
+			return context.getNode();
+		},
+		profile,
+		request,
+		secrets,
+	};
 	// Before anything else reads the host: the account key and base URL of a bad host would throw.
 	const problem = profile.credentialProblem?.(credential.data);
 	if (problem) {

@@ -5,7 +5,7 @@ import type { OperationModule } from '../../../shared/execute';
 import { collection, simplifyOption, textProperty } from '../../../shared/descriptions';
 import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, requireText } from '../../../shared/validation';
-import { pyrusRequest } from '../../api';
+import { pyrusProfile, pyrusRequest } from '../../api';
 import {
 	answerTask,
 	ATTACHMENTS_DESCRIPTION,
@@ -146,8 +146,20 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	return await taskOutput(this, itemIndex, answerTask(this, itemIndex, answer));
 }
 
+/**
+ * Pyrus has no bulk create: one request a task. With "Continue On Fail" the items go out as many
+ * at a time as the governor lets one account have in flight (each answer still maps to its item);
+ * with "Skip Tasks Already Created" one after another, as each item's look-up may meet the tasks
+ * the items before it created.
+ */
+function concurrency(this: IExecuteFunctions): number {
+	const skipExisting = this.getNode().parameters.skipExisting;
+	return skipExisting === undefined || skipExisting === false ? pyrusProfile.rateLimit.maxInFlight : 1;
+}
+
 export const create: OperationModule = {
 	description,
 	pickerDescription: 'Create a simple task or a task from a form',
 	execute,
+	concurrency,
 };
