@@ -268,20 +268,27 @@ function knownOfWrite(element: Element, answer: IDataObject, failure: string): I
 	};
 }
 
-/** The task as output: raw, or in the common shape when "Simplify" is on. */
-export async function taskOutput(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	task: IDataObject,
-): Promise<IDataObject> {
+/**
+ * How an item's tasks are output: raw, or in the common shape when "Simplify" is on. The
+ * parameter is read once per item, not once per task of a long list.
+ */
+export async function taskOutputFor(ctx: IExecuteFunctions, itemIndex: number): Promise<(task: IDataObject) => IDataObject> {
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
-	if (!simplify) return task;
-	const credential = await resolveCredential(ctx, amoCrmProfile);
-	const common = simplifyAmoTask(task, amoCrmBaseUrl(credential.data), ctx.getTimezone());
-	if (task.readBackError === undefined) return common;
-	// Only what was sent is known: a completion state not sent is unknown, not "open".
-	const completion = task.is_completed === undefined ? { status: null, vendorStatus: null, completedAt: null } : {};
-	return { ...common, ...completion, readBackError: task.readBackError };
+	if (!simplify) return (task) => task;
+	const baseUrl = amoCrmBaseUrl((await resolveCredential(ctx, amoCrmProfile)).data);
+	const timezone = ctx.getTimezone();
+	return (task) => {
+		const common = simplifyAmoTask(task, baseUrl, timezone);
+		if (task.readBackError === undefined) return common;
+		// Only what was sent is known: a completion state not sent is unknown, not "open".
+		const completion = task.is_completed === undefined ? { status: null, vendorStatus: null, completedAt: null } : {};
+		return { ...common, ...completion, readBackError: task.readBackError };
+	};
+}
+
+/** One task as output (see taskOutputFor). */
+export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): Promise<IDataObject> {
+	return (await taskOutputFor(ctx, itemIndex))(task);
 }
 
 /** Applies "Simplify" to the results of a bulk write. */

@@ -218,11 +218,20 @@ export async function deleteMany(
 	return results.map((result) => (result instanceof Error ? result : { deleted: true }));
 }
 
-/** The task as output: raw, or in the common shape when "Simplify" is on. */
-export function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): IDataObject {
+/**
+ * How an item's tasks are output: raw, or in the common shape when "Simplify" is on. The
+ * parameter is read once per item, not once per task of a long list.
+ */
+export function taskOutputFor(ctx: IExecuteFunctions, itemIndex: number): (task: IDataObject) => IDataObject {
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
-	if (!simplify || task.id === undefined) return task;
-	return simplifyMoySkladTask(task, ctx.getTimezone());
+	if (!simplify) return (task) => task;
+	const timezone = ctx.getTimezone();
+	return (task) => (task.id === undefined ? task : simplifyMoySkladTask(task, timezone));
+}
+
+/** One task as output (see taskOutputFor). */
+export function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): IDataObject {
+	return taskOutputFor(ctx, itemIndex)(task);
 }
 
 /** Applies "Simplify" to the results of a bulk write; a task that cannot be simplified fails its own item. */

@@ -217,10 +217,19 @@ export function taskFieldsBody(ctx: IExecuteFunctions, itemIndex: number, fields
 	return body;
 }
 
-/** The task as output: raw as Bitrix24 sent it, or in the common shape when "Simplify" is on. */
-export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): Promise<IDataObject> {
+/**
+ * How an item's tasks are output: raw as Bitrix24 sent them, or in the common shape when
+ * "Simplify" is on. The parameter is read once per item, not once per task of a long list.
+ */
+export async function taskOutputFor(ctx: IExecuteFunctions, itemIndex: number): Promise<(task: IDataObject) => IDataObject> {
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
-	if (!simplify) return task;
-	const { data } = await resolveCredential(ctx, bitrix24Profile);
-	return simplifyB24Task(task, portalOrigin(data), ctx.getTimezone());
+	if (!simplify) return (task) => task;
+	const origin = portalOrigin((await resolveCredential(ctx, bitrix24Profile)).data);
+	const timezone = ctx.getTimezone();
+	return (task) => simplifyB24Task(task, origin, timezone);
+}
+
+/** One task as output (see taskOutputFor). */
+export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): Promise<IDataObject> {
+	return (await taskOutputFor(ctx, itemIndex))(task);
 }

@@ -158,12 +158,21 @@ export function attachmentsParameter(ctx: IExecuteFunctions, itemIndex: number, 
 	return list;
 }
 
-/** The task as output: raw, or in the common shape when "Simplify" is on. */
-export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): Promise<IDataObject> {
+/**
+ * How an item's tasks are output: raw, or in the common shape when "Simplify" is on. The
+ * parameter is read once per item, not once per task of a long list.
+ */
+export async function taskOutputFor(ctx: IExecuteFunctions, itemIndex: number): Promise<(task: IDataObject) => IDataObject> {
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, false) as boolean;
-	if (!simplify) return task;
-	const credential = await resolveCredential(ctx, pyrusProfile);
-	return simplifyPyrusTask(task, credential.data, ctx.getTimezone());
+	if (!simplify) return (task) => task;
+	const credential = (await resolveCredential(ctx, pyrusProfile)).data;
+	const timezone = ctx.getTimezone();
+	return (task) => simplifyPyrusTask(task, credential, timezone);
+}
+
+/** One task as output (see taskOutputFor). */
+export async function taskOutput(ctx: IExecuteFunctions, itemIndex: number, task: IDataObject): Promise<IDataObject> {
+	return (await taskOutputFor(ctx, itemIndex))(task);
 }
 
 /** `{ task }` of an answer, or an error that says the answer had none. */

@@ -7,7 +7,7 @@ import { collection, returnAllAndLimit, returnAllAndLimitValues, simplifyOption,
 import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericIdList } from '../../../shared/validation';
 import { amoList } from '../../list';
-import { taskOutput } from '../../write';
+import { taskOutputFor } from '../../write';
 import { ENTITY_TYPES, inputContext, responsibleUsersFilter, taskTypesFilter } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };
@@ -151,9 +151,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	};
 
 	const tasks = await amoList(this, '/tasks', 'tasks', { returnAll, limit }, qs, itemIndex);
-	const out: IDataObject[] = [];
-	for (const task of tasks) out.push(await taskOutput(this, itemIndex, task));
-	return out;
+	return tasks.map(await taskOutputFor(this, itemIndex));
 }
 
 export const getAll: OperationModule = { description, execute };

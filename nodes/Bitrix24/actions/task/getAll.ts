@@ -7,7 +7,7 @@ import { inputError } from '../../../shared/transport/errors';
 import { parseJsonParameter, parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { listTasks, type TaskQuery } from '../../list';
 import { B24_META_STATUSES, B24_STATUSES } from '../../shape';
-import { b24Date, groupsFilter, inputContext, taskOutput, usersFilter } from '../fields';
+import { b24Date, groupsFilter, inputContext, taskOutputFor, usersFilter } from '../fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };
 
@@ -183,9 +183,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		select: selectOf(this, itemIndex, options.select),
 	};
 	const tasks = await listTasks(this, query, { returnAll, limit, itemIndex });
-	const out: IDataObject[] = [];
-	for (const task of tasks) out.push(await taskOutput(this, itemIndex, task));
-	return out;
+	return tasks.map(await taskOutputFor(this, itemIndex));
 }
 
 export const getAll: OperationModule = { description, execute };

@@ -5,7 +5,7 @@ import type { OperationModule } from '../../../shared/execute';
 import { inputError } from '../../../shared/transport/errors';
 import { MS_MAX_EXPAND_PAGE, MS_MAX_PAGE, metaRef } from '../../api';
 import { listTasks, type TaskStatus } from '../../list';
-import { baseUrlOf, taskOutput } from '../../write';
+import { baseUrlOf, taskOutputFor } from '../../write';
 import { expandOption, expandQuery } from '../expand';
 import { assigneeProperty, moscowDate, parseUuid, taskTypeFilterProperty } from '../fields';
 import { condition } from '../filter';
@@ -131,7 +131,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		qs: expand,
 		itemIndex,
 	});
-	return tasks.map((task) => taskOutput(this, itemIndex, task));
+	return tasks.map(taskOutputFor(this, itemIndex));
 }
 
 export const getAll: OperationModule = { description, execute };

@@ -7,7 +7,7 @@ import { inputError } from '../../../shared/transport/errors';
 import { parseNumericId, parseNumericIdList } from '../../../shared/validation';
 import { PYRUS_INBOX_ALL, PYRUS_REGISTER_CAP, pyrusRequest, pyrusTimeMs } from '../../api';
 import { readListTasks, type ListWindow } from '../../list';
-import { inputContext, isSet, pyrusDateTimeParameter, taskOutput } from '../fields';
+import { inputContext, isSet, pyrusDateTimeParameter, taskOutputFor } from '../fields';
 import { fieldEntries, flattenFields, loadForm } from '../formFields';
 import { formIdProperty, listIdProperty } from './fields';
 
@@ -226,9 +226,7 @@ async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	const wanted = { returnAll, limit };
 	const read = source === 'list' ? fromList : source === 'inbox' ? fromInbox : fromRegister;
 	const tasks = await read(this, itemIndex, wanted);
-	const out: IDataObject[] = [];
-	for (const task of returnAll ? tasks : tasks.slice(0, limit)) out.push(await taskOutput(this, itemIndex, task));
-	return out;
+	return (returnAll ? tasks : tasks.slice(0, limit)).map(await taskOutputFor(this, itemIndex));
 }
 
 export const getAll: OperationModule = {
