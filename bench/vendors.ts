@@ -102,6 +102,8 @@ export interface VendorBench {
 	createInput(count: number): IDataObject[];
 	listFloor(tasks: number): Floor;
 	createFloor(tasks: number): Floor;
+	/** The tasks one answer holds, as the vendor sends them (for n8n's own floor, bench/n8nFloor.ts). */
+	answerTasks(method: string, answer: unknown): IDataObject[];
 	/**
 	 * The vendor's documented rules that explain a node's deliberate choice, with their source
 	 * (no measured figures here: those come from the run).
@@ -119,6 +121,9 @@ const floor = (vendor: number, how: string, nodeNeeds?: Floor['nodeNeeds']): Flo
 const due = new Date(Date.now() + 7 * 86_400_000).toISOString();
 const inputs = (count: number): IDataObject[] =>
 	Array.from({ length: count }, (_, i) => ({ text: `Bench task ${i + 1}`, due }));
+
+const field = (value: unknown, name: string): unknown => (typeof value === 'object' && value !== null ? (value as IDataObject)[name] : undefined);
+const objects = (value: unknown): IDataObject[] => (Array.isArray(value) ? (value as IDataObject[]) : []);
 
 const bodyLength = (entry: RequestLogEntry): number | undefined => (Array.isArray(entry.body) ? entry.body.length : undefined);
 const queryNumber = (entry: RequestLogEntry, name: string): number | undefined => {
@@ -160,6 +165,8 @@ const amocrm: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', text: '={{ $json.text }}', completeTill: '={{ $json.due }}' }),
 	createInput: inputs,
+	// The create's POST answers ids only; the tasks come from the reads by id.
+	answerTasks: (method, answer) => (method === 'GET' ? objects(field(field(answer, '_embedded'), 'tasks')) : []),
 	listFloor: (n) => floor(Math.max(1, Math.ceil(n / 250)), `⌈${n} / 250⌉ pages (limit ≤ 250)`),
 	createFloor: (n) =>
 		floor(Math.ceil(n / 50), `⌈${n} / 50⌉ bulk POSTs (≤ 50 a request)`, {
@@ -206,6 +213,7 @@ const moysklad: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: (sandbox) => ({ resource: 'task', operation: 'create', description: '={{ $json.text }}', assignee: sandbox.userId ?? '' }),
 	createInput: inputs,
+	answerTasks: (_method, answer) => (Array.isArray(answer) ? objects(answer) : objects(field(answer, 'rows'))),
 	listFloor: (n) => floor(Math.max(1, Math.ceil(n / 1000)), `⌈${n} / 1000⌉ pages (limit ≤ 1000 without expand)`),
 	createFloor: (n) => floor(Math.ceil(n / 1000), `⌈${n} / 1000⌉ bulk POSTs (≤ 1000 elements; the answer holds the full tasks)`),
 	rationale: {
@@ -248,6 +256,10 @@ const pyrus: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', source: 'form', formId: '321', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', taskKind: 'simple', text: '={{ $json.text }}' }),
 	createInput: inputs,
+	answerTasks: (_method, answer) => {
+		const task = field(answer, 'task');
+		return task === undefined ? objects(field(answer, 'tasks')) : [task as IDataObject];
+	},
 	listFloor: (n) => floor(1 + Math.max(1, Math.ceil((n + 1) / 20_000)), `1 token request + ⌈(${n} + 1) / 20,000⌉ register reads (item_count ≤ 20,000)`),
 	createFloor: (n) => floor(1 + n, `1 token request + ${n} POSTs (no bulk create in the tasks API, https://pyrus.com/en/help/api/tasks)`),
 	rationale: {
@@ -287,6 +299,12 @@ const bitrix24: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', title: '={{ $json.text }}', responsibleId: '2' }),
 	createInput: inputs,
+	// A batch answer: result.result holds each command's result ({ tasks } or { task }).
+	answerTasks: (_method, answer) =>
+		Object.values((field(field(answer, 'result'), 'result') ?? {}) as IDataObject).flatMap((result) => {
+			const task = field(result, 'task');
+			return task === undefined ? objects(field(result, 'tasks')) : [task as IDataObject];
+		}),
 	listFloor: (n) => {
 		// Keyset pages of 50; a list whose size is a multiple of 50 needs one more (empty) page to end.
 		const pages = Math.floor(n / 50) + 1;
