@@ -299,12 +299,23 @@ const bitrix24: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', title: '={{ $json.text }}', responsibleId: '2' }),
 	createInput: inputs,
-	// A batch answer: result.result holds each command's result ({ tasks } or { task }).
-	answerTasks: (_method, answer) =>
-		Object.values((field(field(answer, 'result'), 'result') ?? {}) as IDataObject).flatMap((result) => {
+	// A batch answer: result.result holds each command's result ({ tasks } or { task }). Pages
+	// after the first short one ran from a reference to a task that does not exist (the batch
+	// page: `$result[…]` to a missing value), so they are not the list's.
+	answerTasks(_method, answer) {
+		const tasks: IDataObject[] = [];
+		for (const result of Object.values((field(field(answer, 'result'), 'result') ?? {}) as IDataObject)) {
 			const task = field(result, 'task');
-			return task === undefined ? objects(field(result, 'tasks')) : [task as IDataObject];
-		}),
+			if (task !== undefined) {
+				tasks.push(task as IDataObject);
+				continue;
+			}
+			const page = objects(field(result, 'tasks'));
+			tasks.push(...page);
+			if (page.length < 50) break;
+		}
+		return tasks;
+	},
 	listFloor: (n) => {
 		// Keyset pages of 50; a list whose size is a multiple of 50 needs one more (empty) page to end.
 		const pages = Math.floor(n / 50) + 1;
