@@ -107,7 +107,7 @@ function n8nFloorText(r) {
 		n8nMs > limit
 			? `n8n's own floor alone is ${(n8nMs / vendorMs).toFixed(2)}× the vendor floor (${s(n8nMs)} > ${TIME_TARGET} × ${s(vendorMs)} = ${s(limit)}): no node in n8n can meet the time target on this row`
 			: `n8n's own floor is ${(n8nMs / vendorMs).toFixed(2)}× the vendor floor (${s(n8nMs)} ≤ ${TIME_TARGET} × ${s(vendorMs)} = ${s(limit)}), so a node in n8n could meet the target here`;
-	return `n8n's own floor (the same workflow and parameters, a stand-in node that reads the same parameters, sends the same requests one after another through n8n's helpers.httpRequest and outputs the vendor's tasks unmapped; no limit) takes ${s(wallMs)}, ${s(n8nMs)} with the rate floor: ${verdict}; the row's ${s(r.real.wallMs)} is ${s(above)} ${above >= 0 ? 'above' : 'below'} n8n's own floor (${Math.round((Math.max(0, above) / r.real.wallMs) * 100)}% of the row's time is the node's own part, pacing and noise included)`;
+	return `n8n's own floor (the same workflow and parameters, a stand-in node that reads the same parameters, sends the same requests through n8n's helpers.httpRequest with as many in flight as the node keeps and outputs the vendor's tasks unmapped; no limit) takes ${s(wallMs)}, ${s(n8nMs)} with the rate floor: ${verdict}; the row's ${s(r.real.wallMs)} is ${s(above)} ${above >= 0 ? 'above' : 'below'} n8n's own floor (${Math.round((Math.max(0, above) / r.real.wallMs) * 100)}% of the row's time is the node's own part, pacing and noise included)`;
 }
 
 function overheadCause(r) {

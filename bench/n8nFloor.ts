@@ -6,8 +6,9 @@
  *   `getNodeParameter` (recorded from our node's warm-up execution of the same size,
  *   `recordParameterReads`), so n8n resolves the same values and evaluates the same `={{ … }}`
  *   expressions;
- * - sends the very requests our node sent (from the sandbox's request log), one after another,
- *   through n8n's HTTP helper (`helpers.httpRequest`);
+ * - sends the very requests our node sent (from the sandbox's request log) through n8n's HTTP
+ *   helper (`helpers.httpRequest`), one after another, or the first alone and then as many at
+ *   once as our node keeps in flight (`inFlight`);
  * - returns the vendor's tasks unmapped: for a list one item per task in the answers, for a
  *   create one item per input item with the task the answers hold for it.
  */
@@ -25,6 +26,8 @@ export interface FloorPlan {
 	baseUrl: string;
 	entries: readonly RequestLogEntry[];
 	reads: readonly ParameterRead[];
+	/** Requests in flight at once after the first (our node's, bench/vendors.ts `inFlight`). */
+	inFlight: number;
 	/** The vendor's tasks in one answer (bench/vendors.ts `answerTasks`). */
 	answerTasks: (method: string, answer: unknown) => IDataObject[];
 	toQueryString: (query: RequestLogEntry['query']) => string;
@@ -69,12 +72,13 @@ export function n8nFloorNode(node: INodeType): INodeType {
 		description: { ...node.description, displayName: 'n8n Floor', name: 'bench.n8nFloor', credentials: undefined },
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 			if (!plan) throw new Error('n8n floor: no plan set');
-			const { operation, baseUrl, entries, reads, answerTasks, toQueryString } = plan;
+			const { operation, baseUrl, entries, reads, inFlight, answerTasks, toQueryString } = plan;
 			const input = this.getInputData();
 			for (const [name, itemIndex, fallback, options] of reads) this.getNodeParameter(name, itemIndex, fallback, options as never);
-			const tasks: IDataObject[] = [];
+			const answered: IDataObject[][] = new Array<IDataObject[]>(entries.length);
 			let refused = 0;
-			for (const entry of entries) {
+			const send = async (position: number): Promise<void> => {
+				const entry = entries[position];
 				const query = toQueryString(entry.query);
 				const headers: Record<string, string> = {};
 				for (const [name, value] of Object.entries(entry.headers)) {
@@ -90,8 +94,15 @@ export function n8nFloorNode(node: INodeType): INodeType {
 				})) as { statusCode: number; body: unknown };
 				if (answer.statusCode >= 300) refused++;
 				const body = typeof answer.body === 'string' && answer.body !== '' ? (JSON.parse(answer.body) as unknown) : answer.body;
-				for (const task of answerTasks(entry.method, body)) tasks.push(task);
-			}
+				answered[position] = answerTasks(entry.method, body);
+			};
+			if (entries.length > 0) await send(0);
+			let next = 1;
+			const worker = async (): Promise<void> => {
+				while (next < entries.length) await send(next++);
+			};
+			await Promise.all(Array.from({ length: Math.min(inFlight, entries.length - 1) }, worker));
+			const tasks = answered.flat();
 			if (refused > 0) throw new Error(`n8n floor: ${refused} non-2xx answers`);
 			if (operation === 'list') return [tasks.map((json) => ({ json, pairedItem: { item: 0 } }))];
 			if (tasks.length !== input.length) throw new Error(`n8n floor: ${tasks.length} tasks in the answers for ${input.length} items`);

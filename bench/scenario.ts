@@ -297,7 +297,7 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 	let reads: ParameterRead[] = [];
 	/** n8n's own floor (bench/n8nFloor.ts) for the given requests, with the real run's parameters. */
 	const n8nFloor = async (sandbox: SandboxRef, entries: readonly RequestLogEntry[]) => {
-		setFloorPlan({ operation, baseUrl: sandbox.baseUrl, entries, reads, answerTasks: vendor.answerTasks, toQueryString });
+		setFloorPlan({ operation, baseUrl: sandbox.baseUrl, entries, reads, inFlight: vendor.inFlight[operation], answerTasks: vendor.answerTasks, toQueryString });
 		collectGarbage();
 		const cpu = process.cpuUsage();
 		const started = performance.now();

@@ -16,6 +16,7 @@ import { PyrusApi } from '../credentials/PyrusApi.credentials';
 import { AmoCrm } from '../nodes/AmoCrm/AmoCrm.node';
 import { Bitrix24 } from '../nodes/Bitrix24/Bitrix24.node';
 import { MoySklad } from '../nodes/MoySklad/MoySklad.node';
+import { pyrusProfile } from '../nodes/Pyrus/api';
 import { Pyrus } from '../nodes/Pyrus/Pyrus.node';
 import type { CredentialDataMap } from '../test/harness/credentials';
 import type { AmoCrmSandbox } from '../test/sandbox/amocrm';
@@ -102,6 +103,11 @@ export interface VendorBench {
 	createInput(count: number): IDataObject[];
 	listFloor(tasks: number): Floor;
 	createFloor(tasks: number): Floor;
+	/**
+	 * Requests the node's operation keeps in flight at once after the first (for n8n's own
+	 * floor, bench/n8nFloor.ts): 1 where it sends one after another.
+	 */
+	inFlight: Record<'list' | 'create', number>;
 	/** The tasks one answer holds, as the vendor sends them (for n8n's own floor, bench/n8nFloor.ts). */
 	answerTasks(method: string, answer: unknown): IDataObject[];
 	/**
@@ -165,6 +171,7 @@ const amocrm: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', text: '={{ $json.text }}', completeTill: '={{ $json.due }}' }),
 	createInput: inputs,
+	inFlight: { list: 1, create: 1 },
 	// The create's POST answers ids only; the tasks come from the reads by id.
 	answerTasks: (method, answer) => (method === 'GET' ? objects(field(field(answer, '_embedded'), 'tasks')) : []),
 	listFloor: (n) => floor(Math.max(1, Math.ceil(n / 250)), `⌈${n} / 250⌉ pages (limit ≤ 250)`),
@@ -213,6 +220,7 @@ const moysklad: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: (sandbox) => ({ resource: 'task', operation: 'create', description: '={{ $json.text }}', assignee: sandbox.userId ?? '' }),
 	createInput: inputs,
+	inFlight: { list: 1, create: 1 },
 	answerTasks: (_method, answer) => (Array.isArray(answer) ? objects(answer) : objects(field(answer, 'rows'))),
 	listFloor: (n) => floor(Math.max(1, Math.ceil(n / 1000)), `⌈${n} / 1000⌉ pages (limit ≤ 1000 without expand)`),
 	createFloor: (n) => floor(Math.ceil(n / 1000), `⌈${n} / 1000⌉ bulk POSTs (≤ 1000 elements; the answer holds the full tasks)`),
@@ -256,6 +264,9 @@ const pyrus: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', source: 'form', formId: '321', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', taskKind: 'simple', text: '={{ $json.text }}' }),
 	createInput: inputs,
+	// The create sends items at once, as many as the governor lets one account have in flight
+	// (nodes/Pyrus/actions/task/create.ts `concurrency`, with Continue On Fail as here).
+	inFlight: { list: 1, create: pyrusProfile.rateLimit.maxInFlight },
 	answerTasks: (_method, answer) => {
 		const task = field(answer, 'task');
 		return task === undefined ? objects(field(answer, 'tasks')) : [task as IDataObject];
@@ -299,6 +310,7 @@ const bitrix24: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', title: '={{ $json.text }}', responsibleId: '2' }),
 	createInput: inputs,
+	inFlight: { list: 1, create: 1 },
 	// A batch answer: result.result holds each command's result ({ tasks } or { task }). Pages
 	// after the first short one ran from a reference to a task that does not exist (the batch
 	// page: `$result[…]` to a missing value), so they are not the list's.
