@@ -313,8 +313,9 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 		// 1. Warm-up: the same size and workflow, limits off; records the node's parameter reads.
 		setTimeScale(1_000_000);
 		const warmUp = await host.start(vendorName, false, seeded);
-		const warmed = await recordParameterReads(vendor.nodeType, async () => await execute(warmUp.ref));
-		if (warmed.value.executionError) throw new Error(`${vendorName} ${operation} (warm-up): ${warmed.value.executionError.message}`);
+		// Only the error leaves the closure: the warm-up's items must not outlive it (memory).
+		const warmed = await recordParameterReads(vendor.nodeType, async () => (await execute(warmUp.ref)).executionError);
+		if (warmed.value) throw new Error(`${vendorName} ${operation} (warm-up): ${warmed.value.message}`);
 		reads = warmed.reads;
 		await host.call({ op: 'stop', handle: warmUp.handle });
 
