@@ -88,7 +88,9 @@ export function n8nFloorNode(node: INodeType): INodeType {
 					method: entry.method as IHttpRequestMethods,
 					url: `${baseUrl}${entry.path}${query ? `?${query}` : ''}`,
 					headers,
-					body: entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body),
+					// As the node's transport sends them (nodes/shared/transport/request.ts): a JSON body, answers parsed.
+					body: entry.body as IDataObject | string | undefined,
+					json: true,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 				})) as { statusCode: number; body: unknown };
