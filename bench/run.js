@@ -18,7 +18,7 @@ const os = require('os');
 const path = require('path');
 
 require('../scripts/ts-register');
-const { requestsCause, timeCause, overheadCause, floorMs } = require('./causes');
+const { requestsCause, timeCause, overheadCause, floorMs, n8nFloorMs, TIME_TARGET } = require('./causes');
 
 const root = path.resolve(__dirname, '..');
 const LIST_TASKS = Number(process.env.BENCH_LIST_TASKS ?? 10000);
@@ -28,7 +28,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const VENDORS = (process.env.BENCH_VENDORS || 'amocrm,moysklad,pyrus,bitrix24').split(',');
 const OUT = path.resolve(root, process.env.BENCH_OUT || 'docs/benchmarks.md');
 const TITLES = { amocrm: 'amoCRM', moysklad: 'MoySklad', pyrus: 'Pyrus', bitrix24: 'Bitrix24' };
-const TIME_TARGET = 1.15;
 const LOAD_AT_START = os.loadavg()[0];
 const OVERHEAD_TARGET_US = 50;
 
@@ -87,13 +86,13 @@ function render(results, startedAt, totalMs) {
 	push('## How it is measured', '');
 	push('Each row runs in a fresh Node process (bench/child.js → bench/scenario.ts, the n8n side); its sandbox runs in another process (bench/sandbox-host.js → bench/sandboxHost.ts), so no figure of the n8n side holds the sandbox\'s store, answers or request log.', '');
 	push(
-		'1. **Real limits.** After a warm-up execution of 20 items (limits off, its own small sandbox), the vendor\'s loopback sandbox (test/sandbox/<vendor>.ts) enforces the vendor\'s real rate limit at time scale 1; the node runs through n8n-core\'s engine (test/harness `runWorkflow`, Manual Trigger → items → node) with its real rate governor and default options. "Requests" counts every HTTP request the sandbox received (token requests and limit answers included), each with its arrival time: the gaps between arrivals are the governor\'s actual pacing. "Time" is the wall time of the whole workflow execution.',
+		'1. **Real limits.** After a warm-up execution of the same workflow and size (limits off, its own sandbox with as many tasks), so the measured execution runs in a warm process (JIT, loaded modules) as a long-running n8n does, and a garbage collection (`global.gc`; the children run with `--expose-gc`; likewise before every measured execution below), the vendor\'s loopback sandbox (test/sandbox/<vendor>.ts) enforces the vendor\'s real rate limit at time scale 1; the node runs through n8n-core\'s engine (test/harness `runWorkflow`, Manual Trigger → items → node) with its real rate governor and default options. "Requests" counts every HTTP request the sandbox received (token requests and limit answers included), each with its arrival time: the gaps between arrivals are the governor\'s actual pacing. "Time" is the wall time of the whole workflow execution.',
 	);
 	push(
-		`2. **Limits off**, ${RUNS} runs for the 10,000 / 1,000 rows (fresh sandbox each, the governor's waits scaled away with \`setTimeScale(1e6)\`): the execution's CPU time (\`process.cpuUsage\`, user + system, n8n side only), then the very requests it sent replayed one after another by a bare keep-alive HTTP client that also decodes (gunzip, JSON.parse) each answer, with its CPU time. **Overhead per item = (execution CPU − replay CPU) / items**, per run, reported as the median and the spread (min–max) over the runs and judged on the median: what n8n's engine, the node and the shared transport add per task (parameter resolution, mapping, output items, governor, redaction, n8n's HTTP helper). To tell n8n's unavoidable part from the node's, the same requests are then sent a third time through n8n's own HTTP helper (\`helpers.httpRequest\` in an n8n execution, Manual Trigger → items → a bench node that only sends them, bench/scenario.ts \`replayThroughN8n\`): its CPU above the bare client's is n8n's helper's part, and the execution's CPU above it is the node's own work with n8n's per-item engine work (parameters, output items). It is measured with constant create parameters; "… with expressions" is the same with the create's text (and amoCRM's due date) as \`={{ $json.… }}\` expressions, as in the real-limits run. The 100,000 rows have no limits-off runs (they measure time, requests and memory); for their time floor the real run's own requests (less any limit answers) are replayed by the same bare client against a fresh sandbox without limits.`,
+		`2. **Limits off**, ${RUNS} runs for the 10,000 / 1,000 rows (fresh sandbox each, the governor's waits scaled away with \`setTimeScale(1e6)\`): the execution's CPU time (\`process.cpuUsage\`, user + system, n8n side only), then the very requests it sent replayed one after another by a bare keep-alive HTTP client that also decodes (gunzip, JSON.parse) each answer, with its CPU time. Garbage is collected before each of them. **Overhead per item = (execution CPU − replay CPU) / items**, per run, reported as the median and the spread (min–max) over the runs and judged on the median: what n8n's engine, the node and the shared transport add per task (parameter resolution, mapping, output items, governor, redaction, n8n's HTTP helper). To tell n8n's unavoidable part from the node's, each run then measures **n8n's own floor** (bench/n8nFloor.ts): the same workflow (Manual Trigger → the same input items → node, the real run's parameters, the create's \`={{ … }}\` expressions included) with a bench-only node in place of ours that does only what n8n makes any node do — it reads the very parameters our node read, with the same item indexes, through n8n's \`getNodeParameter\` (recorded from our node's warm-up execution of the same size), sends the very requests our node sent (the sandbox's log) through n8n's \`helpers.httpRequest\`, one after another or, where our node keeps several in flight (Pyrus's create: the first alone, then as many at once as its governor allows), as many at once, and outputs the vendor's tasks unmapped (a list: one item per task; a create: one item per input item with its task). Its fastest wall time, or the rate floor where that is more, is the row's *n8n's own floor*: where it exceeds 1.15 × the vendor floor, no node in n8n can meet the time target on that row. **Node's own CPU per item = (the execution's CPU with the real run's parameters − n8n's own floor's CPU) / items**, per run. The overhead is measured with constant create parameters; "… with expressions" is the same with the create's text (and amoCRM's due date) as \`={{ $json.… }}\` expressions, as in the real-limits run. The 100,000 rows have no limits-off runs (they measure time, requests and memory); for their time floor the real run's own requests (less any limit answers) are replayed by the same bare client, and n8n's own floor is measured once on them, against the real run's sandbox with its limits switched off.`,
 	);
 	push(
-		'3. **Peak memory** of the n8n side during the real-limits execution: the highest RSS and V8 heap in use sampled every 20 ms, and the kernel\'s RSS high-water mark (`process.resourceUsage().maxRSS`) where it rose during the execution. "Before" is the RSS right before the execution (modules loaded, warm-up done).',
+		'3. **Peak memory** of the n8n side during the real-limits execution: the highest RSS and V8 heap in use sampled every 20 ms, and the kernel\'s RSS high-water mark (`process.resourceUsage().maxRSS`) where it rose during the execution. "Before" is the RSS right before the execution, after the garbage collection: modules loaded and a heap warmed by a warm-up of the same size, so it is higher than a fresh process\'s; the kernel\'s high-water mark counts only where it rose above what loading and the warm-up left, and the 20 ms samples catch the rest.',
 		'',
 	);
 	push(
@@ -101,13 +100,13 @@ function render(results, startedAt, totalMs) {
 		'',
 	);
 	push('## Results', '');
-	push('| Vendor | Operation | Requests | Vendor floor | Node\'s need | Time | Time floor | Time / floor | Limit answers | Overhead per item, CPU: median (min–max) | … of it n8n\'s HTTP helper (per item) | … beyond n8n\'s HTTP helper: node and engine, per item | … with expressions | Peak RSS, n8n side (before) | Peak heap | Targets |');
-	push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	push('| Vendor | Operation | Requests | Vendor floor | Node\'s need | Time | Time floor | Time / floor | Limit answers | n8n\'s own floor (same parameters, requests and items, no node logic) | Time / n8n\'s floor | Overhead per item, CPU: median (min–max) | … with expressions | Node\'s own CPU per item (execution − n8n\'s own floor, the real run\'s parameters) | Peak RSS, n8n side (before) | Peak heap | Targets |');
+	push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const misses = [];
 	for (const r of results) {
 		const title = TITLES[r.vendor];
 		if (r.error) {
-			push(`| ${title} | ${opTitle(r)} | — | — | — | — | — | — | — | — | — | — | — | — | — | **run failed** |`);
+			push(`| ${title} | ${opTitle(r)} | — | — | — | — | — | — | — | — | — | — | — | — | — | — | **run failed** |`);
 			misses.push({ r, what: 'run', text: `the scenario failed: ${r.error}` });
 			continue;
 		}
@@ -120,11 +119,11 @@ function render(results, startedAt, totalMs) {
 		];
 		if (!v.correct) marks.push('**result incomplete**');
 		const overhead = judged(r) ? `${spreadText(r.off.overheadUs)}, ${r.off.runs} runs` : '—';
-		const helperPart = judged(r) && r.off.helperReplay ? us(((r.off.helperReplay.cpuMs.median - r.off.replayCpuMs.median) * 1000) / r.items) : '—';
-		const beyondHelper = judged(r) && r.off.beyondHelperUs ? spreadText(r.off.beyondHelperUs) : '—';
+		const n8nFloor = r.off || r.replayOnly ? n8nFloorMs(r) : undefined;
+		const nodeOwn = judged(r) ? spreadText(r.off.nodeOwnUs) : '—';
 		const expressions = judged(r) && r.off.overheadWithExpressionsUs ? `${spreadText(r.off.overheadWithExpressionsUs)} (${r.off.expressionsPerItem} per item)` : '—';
 		push(
-			`| ${title} | ${opTitle(r)} | ${r.real.requests} | ${r.floor.vendor} | ${r.floor.nodeNeeds ? r.floor.nodeNeeds.requests : '= vendor floor'} | ${seconds(r.real.wallMs)} | ${seconds(floor)} | ${(r.real.wallMs / floor).toFixed(2)}× | ${r.real.limitAnswers} | ${overhead} | ${helperPart} | ${beyondHelper} | ${expressions} | ${mb(r.real.peakRssMb)} (${mb(r.real.rssBeforeMb)}) | ${mb(r.real.peakHeapMb)} | ${marks.join(', ')} |`,
+			`| ${title} | ${opTitle(r)} | ${r.real.requests} | ${r.floor.vendor} | ${r.floor.nodeNeeds ? r.floor.nodeNeeds.requests : '= vendor floor'} | ${seconds(r.real.wallMs)} | ${seconds(floor)} | ${(r.real.wallMs / floor).toFixed(2)}× | ${r.real.limitAnswers} | ${n8nFloor === undefined ? '—' : `${seconds(n8nFloor)} (${(n8nFloor / floor).toFixed(2)}× the floor)`} | ${n8nFloor === undefined ? '—' : `${(r.real.wallMs / n8nFloor).toFixed(2)}×`} | ${overhead} | ${expressions} | ${nodeOwn} | ${mb(r.real.peakRssMb)} (${mb(r.real.rssBeforeMb)}) | ${mb(r.real.peakHeapMb)} | ${marks.join(', ')} |`,
 		);
 		const head = `${title} ${opTitle(r)}`;
 		if (!v.requests) misses.push({ head, what: 'requests', text: `${r.real.requests} requests, vendor floor ${r.floor.vendor}${r.floor.nodeNeeds ? `, node's need ${r.floor.nodeNeeds.requests}` : ''}: ${requestsCause(r)}` });
@@ -133,13 +132,13 @@ function render(results, startedAt, totalMs) {
 		if (!v.correct) misses.push({ head, what: 'result', text: `${r.real.itemsOut} items out, ${r.real.failedItems} failed, ${r.real.storedAfter} stored (expected ${r.items})` });
 	}
 	push('', '## Floors, how each is computed', '');
-	push("| Vendor | Operation | Vendor floor | Node's need, and why | Enforced limit (sandbox, time scale 1) | Rate floor | Replay (no limit) | Same requests through n8n's HTTP helper, no node (wall) | Limits-off execution (wall) |");
+	push("| Vendor | Operation | Vendor floor | Node's need, and why | Enforced limit (sandbox, time scale 1) | Rate floor | Replay (no limit) | n8n's own floor, no limit (wall; CPU median) | Limits-off execution (wall) |");
 	push('|---|---|---|---|---|---|---|---|---|');
 	for (const r of results) {
 		if (r.error) continue;
 		const need = r.floor.nodeNeeds ? `${r.floor.nodeNeeds.requests}: ${r.floor.nodeNeeds.why}` : '= vendor floor';
 		const replay = r.off ? `${seconds(r.off.replayMs)} (${r.off.requests} request${r.off.requests === 1 ? '' : 's'})` : r.replayOnly ? `${seconds(r.replayOnly.replayMs)} (${r.replayOnly.requests} request${r.replayOnly.requests === 1 ? '' : 's'} of the real run)` : '—';
-		const helper = r.off && r.off.helperReplay ? seconds(r.off.helperReplay.wallMs) : r.replayOnly && r.replayOnly.helperReplayMs !== undefined ? seconds(r.replayOnly.helperReplayMs) : '—';
+		const helper = r.off ? `${seconds(r.off.n8nFloor.wallMs)}; ${seconds(r.off.n8nFloor.cpuMs.median)} CPU` : r.replayOnly ? seconds(r.replayOnly.n8nFloorMs) : '—';
 		push(`| ${TITLES[r.vendor]} | ${opTitle(r)} | ${r.floor.vendor} = ${r.floor.how} | ${need} | ${r.floor.rule} | ${seconds(r.floor.rateMs)} | ${replay} | ${helper} | ${r.off ? seconds(r.off.wallMs) : '—'} |`);
 	}
 	push('', '## Pacing measured (real limits)', '');

@@ -3,8 +3,10 @@
  * bench/run.js (bench/child.js). The vendor's sandbox runs in ANOTHER process
  * (bench/sandboxHost.ts), so every memory and CPU figure here is the n8n side's alone.
  *
- * 1. A small warm-up execution (limits off, a few tasks), so the measured one is not the
- *    process's first (JIT, lazily loaded modules) while adding next to nothing to its memory.
+ * 1. A warm-up execution of the same size and workflow (limits off, its own sandbox), so the
+ *    measured one runs in a warm process (JIT, lazily loaded modules), as in a long-running n8n;
+ *    it also records the node's `getNodeParameter` calls for n8n's own floor. Garbage is
+ *    collected before every measured execution (children run with --expose-gc).
  * 2. Real limits: the sandbox enforces the vendor's real rate limit (time scale 1), the node runs
  *    through n8n's engine (test/harness runWorkflow) with its real governor: requests and when
  *    each arrived (the governor's actual pacing), limit answers, wall time, peak RSS / heap.
@@ -13,6 +15,9 @@
  *    by a bare keep-alive client (no n8n, no node) with its CPU time. Overhead per item =
  *    (execution CPU − replay CPU) / items, per run: what n8n's engine, the node and the shared
  *    transport add per task. The fastest replay's wall time is the network-and-server floor.
+ *    Then n8n's own floor (bench/n8nFloor.ts): the same workflow with a stand-in node that only
+ *    does what n8n makes any node do (the same parameter reads, the same requests through
+ *    n8n's HTTP helper, the vendor's tasks as output items), wall and CPU time.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
@@ -20,11 +25,12 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 
-import type { IExecuteFunctions, IHttpRequestMethods, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { resetProcessState, setTimeScale } from '../nodes/shared/transport/clock';
 import { runWorkflow } from '../test/harness/run-workflow';
 import type { QueryObject, QueryValue, RequestLogEntry } from '../test/sandbox/framework';
+import { n8nFloorNode, recordParameterReads, setFloorPlan, type ParameterRead } from './n8nFloor';
 import type { HostReply, HostRequest, LoggedRequest } from './sandboxHost';
 import { VENDORS, rateFloorMs, sustainedRate, type Floor, type SandboxRef, type VendorName } from './vendors';
 
@@ -96,17 +102,21 @@ export interface ScenarioResult {
 		/** (execution CPU − replay CPU) / items, µs, per run. */
 		overheadUs: Spread;
 		/**
-		 * The same requests sent again through n8n's own HTTP helper (`helpers.httpRequest` in an
-		 * n8n execute context, no node logic): n8n's unavoidable part of each request.
+		 * n8n's own floor (bench/n8nFloor.ts): the same workflow and parameters as the real run
+		 * (the create's expressions included) with a stand-in node that reads the same parameters,
+		 * sends the same requests through `helpers.httpRequest` and outputs the tasks unmapped.
+		 * Fastest wall time, CPU per run.
 		 */
-		helperReplay: { wallMs: number; cpuMs: Spread };
-		/** (execution CPU − n8n helper replay CPU) / items, µs, per run: the node's own part plus n8n's per-item engine work. */
-		beyondHelperUs: Spread;
+		n8nFloor: { wallMs: number; cpuMs: Spread };
+		/** The execution with the real run's parameters: CPU per run. */
+		execRealParametersCpuMs: Spread;
+		/** (execution CPU with the real run's parameters − n8n's floor CPU) / items, µs, per run: the node's own part. */
+		nodeOwnUs: Spread;
 		expressionsPerItem: number;
 		overheadWithExpressionsUs?: Spread;
 	};
 	/** Rows without limits-off runs: the real run's requests replayed by the bare client. */
-	replayOnly?: { replayMs: number; requests: number; helperReplayMs?: number };
+	replayOnly?: { replayMs: number; requests: number; n8nFloorMs: number };
 }
 
 const MB = 1024 * 1024;
@@ -224,62 +234,6 @@ async function replay(baseUrl: string, entries: readonly RequestLogEntry[]): Pro
 	return { ms, cpuMs, refused };
 }
 
-/** The bench's stand-in node: sends the given requests through n8n's HTTP helper, nothing else. */
-const HELPER_REPLAY_TYPE = 'bench.helperReplay';
-let helperEntries: readonly RequestLogEntry[] = [];
-let helperBaseUrl = '';
-const helperReplayNode: INodeType = {
-	description: {
-		displayName: 'Helper Replay',
-		name: HELPER_REPLAY_TYPE,
-		group: ['transform'],
-		version: 1,
-		description: 'Sends logged requests through helpers.httpRequest',
-		defaults: { name: 'Helper Replay' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [],
-	} as INodeType['description'],
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		let refused = 0;
-		for (const entry of helperEntries) {
-			const query = toQueryString(entry.query);
-			const body = entry.body === undefined ? undefined : typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body);
-			const headers: Record<string, string> = {};
-			for (const [name, value] of Object.entries(entry.headers)) {
-				if (!['host', 'content-length', 'connection', 'transfer-encoding'].includes(name) && typeof value === 'string') headers[name] = value;
-			}
-			const answer = (await this.helpers.httpRequest({
-				method: entry.method as IHttpRequestMethods,
-				url: `${helperBaseUrl}${entry.path}${query ? `?${query}` : ''}`,
-				headers,
-				body,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			})) as { statusCode: number };
-			if (answer.statusCode >= 300) refused++;
-		}
-		return [[{ json: { refused } }]];
-	},
-};
-
-/**
- * The logged requests sent again, one after another, through n8n's own HTTP helper in an n8n
- * execution (Manual Trigger → items → a node that only calls `helpers.httpRequest`).
- */
-async function replayThroughN8n(baseUrl: string, entries: readonly RequestLogEntry[]): Promise<{ ms: number; cpuMs: number; refused: number }> {
-	helperEntries = entries;
-	helperBaseUrl = baseUrl;
-	const cpu = process.cpuUsage();
-	const started = performance.now();
-	const result = await runWorkflow({ nodeTypes: { [HELPER_REPLAY_TYPE]: helperReplayNode }, node: { type: HELPER_REPLAY_TYPE, parameters: {} }, input: [{}] });
-	const ms = performance.now() - started;
-	const cpuMs = cpuMsSince(cpu);
-	helperEntries = [];
-	if (result.executionError) throw new Error(`helper replay: ${result.executionError.message}`);
-	return { ms, cpuMs, refused: Number(result.items[0]?.json.refused ?? 0) };
-}
-
 /** Highest RSS and heap seen while `run` runs (sampled every 20 ms, plus before and after). */
 async function withMemoryPeak<T>(run: () => Promise<T>): Promise<{ value: T; peakRss: number; peakHeap: number }> {
 	const highWaterBefore = process.resourceUsage().maxRSS * 1024;
@@ -318,29 +272,51 @@ function unitsSeen(log: readonly LoggedRequest[]): UnitsSeen[] {
 	return [...byUnit.values()];
 }
 
-/** The warm-up's size: enough to run every code path once, too small to matter for memory. */
-const WARM_UP_ITEMS = 20;
-
 export async function runScenario(vendorName: VendorName, operation: Operation, items: number, runs: number): Promise<ScenarioResult> {
+	// Every measured execution starts after a garbage collection.
+	if (typeof global.gc !== 'function') throw new Error('run with node --expose-gc (bench/run.js does)');
+	const collectGarbage = global.gc;
 	const vendor = VENDORS[vendorName];
 	const seeded = operation === 'list' ? items : 0;
 	const host = new SandboxHost();
-	const execute = async (sandbox: SandboxRef, count: number, expressions = true) => {
+	const floorNode = n8nFloorNode(vendor.nodeTypes[vendor.nodeType]);
+	const floorType = floorNode.description.name;
+	const parametersFor = (sandbox: SandboxRef, expressions: boolean) => {
 		const create = vendor.createParameters(sandbox);
-		return await runWorkflow({
-			nodeTypes: vendor.nodeTypes,
-			credentialTypes: vendor.credentialTypes as never,
-			credentials: vendor.credentials(sandbox),
-			node: { type: vendor.nodeType, parameters: operation === 'list' ? vendor.listParameters : expressions ? create : withoutExpressions(create) },
-			input: operation === 'list' ? [{}] : vendor.createInput(count),
-			continueOnFail: true,
-		});
+		return operation === 'list' ? vendor.listParameters : expressions ? create : withoutExpressions(create);
+	};
+	const workflow = (sandbox: SandboxRef, nodeType: string, parameters: INodeParameters) => ({
+		nodeTypes: { ...vendor.nodeTypes, [floorType]: floorNode },
+		credentialTypes: vendor.credentialTypes as never,
+		credentials: vendor.credentials(sandbox),
+		node: { type: nodeType, parameters },
+		input: operation === 'list' ? [{}] : vendor.createInput(items),
+		continueOnFail: true,
+	});
+	const execute = async (sandbox: SandboxRef, expressions = true) => await runWorkflow(workflow(sandbox, vendor.nodeType, parametersFor(sandbox, expressions)));
+	let reads: ParameterRead[] = [];
+	/** n8n's own floor (bench/n8nFloor.ts) for the given requests, with the real run's parameters. */
+	const n8nFloor = async (sandbox: SandboxRef, entries: readonly RequestLogEntry[]) => {
+		setFloorPlan({ operation, baseUrl: sandbox.baseUrl, entries, reads, inFlight: vendor.inFlight[operation], answerTasks: vendor.answerTasks, toQueryString });
+		collectGarbage();
+		const cpu = process.cpuUsage();
+		const started = performance.now();
+		const result = await runWorkflow(workflow(sandbox, floorType, parametersFor(sandbox, true)));
+		const ms = performance.now() - started;
+		const cpuMs = cpuMsSince(cpu);
+		setFloorPlan(undefined);
+		if (result.executionError) throw new Error(`${vendorName} ${operation} n8n floor: ${result.executionError.message}`);
+		if (result.items.length !== items) throw new Error(`${vendorName} ${operation} n8n floor: ${result.items.length} items out for ${items}`);
+		return { ms, cpuMs };
 	};
 	try {
-		// 1. Warm-up.
+		// 1. Warm-up: the same size and workflow, limits off; records the node's parameter reads.
 		setTimeScale(1_000_000);
-		const warmUp = await host.start(vendorName, false, operation === 'list' ? WARM_UP_ITEMS : 0);
-		await execute(warmUp.ref, WARM_UP_ITEMS);
+		const warmUp = await host.start(vendorName, false, seeded);
+		// Only the error leaves the closure: the warm-up's items must not outlive it (memory).
+		const warmed = await recordParameterReads(vendor.nodeType, async () => (await execute(warmUp.ref)).executionError);
+		if (warmed.value) throw new Error(`${vendorName} ${operation} (warm-up): ${warmed.value.message}`);
+		reads = warmed.reads;
 		await host.call({ op: 'stop', handle: warmUp.handle });
 
 		// 2. Real limits, time scale 1.
@@ -349,14 +325,14 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 		const real = await host.start(vendorName, true, seeded);
 		const storedBefore = (await host.call({ op: 'stored', handle: real.handle })).stored!;
 		await host.call({ op: 'clearLog', handle: real.handle });
-		global.gc?.();
+		collectGarbage();
 		const rssBefore = process.memoryUsage().rss;
 		const maxRssBefore = process.resourceUsage().maxRSS * 1024;
 		const cpu = process.cpuUsage();
 		const startedAt = Date.now();
 		const started = performance.now();
 		const measured = await withMemoryPeak(async () => {
-			const result = await execute(real.ref, items);
+			const result = await execute(real.ref);
 			// Only the counts leave this closure, so the items can be collected before step 3.
 			if (result.executionError) throw new Error(`${vendorName} ${operation}: ${result.executionError.message}`);
 			const failed = result.items.filter((item) => item.json.error !== undefined);
@@ -377,9 +353,8 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			await host.call({ op: 'limitsOff', handle: real.handle });
 			const replayed = await replay(real.ref.baseUrl, entries);
 			if (replayed.refused > 0) throw new Error(`${vendorName} ${operation}: the replay got ${replayed.refused} non-2xx answers`);
-			const throughN8n = await replayThroughN8n(real.ref.baseUrl, entries);
-			if (throughN8n.refused > 0) throw new Error(`${vendorName} ${operation}: the n8n helper replay got ${throughN8n.refused} non-2xx answers`);
-			replayOnly = { replayMs: replayed.ms, requests: entries.length, helperReplayMs: throughN8n.ms };
+			const floor = await n8nFloor(real.ref, entries);
+			replayOnly = { replayMs: replayed.ms, requests: entries.length, n8nFloorMs: floor.ms };
 		}
 		await host.call({ op: 'stop', handle: real.handle });
 		const arrivals = log.map((entry) => entry.at);
@@ -393,9 +368,10 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			const exec: number[] = [];
 			const replayCpu: number[] = [];
 			const overhead: number[] = [];
-			const helperCpu: number[] = [];
-			const beyondHelper: number[] = [];
-			let helperWallMs = Infinity;
+			const floorCpu: number[] = [];
+			const realParametersCpu: number[] = [];
+			const nodeOwn: number[] = [];
+			let floorWallMs = Infinity;
 			const withExpressions: number[] = [];
 			let replayMs = Infinity;
 			let offWallMs = Infinity;
@@ -406,11 +382,11 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 			for (let round = 0; round < runs; round++) {
 				resetProcessState();
 				const free = await host.start(vendorName, false, seeded);
-				global.gc?.();
+				collectGarbage();
 				// Constant parameters: n8n's evaluation of `={{ … }}` expressions is measured apart.
 				const offCpu = process.cpuUsage();
 				const offStarted = performance.now();
-				const offResult = await execute(free.ref, items, false);
+				const offResult = await execute(free.ref, false);
 				offWallMs = Math.min(offWallMs, performance.now() - offStarted);
 				const execCpuMs = cpuMsSince(offCpu);
 				if (offResult.executionError) throw new Error(`${vendorName} ${operation} (limits off): ${offResult.executionError.message}`);
@@ -418,18 +394,19 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				sent = entries.length;
 				if (entries.length > 0) offSpanMs = Math.min(offSpanMs, entries[entries.length - 1].at - entries[0].at);
 				if (entries.length > 1) offGaps.push(spread(entries.slice(1).map((entry, i) => entry.at - entries[i].at)).median);
-				global.gc?.();
+				collectGarbage();
 				const replayed = await replay(free.ref.baseUrl, entries);
 				if (replayed.refused > 0) throw new Error(`${vendorName} ${operation}: the replay got ${replayed.refused} non-2xx answers`);
-				// The same requests through n8n's HTTP helper, against the same sandbox as the bare
-				// replay (the tokens in the logged headers are valid there).
-				global.gc?.();
-				const throughN8n = await replayThroughN8n(free.ref.baseUrl, entries);
+				// n8n's own floor, against the same sandbox as the bare replay (the tokens in the
+				// logged headers are valid there).
+				const floor = await n8nFloor(free.ref, entries);
 				await host.call({ op: 'stop', handle: free.handle });
-				if (throughN8n.refused > 0) throw new Error(`${vendorName} ${operation}: the n8n helper replay got ${throughN8n.refused} non-2xx answers`);
-				helperWallMs = Math.min(helperWallMs, throughN8n.ms);
-				helperCpu.push(throughN8n.cpuMs);
-				beyondHelper.push(((execCpuMs - throughN8n.cpuMs) * 1000) / items);
+				floorWallMs = Math.min(floorWallMs, floor.ms);
+				floorCpu.push(floor.cpuMs);
+				if (operation === 'list') {
+					realParametersCpu.push(execCpuMs);
+					nodeOwn.push(((execCpuMs - floor.cpuMs) * 1000) / items);
+				}
 				replayMs = Math.min(replayMs, replayed.ms);
 				exec.push(execCpuMs);
 				replayCpu.push(replayed.cpuMs);
@@ -437,12 +414,15 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				if (operation === 'create') {
 					resetProcessState();
 					const again = await host.start(vendorName, false, seeded);
-					global.gc?.();
+					collectGarbage();
 					const exprCpu = process.cpuUsage();
 					const exprStarted = performance.now();
-					await execute(again.ref, items, true);
+					await execute(again.ref, true);
 					wallWithExpressionsMs = Math.min(wallWithExpressionsMs, performance.now() - exprStarted);
-					withExpressions.push(((cpuMsSince(exprCpu) - replayed.cpuMs) * 1000) / items);
+					const exprCpuMs = cpuMsSince(exprCpu);
+					withExpressions.push(((exprCpuMs - replayed.cpuMs) * 1000) / items);
+					realParametersCpu.push(exprCpuMs);
+					nodeOwn.push(((exprCpuMs - floor.cpuMs) * 1000) / items);
 					await host.call({ op: 'stop', handle: again.handle });
 				}
 			}
@@ -458,8 +438,9 @@ export async function runScenario(vendorName: VendorName, operation: Operation, 
 				execCpuMs: spread(exec),
 				replayCpuMs: spread(replayCpu),
 				overheadUs: spread(overhead),
-				helperReplay: { wallMs: helperWallMs, cpuMs: spread(helperCpu) },
-				beyondHelperUs: spread(beyondHelper),
+				n8nFloor: { wallMs: floorWallMs, cpuMs: spread(floorCpu) },
+				execRealParametersCpuMs: spread(realParametersCpu),
+				nodeOwnUs: spread(nodeOwn),
 				expressionsPerItem: operation === 'create' ? countExpressions(vendor.createParameters({ baseUrl: '' })) : 0,
 				overheadWithExpressionsUs: withExpressions.length > 0 ? spread(withExpressions) : undefined,
 			};

@@ -16,6 +16,7 @@ import { PyrusApi } from '../credentials/PyrusApi.credentials';
 import { AmoCrm } from '../nodes/AmoCrm/AmoCrm.node';
 import { Bitrix24 } from '../nodes/Bitrix24/Bitrix24.node';
 import { MoySklad } from '../nodes/MoySklad/MoySklad.node';
+import { pyrusProfile } from '../nodes/Pyrus/api';
 import { Pyrus } from '../nodes/Pyrus/Pyrus.node';
 import type { CredentialDataMap } from '../test/harness/credentials';
 import type { AmoCrmSandbox } from '../test/sandbox/amocrm';
@@ -103,6 +104,13 @@ export interface VendorBench {
 	listFloor(tasks: number): Floor;
 	createFloor(tasks: number): Floor;
 	/**
+	 * Requests the node's operation keeps in flight at once after the first (for n8n's own
+	 * floor, bench/n8nFloor.ts): 1 where it sends one after another.
+	 */
+	inFlight: Record<'list' | 'create', number>;
+	/** The tasks one answer holds, as the vendor sends them (for n8n's own floor, bench/n8nFloor.ts). */
+	answerTasks(method: string, answer: unknown): IDataObject[];
+	/**
 	 * The vendor's documented rules that explain a node's deliberate choice, with their source
 	 * (no measured figures here: those come from the run).
 	 */
@@ -119,6 +127,9 @@ const floor = (vendor: number, how: string, nodeNeeds?: Floor['nodeNeeds']): Flo
 const due = new Date(Date.now() + 7 * 86_400_000).toISOString();
 const inputs = (count: number): IDataObject[] =>
 	Array.from({ length: count }, (_, i) => ({ text: `Bench task ${i + 1}`, due }));
+
+const field = (value: unknown, name: string): unknown => (typeof value === 'object' && value !== null ? (value as IDataObject)[name] : undefined);
+const objects = (value: unknown): IDataObject[] => (Array.isArray(value) ? (value as IDataObject[]) : []);
 
 const bodyLength = (entry: RequestLogEntry): number | undefined => (Array.isArray(entry.body) ? entry.body.length : undefined);
 const queryNumber = (entry: RequestLogEntry, name: string): number | undefined => {
@@ -160,6 +171,9 @@ const amocrm: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', text: '={{ $json.text }}', completeTill: '={{ $json.due }}' }),
 	createInput: inputs,
+	inFlight: { list: 1, create: 1 },
+	// The create's POST answers ids only; the tasks come from the reads by id.
+	answerTasks: (method, answer) => (method === 'GET' ? objects(field(field(answer, '_embedded'), 'tasks')) : []),
 	listFloor: (n) => floor(Math.max(1, Math.ceil(n / 250)), `⌈${n} / 250⌉ pages (limit ≤ 250)`),
 	createFloor: (n) =>
 		floor(Math.ceil(n / 50), `⌈${n} / 50⌉ bulk POSTs (≤ 50 a request)`, {
@@ -206,6 +220,8 @@ const moysklad: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: (sandbox) => ({ resource: 'task', operation: 'create', description: '={{ $json.text }}', assignee: sandbox.userId ?? '' }),
 	createInput: inputs,
+	inFlight: { list: 1, create: 1 },
+	answerTasks: (_method, answer) => (Array.isArray(answer) ? objects(answer) : objects(field(answer, 'rows'))),
 	listFloor: (n) => floor(Math.max(1, Math.ceil(n / 1000)), `⌈${n} / 1000⌉ pages (limit ≤ 1000 without expand)`),
 	createFloor: (n) => floor(Math.ceil(n / 1000), `⌈${n} / 1000⌉ bulk POSTs (≤ 1000 elements; the answer holds the full tasks)`),
 	rationale: {
@@ -248,6 +264,13 @@ const pyrus: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', source: 'form', formId: '321', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', taskKind: 'simple', text: '={{ $json.text }}' }),
 	createInput: inputs,
+	// The create sends items at once, as many as the governor lets one account have in flight
+	// (nodes/Pyrus/actions/task/create.ts `concurrency`, with Continue On Fail as here).
+	inFlight: { list: 1, create: pyrusProfile.rateLimit.maxInFlight },
+	answerTasks: (_method, answer) => {
+		const task = field(answer, 'task');
+		return task === undefined ? objects(field(answer, 'tasks')) : [task as IDataObject];
+	},
 	listFloor: (n) => floor(1 + Math.max(1, Math.ceil((n + 1) / 20_000)), `1 token request + ⌈(${n} + 1) / 20,000⌉ register reads (item_count ≤ 20,000)`),
 	createFloor: (n) => floor(1 + n, `1 token request + ${n} POSTs (no bulk create in the tasks API, https://pyrus.com/en/help/api/tasks)`),
 	rationale: {
@@ -287,6 +310,24 @@ const bitrix24: VendorBench = {
 	listParameters: { resource: 'task', operation: 'getAll', returnAll: true },
 	createParameters: () => ({ resource: 'task', operation: 'create', title: '={{ $json.text }}', responsibleId: '2' }),
 	createInput: inputs,
+	inFlight: { list: 1, create: 1 },
+	// A batch answer: result.result holds each command's result ({ tasks } or { task }). Pages
+	// after the first short one ran from a reference to a task that does not exist (the batch
+	// page: `$result[…]` to a missing value), so they are not the list's.
+	answerTasks(_method, answer) {
+		const tasks: IDataObject[] = [];
+		for (const result of Object.values((field(field(answer, 'result'), 'result') ?? {}) as IDataObject)) {
+			const task = field(result, 'task');
+			if (task !== undefined) {
+				tasks.push(task as IDataObject);
+				continue;
+			}
+			const page = objects(field(result, 'tasks'));
+			tasks.push(...page);
+			if (page.length < 50) break;
+		}
+		return tasks;
+	},
 	listFloor: (n) => {
 		// Keyset pages of 50; a list whose size is a multiple of 50 needs one more (empty) page to end.
 		const pages = Math.floor(n / 50) + 1;
