@@ -16,7 +16,7 @@ import {
 } from './api';
 import { isClosed, simplifyPyrusTask } from './shape';
 import { pyrusCredentials } from './Pyrus.node';
-import { formIdProperty, listIdProperty } from './actions/task/fields';
+import { formIdProperty, listIdProperty, stepsFilter } from './actions/task/fields';
 import { PYRUS_LIST_SECOND_MAX, readListTasks, readListWindow } from './list';
 import { getForms, getLists } from './methods/loadOptions';
 
@@ -179,14 +179,7 @@ export class PyrusTrigger implements INodeType {
 			listIdProperty({ source: ['list'] }),
 			...triggerFilterProperties(
 				[
-					{
-						displayName: 'Steps',
-						name: 'steps',
-						type: 'string',
-						default: '',
-						placeholder: '1,2',
-						description: 'Only tasks currently on these steps, separated by commas',
-					},
+					stepsFilter,
 				],
 				{ show: { source: ['form'] } },
 			),

@@ -34,6 +34,16 @@ export function peopleOption(name: string, displayName: string, description = ME
 	return { displayName, name, type: 'string', default: '', description };
 }
 
+/** The form's Steps filter, shared by Get Many and the trigger. */
+export const stepsFilter: INodeProperties = {
+	displayName: 'Steps',
+	name: 'steps',
+	type: 'string',
+	default: '',
+	placeholder: '1,2',
+	description: 'Only tasks currently on these steps, separated by commas',
+};
+
 export const formIdProperty = (show: IDisplayOptions['show']): INodeProperties => ({
 	displayName: 'Form Name or ID',
 	name: 'formId',

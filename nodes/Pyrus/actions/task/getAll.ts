@@ -9,7 +9,7 @@ import { PYRUS_INBOX_ALL, PYRUS_REGISTER_CAP, pyrusRequest, pyrusTimeMs } from '
 import { readListTasks, type ListWindow } from '../../list';
 import { inputContext, isSet, pyrusDateTimeParameter, taskOutputFor } from '../fields';
 import { fieldEntries, flattenFields, loadForm } from '../formFields';
-import { formIdProperty, listIdProperty } from './fields';
+import { formIdProperty, listIdProperty, stepsFilter } from './fields';
 
 const show = { resource: ['task'], operation: ['getAll'] };
 const bySource = (source: string) => ({ show: { ...show, source: [source] } });
@@ -70,14 +70,7 @@ const description: INodeProperties[] = [
 			default: 'overdue',
 		},
 		includeArchived,
-		{
-			displayName: 'Steps',
-			name: 'steps',
-			type: 'string',
-			default: '',
-			placeholder: '1,2',
-			description: 'Only tasks currently on these steps, separated by commas',
-		},
+		stepsFilter,
 	]),
 	{
 		displayName: 'Field Filters',
