@@ -100,7 +100,7 @@ export function pollIntervalMs(pollTimes: unknown): number {
  * A short digest of the fields whose change a user would call an update: two changes of one
  * task within the same second share its change time, the digest tells them apart.
  */
-export function revisionDigest(values: unknown[]): string {
+function revisionDigest(values: unknown[]): string {
 	return createHash('sha1').update(JSON.stringify(values)).digest('hex').slice(0, 12);
 }
 
