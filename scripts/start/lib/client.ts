@@ -180,13 +180,23 @@ export class N8nClient {
 		return { ...raw, data: flatted.parse(raw.data) as Execution['data'] };
 	}
 
-	/** Waits until the execution has ended (successfully or not) and returns it. */
+	/**
+	 * Waits until n8n has ended the execution (successfully or not) and serves its data, and
+	 * returns it. Right after a run starts n8n may not serve the execution yet: it answers `{}`
+	 * (no status), or an ended status before the data is there.
+	 */
 	async waitForExecution(id: string, timeoutMs = 60_000): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const execution = await this.execution(id);
-			if (!['new', 'running', 'waiting'].includes(execution.status)) return execution;
-			if (Date.now() > deadline) throw new Error(`execution ${id} still ${execution.status} after ${timeoutMs} ms`);
+			const execution: Partial<Execution> = await this.execution(id);
+			const status = execution.status;
+			if (status !== undefined && !['new', 'running', 'waiting'].includes(status) && execution.data?.resultData) {
+				return execution as Execution;
+			}
+			if (Date.now() > deadline) {
+				const seen = status === undefined ? 'not served by n8n' : `${status}${execution.data?.resultData ? '' : ', without its data,'}`;
+				throw new Error(`execution ${id} ${seen} after ${timeoutMs} ms`);
+			}
 			await new Promise((resolve) => setTimeout(resolve, 200));
 		}
 	}

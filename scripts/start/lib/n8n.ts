@@ -66,6 +66,10 @@ export function n8nEnvironment(options: N8nOptions): NodeJS.ProcessEnv {
 		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
 		N8N_SECURE_COOKIE: 'false',
 		DB_TYPE: 'sqlite',
+		// n8n 2's default. n8n 1.x still defaults to 0, its deprecated "legacy" SQLite mode, in which
+		// an execution's status and its data are written apart: a read between them sees the run
+		// ended without its data.
+		DB_SQLITE_POOL_SIZE: '3',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
