@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
+import { sortByKey } from '../shared/order';
 import type { RequestContext } from '../shared/transport/types';
 import { PYRUS_LIST_PAGE, pyrusRequest, pyrusTimeMs, toPyrusDateTime } from './api';
 
@@ -20,9 +21,9 @@ function pyrusSecond(epochSeconds: number): string {
 	return toPyrusDateTime(DateTime.fromSeconds(epochSeconds));
 }
 
-/** Newest change first, then the higher id. */
-export function byNewestChange(a: IDataObject, b: IDataObject): number {
-	return seconds(b) - seconds(a) || Number(b.id) - Number(a.id);
+/** Newest change first, then the higher id; each task's change time is parsed once. */
+export function newestChangeFirst(tasks: readonly IDataObject[]): IDataObject[] {
+	return sortByKey(tasks, (task) => [seconds(task), Number(task.id)] as const, (a, b) => b[0] - a[0] || b[1] - a[1]);
 }
 
 /** A span of change times in epoch seconds, both ends included; an end left out is open. */
@@ -122,8 +123,11 @@ export async function readListTasks(ctx: RequestContext, options: ListReadOption
 
 	await read(options.window);
 	const { from, to } = options.window;
-	const tasks = [...byId.values()]
-		.filter((task) => (from === undefined || seconds(task) >= from) && (to === undefined || seconds(task) <= to))
-		.sort(byNewestChange);
+	const tasks = newestChangeFirst(
+		[...byId.values()].filter((task) => {
+			const at = seconds(task);
+			return (from === undefined || at >= from) && (to === undefined || at <= to);
+		}),
+	);
 	return limit === undefined ? tasks : tasks.slice(0, limit);
 }
