@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
+import { sortByKey } from '../shared/order';
 import { wait } from '../shared/transport/clock';
 import type { RequestContext } from '../shared/transport/types';
 import {
@@ -156,23 +157,26 @@ function answerKey(field: string): string {
 	return field.toLowerCase().replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-/** Compares two tasks the way the list is sorted, ties broken by ID in the same direction. */
-function taskOrder(query: TaskQuery): (a: IDataObject, b: IDataObject) => number {
+/** Tasks in the list's order, ties broken by ID in the same direction; each sort value is read once. */
+function inListOrder(tasks: readonly IDataObject[], query: TaskQuery): IDataObject[] {
 	const key = answerKey(query.sortBy);
 	const sign = query.direction === 'desc' ? -1 : 1;
+	const isDate = /DATE|DEADLINE/.test(query.sortBy);
 	const value = (task: IDataObject): number | string => {
 		const raw = task[key];
 		if (raw === null || raw === undefined || raw === '') return Number.NEGATIVE_INFINITY;
-		if (/DATE|DEADLINE/.test(query.sortBy)) return DateTime.fromISO(String(raw), { setZone: true }).toMillis();
+		if (isDate) return DateTime.fromISO(String(raw), { setZone: true }).toMillis();
 		const n = Number(raw);
 		return Number.isFinite(n) ? n : String(raw);
 	};
-	return (a, b) => {
-		const va = value(a);
-		const vb = value(b);
-		const byField = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
-		return sign * (byField !== 0 ? byField : Number(a.id) - Number(b.id));
-	};
+	return sortByKey(
+		tasks,
+		(task) => [value(task), Number(task.id)] as const,
+		([va, ida], [vb, idb]) => {
+			const byField = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+			return sign * (byField !== 0 ? byField : ida - idb);
+		},
+	);
 }
 
 /**
@@ -191,6 +195,6 @@ async function listAnyOf(ctx: RequestContext, query: TaskQuery, paging: ListPagi
 		const tasks = await listTasks(ctx, { ...query, filter, select, anyOf: undefined }, paging);
 		for (const task of tasks) byId.set(String(task.id), task);
 	}
-	const merged = [...byId.values()].sort(taskOrder(query));
+	const merged = inListOrder([...byId.values()], query);
 	return paging.returnAll ? merged : merged.slice(0, paging.limit);
 }

@@ -5,6 +5,7 @@
  * Each test runs the node through n8n's engine against the sandbox (documented behaviour,
  * switches for each open reading) or nock answering with documented bodies.
  */
+import { DateTime } from 'luxon';
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
@@ -311,6 +312,33 @@ describe('member filter, built from documented filters (MEMBER is not in the tas
 			return [...Object.keys(body.filter ?? {}), ...Object.values(body.cmd ?? {})];
 		});
 		expect(keys.join(' ')).not.toMatch(/MEMBER/);
+	});
+	// The merge sorted with a comparator that parsed both tasks' dates: about 2 × log2(n) parses
+	// a task, seconds of CPU for a long list. Each task's sort value is read once.
+	it('a merge of 1,500 tasks sorted by a date reads each task\'s date a bounded number of times, and sorts them', async () => {
+		const start = Date.parse('2026-01-01T00:00:00Z');
+		// Creation times in no order; ids not in time order.
+		for (let n = 0; n < 1500; n++) sandbox.addTask({ id: String(n + 1), createdBy: '3', createdDate: sandbox.portalDate(start + ((n * 7919) % 1500) * 60_000) });
+		const parse = jest.spyOn(DateTime, 'fromISO');
+		let withMerge: RunWorkflowResult;
+		let parsedWithMerge: number;
+		try {
+			withMerge = await runB24(baseUrl(), { resource: 'task', operation: 'getAll', returnAll: true, filters: { member: '3' }, options: { sortBy: 'CREATED_DATE', sortDirection: 'desc' }, simplify: false });
+			parsedWithMerge = parse.mock.calls.length;
+			parse.mockClear();
+			// The same tasks and order without the merge: what reading and output parse.
+			const plain = await runB24(baseUrl(), { resource: 'task', operation: 'getAll', returnAll: true, filters: { createdBy: ['3'] }, options: { sortBy: 'CREATED_DATE', sortDirection: 'desc' }, simplify: false });
+			expect(plain.error).toBeUndefined();
+			expect(jsonOf(withMerge).map((task) => task.id)).toEqual(jsonOf(plain).map((task) => task.id));
+			// The merge adds one parse a task (its sort value), not one per comparison.
+			expect(parsedWithMerge - parse.mock.calls.length).toBeLessThanOrEqual(1500);
+		} finally {
+			parse.mockRestore();
+		}
+		expect(withMerge.error).toBeUndefined();
+		const times = jsonOf(withMerge).map((task) => Date.parse(String(task.createdDate)));
+		expect(times).toHaveLength(1500);
+		expect(times).toEqual([...times].sort((a, b) => b - a));
 	});
 });
 
