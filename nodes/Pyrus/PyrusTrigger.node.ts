@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
+import { sortByKey } from '../shared/order';
 import type { TaskEvent } from '../shared/polling/engine';
 import { emitPolledTasks, triggerEventProperty, triggerFilterProperties, triggerFilters, vendorNowMs, type VendorTaskList } from '../shared/polling/trigger';
 import { resolveCredential } from '../shared/transport/request';
@@ -58,7 +59,7 @@ function inWindow(task: IDataObject, window: { fromMs: number; toMs: number }): 
 function newest(tasks: IDataObject[], event: TaskEvent, limit: number): IDataObject[] {
 	const key = event === 'taskCreated' ? 'create_date' : event === 'taskCompleted' ? 'close_date' : 'last_modified_date';
 	const candidates = event === 'taskCompleted' ? tasks.filter(isClosed) : tasks;
-	return [...candidates].sort((a, b) => pyrusTimeMs(b[key]) - pyrusTimeMs(a[key]) || Number(b.id) - Number(a.id)).slice(0, limit);
+	return sortByKey(candidates, (task) => [pyrusTimeMs(task[key]), Number(task.id)] as const, (a, b) => b[0] - a[0] || b[1] - a[1]).slice(0, limit);
 }
 
 /**

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sameText, skipExistingSince } from '../../../shared/alreadyCreated';
+import { sortByKey } from '../../../shared/order';
 import { inputError } from '../../../shared/transport/errors';
 import { pyrusRequest, pyrusTimeMs, toPyrusDateTime } from '../../api';
 import { readListTasks } from '../../list';
@@ -64,9 +65,11 @@ async function tasksCreatedSince(ctx: IExecuteFunctions, place: Place, since: nu
 				)
 			: // A list is filtered by change only: a task changes when it is created.
 				await readListTasks(ctx, { listId: place.listId, window: { from: Math.floor(since / 1000) }, includeArchived: true, itemIndex });
-	return tasks
-		.filter((task) => pyrusTimeMs(task.create_date) >= since)
-		.sort((a, b) => pyrusTimeMs(a.create_date) - pyrusTimeMs(b.create_date) || Number(a.id) - Number(b.id));
+	return sortByKey(
+		tasks.filter((task) => pyrusTimeMs(task.create_date) >= since),
+		(task) => [pyrusTimeMs(task.create_date), Number(task.id)] as const,
+		(a, b) => a[0] - b[0] || a[1] - b[1],
+	);
 }
 
 /** One execution's look-ups: tasks by place, read once, and the ids already given to an item. */
