@@ -183,4 +183,32 @@ describe('the order of a long list', () => {
 			parse.mockRestore();
 		}
 	});
+
+	it('Skip Tasks Already Created over 4,000 tasks in no order parses each creation time a bounded number of times', async () => {
+		// Created within the hour before the last one, changed within the last hour: the two
+		// orders differ from each other and from the ids.
+		const tasks = Array.from({ length: 4000 }, (_, i) =>
+			sandbox.addTask({
+				text: `Task ${i}`,
+				list_ids: [501],
+				create_date: pyrusTime(t0 - (3601 + ((i * 7919) % 3600)) * 1000),
+				last_modified_date: pyrusTime(t0 - (1 + ((i * 6131) % 3600)) * 1000),
+			}),
+		);
+		const parse = jest.spyOn(DateTime, 'fromISO');
+		try {
+			const result = await runPyrus(
+				{ resource: 'task', operation: 'create', taskKind: 'simple', text: 'A task not there yet', skipExisting: true, additionalFields: { listIds: ['501'] } },
+				{ credentials },
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((item) => item.json.text)).toEqual(['A task not there yet']);
+			expect(sandbox.tasks.size).toBe(tasks.length + 1);
+			const answered = listCalls().reduce((sum, call) => sum + Number(call.query.item_count), 0);
+			// The list read (2 a task), the look-up's window and order (2 a task).
+			expect(parse.mock.calls.length).toBeLessThanOrEqual(answered + 4 * tasks.length);
+		} finally {
+			parse.mockRestore();
+		}
+	});
 });
