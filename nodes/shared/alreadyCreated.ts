@@ -46,24 +46,59 @@ export function skipExistingSince(ctx: IExecuteFunctions, itemIndex: number): nu
 }
 
 /**
+ * The text field a match must hold the same (by {@link sameText}): as a stored task has it, and
+ * as an element sent it (undefined: the element sent none, and any task may match).
+ */
+export interface MatchText<E> {
+	stored: (task: IDataObject) => unknown;
+	sent: (element: E) => unknown;
+}
+
+/**
  * Gives each element the first unclaimed task that `matches` it (tasks in the order given,
  * oldest first), each task to one element at most: three identical items and two tasks already
  * there skip two items and create the third. Elements without a match are not in the map.
+ * An element is compared only with the tasks of its text: 1,000 items against the 10,000 tasks
+ * of a busy look-back period would otherwise be ten million comparisons.
  */
 export function claimExisting<E extends { itemIndex: number }>(
 	elements: readonly E[],
 	tasks: readonly IDataObject[],
 	matches: (task: IDataObject, element: E) => boolean,
+	text: MatchText<E>,
 ): Map<number, IDataObject> {
+	const byText = new TasksByText(tasks, text.stored);
 	const claimed = new Set<IDataObject>();
 	const found = new Map<number, IDataObject>();
 	for (const element of elements) {
-		const task = tasks.find((candidate) => !claimed.has(candidate) && matches(candidate, element));
+		const task = byText.candidates(text.sent(element)).find((candidate) => !claimed.has(candidate) && matches(candidate, element));
 		if (!task) continue;
 		claimed.add(task);
 		found.set(element.itemIndex, task);
 	}
 	return found;
+}
+
+/** Tasks grouped by a text field as {@link sameText} compares it, each group in the tasks' order. */
+export class TasksByText {
+	private readonly groups = new Map<string, IDataObject[]>();
+
+	constructor(
+		private readonly tasks: readonly IDataObject[],
+		textOf: (task: IDataObject) => unknown,
+	) {
+		for (const task of tasks) {
+			const key = normalText(textOf(task));
+			const group = this.groups.get(key);
+			if (group) group.push(task);
+			else this.groups.set(key, [task]);
+		}
+	}
+
+	/** The tasks whose text is `sent`'s; all of them where `sent` is undefined. */
+	candidates(sent: unknown): readonly IDataObject[] {
+		return sent === undefined ? this.tasks : (this.groups.get(normalText(sent)) ?? []);
+	}
 }
 
 /**
@@ -77,12 +112,13 @@ export async function findAlreadyCreated<E extends { itemIndex: number }>(
 	prepared: ReadonlyArray<E | Error>,
 	list: (since: number, elements: E[]) => Promise<IDataObject[]>,
 	matches: (task: IDataObject, element: E) => boolean,
+	text: MatchText<E>,
 ): Promise<Map<number, IDataObject>> {
 	const elements = prepared.filter((entry): entry is E => !(entry instanceof Error));
 	if (elements.length === 0 || (elements.length < prepared.length && !ctx.continueOnFail())) return new Map();
 	const since = skipExistingSince(ctx, elements[0].itemIndex);
 	if (since === undefined) return new Map();
-	return claimExisting(elements, await list(since, elements), matches);
+	return claimExisting(elements, await list(since, elements), matches, text);
 }
 
 /** Marks the outputs of the items whose task was found already created: `alreadyCreated: true`. */
@@ -93,5 +129,6 @@ export function markAlreadyCreated(results: ItemResult[], existing: ReadonlyMap<
 }
 
 /** Text as vendors store it: surrounding blanks and runs of blanks do not tell tasks apart. */
-export const sameText = (stored: unknown, sent: unknown): boolean =>
-	String(stored ?? '').trim().replace(/\s+/g, ' ') === String(sent ?? '').trim().replace(/\s+/g, ' ');
+const normalText = (value: unknown): string => String(value ?? '').trim().replace(/\s+/g, ' ');
+
+export const sameText = (stored: unknown, sent: unknown): boolean => normalText(stored) === normalText(sent);

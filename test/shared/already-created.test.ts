@@ -9,10 +9,11 @@ import { holdsAllSent as amoHolds } from '../../nodes/AmoCrm/storedLookup';
 import { holdsAllSent as b24Holds } from '../../nodes/Bitrix24/actions/task/existing';
 import { holdsAllSent as msHolds } from '../../nodes/MoySklad/actions/task/existing';
 import { holdsAllSent as pyrusHolds } from '../../nodes/Pyrus/actions/task/existing';
-import { claimExisting } from '../../nodes/shared/alreadyCreated';
+import { claimExisting, sameText } from '../../nodes/shared/alreadyCreated';
 
 describe('claimExisting', () => {
 	const same = (task: IDataObject, element: { itemIndex: number; text: string }) => task.text === element.text;
+	const byText = { stored: (task: IDataObject) => task.text, sent: (element: { text: string }) => element.text };
 
 	test('each task goes to one item, oldest task to the first item', () => {
 		const tasks = [{ id: 1, text: 'a' }, { id: 2, text: 'a' }, { id: 3, text: 'b' }];
@@ -23,7 +24,7 @@ describe('claimExisting', () => {
 			{ itemIndex: 3, text: 'a' },
 			{ itemIndex: 4, text: 'c' },
 		];
-		const found = claimExisting(elements, tasks, same);
+		const found = claimExisting(elements, tasks, same, byText);
 		expect([...found.entries()].map(([item, task]) => [item, task.id])).toEqual([
 			[0, 1],
 			[1, 3],
@@ -32,7 +33,36 @@ describe('claimExisting', () => {
 	});
 
 	test('no tasks: nothing found', () => {
-		expect(claimExisting([{ itemIndex: 0, text: 'a' }], [], same).size).toBe(0);
+		expect(claimExisting([{ itemIndex: 0, text: 'a' }], [], same, byText).size).toBe(0);
+	});
+
+	test('an item is compared only with the tasks of its text, not with every task', () => {
+		// A busy look-back period: 10,000 tasks of other texts, and 3 of the items' texts in
+		// another spelling (blanks), one of them twice.
+		const tasks: IDataObject[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 10, text: `Other ${i}` }));
+		tasks.splice(5000, 0, { id: 1, text: ' Call  a ' }, { id: 2, text: 'Call b' }, { id: 3, text: 'Call a' });
+		const elements = Array.from({ length: 100 }, (_, i) => ({ itemIndex: i, text: i < 3 ? ['Call a', 'Call b', 'Call a'][i] : `New ${i}` }));
+		let compared = 0;
+		const counted = (task: IDataObject, element: { itemIndex: number; text: string }) => {
+			compared++;
+			return sameText(task.text, element.text);
+		};
+		const found = claimExisting(elements, tasks, counted, byText);
+		expect([...found.entries()].map(([item, task]) => [item, task.id])).toEqual([
+			[0, 1],
+			[1, 2],
+			[2, 3],
+		]);
+		// One comparison for each of the three found (a claimed task is passed over without one);
+		// none for the 97 new texts.
+		expect(compared).toBe(3);
+	});
+
+	test('an item that sends no text is compared with every task', () => {
+		const tasks = [{ id: 1, text: 'a', due: 5 }, { id: 2, text: 'b', due: 6 }];
+		const element = { itemIndex: 0, text: undefined as unknown as string, due: 6 };
+		const found = claimExisting([element], tasks, (task, e) => task.due === e.due, byText);
+		expect(found.get(0)?.id).toBe(2);
 	});
 });
 

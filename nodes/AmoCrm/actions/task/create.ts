@@ -51,6 +51,7 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 		prepared,
 		async (since, elements) => await tasksCreatedSince(this, since, elements[0].itemIndex),
 		(task, element) => holdsAllSent(task, element.body),
+		{ stored: (task) => task.text, sent: (element) => element.body.text },
 	);
 	const results = await outputs(this, await writeTasks(this, 'POST', prepared, { existing }));
 	return markAlreadyCreated(results, existing);

@@ -57,6 +57,7 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 		prepared,
 		async (since, commands) => await tasksCreatedSince(this, since, commands.map(fieldsOf), commands[0].itemIndex),
 		(task, command) => holdsAllSent(task, fieldsOf(command)),
+		{ stored: (task) => task.title, sent: (command) => fieldsOf(command).TITLE },
 	);
 	return markAlreadyCreated(await runCommands(this, prepared, taskResult(this), existing), existing);
 }

@@ -49,6 +49,7 @@ async function executeBatch(this: IExecuteFunctions, itemIndices: number[]): Pro
 		prepared,
 		async (since, elements) => await tasksCreatedSince(this, since, elements[0].itemIndex),
 		(task, element) => holdsAllSent(task, element.body),
+		{ stored: (task) => task.description, sent: (element) => element.body.description },
 	);
 	const results = taskOutputs(this, await sendBulk(this, TASK_WRITES, prepared, existing));
 	return markAlreadyCreated(results, existing);

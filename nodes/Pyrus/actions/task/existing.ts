@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sameText, skipExistingSince } from '../../../shared/alreadyCreated';
+import { sameText, skipExistingSince, TasksByText } from '../../../shared/alreadyCreated';
 import { sortByKey } from '../../../shared/order';
 import { inputError } from '../../../shared/transport/errors';
 import { pyrusRequest, pyrusTimeMs, toPyrusDateTime } from '../../api';
@@ -75,7 +75,7 @@ async function tasksCreatedSince(ctx: IExecuteFunctions, place: Place, since: nu
 /** One execution's look-ups: tasks by place, read once, and the ids already given to an item. */
 interface RunLookups {
 	since: number;
-	byPlace: Map<string, IDataObject[]>;
+	byPlace: Map<string, TasksByText>;
 	claimed: Set<string>;
 	lastItem: number;
 }
@@ -103,11 +103,12 @@ export async function findAlreadyCreatedTask(ctx: IExecuteFunctions, itemIndex: 
 	const key = JSON.stringify(place);
 	let tasks = run.byPlace.get(key);
 	if (!tasks) {
-		tasks = await tasksCreatedSince(ctx, place, run.since, itemIndex);
+		tasks = new TasksByText(await tasksCreatedSince(ctx, place, run.since, itemIndex), (task) => task.text);
 		run.byPlace.set(key, tasks);
 	}
 	const claimed = run.claimed;
-	const found = tasks.find((task) => !claimed.has(String(task.id)) && holdsAllSent(task, body));
+	// Only the tasks of the item's text can hold it (holdsAllSent compares the text by sameText).
+	const found = tasks.candidates(body.text).find((task) => !claimed.has(String(task.id)) && holdsAllSent(task, body));
 	if (!found) return undefined;
 	claimed.add(String(found.id));
 	// Lists and registers answer with a task's header: the item gets the whole task, as a create does.
