@@ -10,7 +10,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialDataMap } from '../harness';
 import { pollSequence } from '../harness';
-import { PyrusSandbox, type PyrusListOrder, type PyrusTask } from '../sandbox/pyrus';
+import { DEMO_FORM, PyrusSandbox, type PyrusListOrder, type PyrusTask } from '../sandbox/pyrus';
 import { TRIGGER_TYPE, credentialTypes, nodeTypes, runPyrus, usePyrusEnvironment } from './fixtures';
 
 usePyrusEnvironment({ allowLocalhost: true });
@@ -179,6 +179,31 @@ describe('the order of a long list', () => {
 			// Tasks answered: at most item_count per list request.
 			const answered = listCalls().reduce((sum, call) => sum + Number(call.query.item_count), 0);
 			expect(parse.mock.calls.length).toBeLessThanOrEqual(answered + 2 * tasks.length);
+		} finally {
+			parse.mockRestore();
+		}
+	});
+
+	it("the trigger's manual run on a form of 4,000 tasks in no order parses each creation time a bounded number of times", async () => {
+		sandbox.addForm(DEMO_FORM);
+		// Created in no order (ids are not in time order), within the trigger's sample period.
+		const created = Array.from({ length: 4000 }, (_, i) => {
+			const time = pyrusTime(t0 - (1 + ((i * 7919) % 3600)) * 1000);
+			return sandbox.addTask({ form_id: DEMO_FORM.id, text: `Request ${i}`, current_step: 1, fields: [], create_date: time, last_modified_date: time });
+		});
+		const newestCreated = [...created].sort((a, b) => b.create_date.localeCompare(a.create_date) || b.id - a.id)[0];
+		const { poll } = pollSequence({ nodeTypes, credentialTypes, type: TRIGGER_TYPE }, () => credentials, {
+			event: 'taskCreated',
+			source: 'form',
+			formId: String(DEMO_FORM.id),
+			simplify: false,
+		});
+		const parse = jest.spyOn(DateTime, 'fromISO');
+		try {
+			const manual = await poll('manual');
+			expect(manual.ids).toEqual([String(newestCreated.id)]);
+			// Reading the register and picking the newest: a few parses a task, not one per comparison.
+			expect(parse.mock.calls.length).toBeLessThanOrEqual(4 * created.length);
 		} finally {
 			parse.mockRestore();
 		}
