@@ -47,7 +47,7 @@ export function skipExistingSince(ctx: IExecuteFunctions, itemIndex: number): nu
 
 /**
  * The text field a match must hold the same (by {@link sameText}): as a stored task has it, and
- * as an element sent it (undefined: the element sent none, and any task may match).
+ * as an element sent it (not a string: the element sent none, and any task may match).
  */
 export interface MatchText<E> {
 	stored: (task: IDataObject) => unknown;
@@ -95,9 +95,9 @@ export class TasksByText {
 		}
 	}
 
-	/** The tasks whose text is `sent`'s; all of them where `sent` is undefined. */
+	/** The tasks whose text is `sent`'s; all of them where `sent` is not a text (none sent, or a value a vendor compares otherwise). */
 	candidates(sent: unknown): readonly IDataObject[] {
-		return sent === undefined ? this.tasks : (this.groups.get(normalText(sent)) ?? []);
+		return typeof sent === 'string' ? (this.groups.get(normalText(sent)) ?? []) : this.tasks;
 	}
 }
 
