@@ -12,9 +12,19 @@ import { PYRUS_LIST_PAGE, pyrusRequest, pyrusTimeMs, toPyrusDateTime } from './a
  */
 export const PYRUS_LIST_SECOND_MAX = 20_000;
 
-/** Change times in whole epoch seconds: Pyrus's times have whole seconds. */
+const changeSeconds = new WeakMap<IDataObject, number>();
+
+/**
+ * Change times in whole epoch seconds (Pyrus's times have whole seconds), parsed once per task
+ * answered: a read checks, splits, filters and orders by it, and checks "enough" after each window.
+ */
 function seconds(task: IDataObject): number {
-	return Math.floor(pyrusTimeMs(task.last_modified_date) / 1000);
+	let at = changeSeconds.get(task);
+	if (at === undefined) {
+		at = Math.floor(pyrusTimeMs(task.last_modified_date) / 1000);
+		changeSeconds.set(task, at);
+	}
+	return at;
 }
 
 function pyrusSecond(epochSeconds: number): string {
